@@ -1,0 +1,51 @@
+"""The native task format: one task per ``*.json`` file, or many per ``*.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from inductor.hookspecs import hookimpl
+from inductor.tasks import LoadOptions, Task, TaskLoadError, read_json, read_text, task_from_json
+
+
+class JsonTaskLoader:
+    """``{"train": [...], "test": [...]}`` per file (ARC files have exactly this shape)."""
+
+    name = "json"
+    suffixes = (".json",)
+
+    def load(self, path: Path, options: LoadOptions) -> list[Task] | None:
+        return [task_from_json(path, read_json(path), path.stem, self.name)]
+
+
+class JsonlTaskLoader:
+    """One native task per line, each with an ``id``."""
+
+    name = "jsonl"
+    suffixes = (".jsonl",)
+
+    def load(self, path: Path, options: LoadOptions) -> list[Task] | None:
+        tasks = []
+        for lineno, line in enumerate(read_text(path).splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                data: Any = json.loads(line)
+            except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+                raise TaskLoadError(path, f"line {lineno}: invalid JSON ({exc})") from None
+            if not isinstance(data, dict) or "id" not in data:
+                raise TaskLoadError(path, f'line {lineno}: each line must be a task object with an "id"')
+            try:
+                tasks.append(task_from_json(path, data, str(data["id"]), self.name))
+            except TaskLoadError as exc:
+                raise TaskLoadError(path, f"line {lineno}: {exc.reason}") from None
+        return tasks
+
+
+@hookimpl(trylast=True)
+def inductor_register_loaders(register):
+    # Registered last so that format-specific loaders for .json files are tried first.
+    register(JsonTaskLoader())
+    register(JsonlTaskLoader())

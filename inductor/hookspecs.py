@@ -1,0 +1,110 @@
+"""Every hook a plugin can implement, grouped by the phase of the loop that calls it.
+
+Built-in domains (``plugins/``) and backends use these same hooks. Registration hooks
+receive a ``register`` callable; "firstresult" hooks stop at the first non-None answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from inductor.sandbox import CheckResult
+    from inductor.tasks import Task
+
+hookspec = pluggy.HookspecMarker("inductor")
+hookimpl = pluggy.HookimplMarker("inductor")
+
+
+# --- setup: what plugins add to the registries -------------------------------------------
+
+
+@hookspec
+def inductor_register_loaders(register: Callable[[Any], None]) -> None:
+    """Register task loaders (objects with ``name``, ``suffixes`` and ``load(path, options)``)."""
+
+
+@hookspec
+def inductor_register_models(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register model (proposer) factories by name: ``register("name", factory)``."""
+
+
+@hookspec
+def inductor_register_embedders(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register text embedder factories by name: ``register("name", factory)``."""
+
+
+@hookspec
+def inductor_register_executors(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register executor (sandbox) factories by name: ``register("name", factory)``."""
+
+
+@hookspec
+def inductor_register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``inductor`` command-line group."""
+
+
+# --- load: reading tasks --------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def inductor_detect_domain(task: Task) -> str | None:
+    """Name the domain of a task whose file did not say; the first answer wins."""
+
+
+# --- propose: what the search and the model see ---------------------------------------------
+
+
+@hookspec
+def inductor_primitives(domain: str) -> ModuleType | None:
+    """Return a module whose public functions are primitives of ``domain`` (sandbox and search)."""
+
+
+@hookspec
+def inductor_prompt_context(task: Task) -> str | None:
+    """Return domain text to add to the prompts of ``task`` (answers are joined)."""
+
+
+@hookspec(firstresult=True)
+def inductor_extract_code(text: str, task: Task) -> str | None:
+    """Extract program source from a model's text; the first answer wins."""
+
+
+# --- verify: checking candidates ------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def inductor_compare_outputs(task: Task, expected: Any, actual: Any) -> bool | None:
+    """Decide whether ``actual`` matches ``expected`` (exact by default); the first answer wins."""
+
+
+# --- learn: turning solutions into library functions ----------------------------------------
+
+
+@hookspec(firstresult=True)
+def inductor_refactor(program: str, task: Task) -> list[str] | None:
+    """Split an accepted program into reusable function sources; the first answer wins."""
+
+
+# --- events: progress bars, logs and metrics listen here ------------------------------------
+
+
+@hookspec
+def inductor_task_started(task: Task) -> None:
+    """Called when work on a task starts."""
+
+
+@hookspec
+def inductor_candidate_checked(task: Task, result: CheckResult) -> None:
+    """Called after each distinct candidate program has been checked on a task's examples."""
+
+
+@hookspec
+def inductor_function_added(function: Any) -> None:
+    """Called when a function is added to the library."""

@@ -1,0 +1,13 @@
+"""Running untrusted candidate programs: zygote workers, hardening layers, outcomes.
+
+See DESIGN.md (Sandbox). The main process never forks: small pre-warmed workers started
+with ``python -I`` and an empty environment fork one hardened child per batch of
+candidates (or per candidate with ``isolate=True``), enforce deadlines from outside and
+relay size-capped JSON results; the parent alone compares them with expected outputs.
+"""
+
+from __future__ import annotations
+
+from inductor.sandbox.pool import Limits, Outcome, Prelude, Sandbox, SandboxError, Status, bwrap_path
+
+__all__ = ["Limits", "Outcome", "Prelude", "Sandbox", "SandboxError", "Status", "bwrap_path"]

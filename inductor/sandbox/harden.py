@@ -1,0 +1,217 @@
+"""Hardening layers for the processes that run candidate code.
+
+Built once per worker ("zygote") process and applied in each forked child in a few
+syscalls: resource limits, a new session, parent-death signal, no_new_privs, Landlock
+(no writes, no TCP, no signals outside the sandbox) and a seccomp deny-list (sockets,
+exec, fork, kill, ptrace, mount, file writes and metadata changes). Each layer is
+feature-detected; :func:`layers` reports which are active so the caller can warn.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+import signal
+import sys
+import tempfile
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+_libc.prctl.restype = ctypes.c_int
+
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
+
+# Landlock (x86_64 and aarch64 share these generic syscall numbers).
+SYS_LANDLOCK_CREATE_RULESET = 444
+SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_CREATE_RULESET_VERSION = 1
+FS_EXECUTE = 1 << 0
+FS_WRITE_FILE = 1 << 1
+FS_REMOVE_DIR = 1 << 4
+FS_REMOVE_FILE = 1 << 5
+FS_MAKE_CHAR = 1 << 6
+FS_MAKE_DIR = 1 << 7
+FS_MAKE_REG = 1 << 8
+FS_MAKE_SOCK = 1 << 9
+FS_MAKE_FIFO = 1 << 10
+FS_MAKE_BLOCK = 1 << 11
+FS_MAKE_SYM = 1 << 12
+FS_REFER = 1 << 13
+FS_TRUNCATE = 1 << 14
+FS_IOCTL_DEV = 1 << 15
+NET_BIND_TCP = 1 << 0
+NET_CONNECT_TCP = 1 << 1
+SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0
+SCOPE_SIGNAL = 1 << 1
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+#: Syscalls that end the child at once (verdict "forbidden").
+DENIED_SYSCALLS = (
+    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+    "execve", "execveat", "fork", "vfork", "kill", "tkill", "tgkill", "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo", "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "ptrace",
+    "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot",
+    "unshare", "setns", "reboot", "kexec_load", "kexec_file_load", "init_module",
+    "finit_module", "delete_module", "bpf", "perf_event_open", "userfaultfd", "io_uring_setup",
+    "io_uring_enter", "io_uring_register", "keyctl", "add_key", "request_key", "swapon",
+    "swapoff", "sethostname", "setdomainname", "settimeofday", "clock_settime", "adjtimex",
+    "acct", "quotactl", "mknod", "mknodat", "setrlimit", "unlink", "unlinkat", "rename",
+    "renameat", "renameat2", "rmdir", "mkdir", "mkdirat", "link", "linkat", "symlink",
+    "symlinkat", "chmod", "fchmod", "fchmodat", "chown", "fchown", "lchown", "fchownat",
+    "truncate", "ftruncate", "creat", "utime", "utimes", "utimensat", "futimesat", "openat2",
+    "name_to_handle_at", "open_by_handle_at", "setuid", "setgid", "setreuid", "setregid",
+    "setresuid", "setresgid", "setgroups", "capset", "setpriority", "sched_setaffinity",
+    "fanotify_init", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig", "fspick",
+    "mount_setattr", "memfd_secret", "syslog", "vhangup", "iopl", "ioperm", "personality",
+    "lookup_dcookie", "nfsservctl", "uselib",
+)
+
+O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND = os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC, os.O_APPEND
+CLONE_THREAD = 0x00010000
+TIOCSTI = 0x5412
+
+
+def build_seccomp_program() -> bytes | None:
+    """Compile the deny-list to raw BPF once; None when libseccomp is unavailable."""
+    try:
+        import pyseccomp as sc
+    except Exception:
+        return None
+    try:
+        f = sc.SyscallFilter(defaction=sc.ALLOW)
+        kill = sc.KILL_PROCESS
+        for name in DENIED_SYSCALLS:
+            try:
+                f.add_rule(kill, name)
+            except Exception:
+                pass  # not a syscall on this architecture
+        # Threads are fine; a new process is not.
+        f.add_rule(kill, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+        # glibc tries clone3 first and falls back to clone on ENOSYS; clone3's flags live in memory.
+        f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+        # Raising limits (prlimit64 with a new limit) is denied; reading them is not.
+        f.add_rule(kill, "prlimit64", sc.Arg(2, sc.NE, 0))
+        for flag in (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND):
+            f.add_rule(kill, "openat", sc.Arg(2, sc.MASKED_EQ, flag, flag))
+            try:
+                f.add_rule(kill, "open", sc.Arg(1, sc.MASKED_EQ, flag, flag))
+            except Exception:
+                pass
+        f.add_rule(kill, "ioctl", sc.Arg(1, sc.EQ, TIOCSTI))
+        with tempfile.TemporaryFile() as tmp:
+            f.export_bpf(tmp)
+            tmp.seek(0)
+            return tmp.read()
+    except Exception:
+        return None
+
+
+def load_seccomp(program: bytes) -> None:
+    """Install a BPF program from :func:`build_seccomp_program` on the calling thread."""
+    n = len(program) // ctypes.sizeof(_SockFilter)
+    buf = (_SockFilter * n).from_buffer_copy(program)
+    prog = _SockFprog(n, ctypes.cast(buf, ctypes.POINTER(_SockFilter)))
+    if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "seccomp filter was refused")
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    res = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                        ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    return int(res) if res > 0 else 0
+
+
+def create_landlock_ruleset(abi: int) -> int:
+    """A ruleset fd that denies every write to the file system, TCP and outside signals.
+
+    No rules are added, so every handled right is denied everywhere; reading stays allowed
+    (the stricter executor of the reliability work adds a read allowlist).
+    """
+    fs = (FS_EXECUTE | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_CHAR | FS_MAKE_DIR
+          | FS_MAKE_REG | FS_MAKE_SOCK | FS_MAKE_FIFO | FS_MAKE_BLOCK | FS_MAKE_SYM)
+    if abi >= 2:
+        fs |= FS_REFER
+    if abi >= 3:
+        fs |= FS_TRUNCATE
+    if abi >= 5:
+        fs |= FS_IOCTL_DEV
+    net = NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0
+    scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
+    attr = _RulesetAttr(fs, net, scoped)
+    size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
+    fd = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    return int(fd)
+
+
+def landlock_restrict(ruleset_fd: int) -> None:
+    if _libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset_fd), ctypes.c_uint32(0)) != 0:
+        raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
+
+
+class Hardening:
+    """What a zygote prepares once and every child applies right after fork."""
+
+    def __init__(self, *, seccomp: bool = True, landlock: bool = True) -> None:
+        self.seccomp_program = build_seccomp_program() if seccomp else None
+        self.landlock_fd = -1
+        self.landlock_version = landlock_abi() if landlock else 0
+        if self.landlock_version:
+            try:
+                self.landlock_fd = create_landlock_ruleset(self.landlock_version)
+            except OSError:
+                self.landlock_version = 0
+
+    def layers(self) -> dict[str, bool | int]:
+        return {
+            "rlimits": True,
+            "setsid": True,
+            "pdeathsig": sys.platform.startswith("linux"),
+            "no_new_privs": sys.platform.startswith("linux"),
+            "seccomp": self.seccomp_program is not None,
+            "landlock": self.landlock_version,
+        }
+
+    def apply(self, *, memory_bytes: int, cpu_seconds: int, max_fds: int) -> None:
+        """Lock down the calling (freshly forked, single-threaded) child process."""
+        os.setsid()
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        for res, value in (
+            (resource.RLIMIT_AS, memory_bytes),
+            (resource.RLIMIT_CPU, cpu_seconds),
+            (resource.RLIMIT_FSIZE, 0),
+            (resource.RLIMIT_NOFILE, max_fds),
+            (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_NPROC, 0),
+        ):
+            resource.setrlimit(res, (value, value))
+        if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "no_new_privs was refused")
+        if self.landlock_fd >= 0:
+            landlock_restrict(self.landlock_fd)
+            os.close(self.landlock_fd)
+        if self.seccomp_program is not None:
+            load_seccomp(self.seccomp_program)

@@ -1,0 +1,352 @@
+"""Parent side of the sandbox: a pool of zygote workers and the batches sent to them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import queue
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+log = logging.getLogger("inductor.sandbox")
+
+
+class Status(IntEnum):
+    """How running a candidate on one input ended (before comparing outputs)."""
+
+    OK = 0
+    ERROR = 1
+    TIMEOUT = 2
+    MEMORY = 3
+    FORBIDDEN = 4
+    OUTPUT = 5  # output too large or not JSON data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one candidate on one input."""
+
+    status: Status
+    value: Any = None
+    message: str = ""
+    ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-example limits for candidate code (see ``[sandbox]`` in inductor.toml)."""
+
+    timeout: float = 1.0
+    memory_mb: int = 512
+    max_output_bytes: int = 1 << 20
+    recursion_limit: int = 3000
+
+
+class SandboxError(Exception):
+    """The sandbox itself could not start or run (not a candidate's fault)."""
+
+
+@dataclass
+class Prelude:
+    """A module loaded into the workers by file path; its public functions are candidates' globals."""
+
+    name: str
+    path: str
+
+    @classmethod
+    def of(cls, module: ModuleType) -> Prelude:
+        path = getattr(module, "__file__", None)
+        if not path:
+            raise SandboxError(f"module {module.__name__} has no file and cannot be loaded in the sandbox")
+        return cls(module.__name__, str(Path(path).resolve()))
+
+
+BWRAP_ARGS = (
+    "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
+    "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--setenv", "INDUCTOR_IN_BWRAP", "1",
+)
+
+
+@lru_cache(maxsize=1)
+def bwrap_path() -> str | None:
+    """bubblewrap's path when it is installed and works here (user namespaces allowed)."""
+    path = shutil.which("bwrap")
+    if not path:
+        return None
+    try:
+        res = subprocess.run([path, *BWRAP_ARGS, "--", "/bin/true"], capture_output=True, timeout=10,
+                             env={})
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return path if res.returncode == 0 else None
+
+
+def _read_exact(fd: int, n: int, deadline: float) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, n - got)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+class Worker:
+    """One zygote process and the pipes to it."""
+
+    def __init__(self, wrap: str | None, workdir: str) -> None:
+        self.wrap = wrap
+        self.workdir = workdir
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.layers: dict[str, Any] = {}
+        self._job = 0
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-I", "-m", "inductor.sandbox.zygote", str(os.getpid())]
+        if self.wrap:
+            cmd = [self.wrap, *BWRAP_ARGS, "--chdir", "/tmp", "--", *cmd]
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, env={}, cwd=self.workdir,
+                                         close_fds=True, start_new_session=True)
+        except OSError as exc:
+            raise SandboxError(f"cannot start sandbox worker: {exc}") from exc
+        kind, payload = self._frame(time.monotonic() + 60)
+        msg = json.loads(payload) if kind == b"C" else {}
+        if not msg.get("ready"):
+            raise SandboxError("sandbox worker did not start")
+        self.layers = dict(msg.get("layers", {}))
+        self.layers["bwrap"] = bool(self.wrap)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            self._send({"op": "exit"})
+        except OSError:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def _send(self, msg: dict[str, Any]) -> None:
+        assert self.proc and self.proc.stdin
+        data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.write(struct.pack(">I", len(data)) + data)
+        self.proc.stdin.flush()
+
+    def _frame(self, deadline: float) -> tuple[bytes, bytes]:
+        assert self.proc and self.proc.stdout
+        fd = self.proc.stdout.fileno()
+        head = _read_exact(fd, 5, deadline)
+        (n,) = struct.unpack(">I", head[1:])
+        return head[:1], _read_exact(fd, n, deadline)
+
+    def run(self, job: dict[str, Any], budget: float) -> list[bytes]:
+        """Send one job; return the raw result lines (one per candidate, in order)."""
+        if not self.alive():
+            self.start()
+        self._job += 1
+        job = dict(job, op="run", id=self._job)
+        self._send(job)
+        lines: list[bytes] = []
+        deadline = time.monotonic() + budget
+        while True:
+            kind, payload = self._frame(deadline)
+            if kind == b"R":
+                lines.append(payload)
+            elif kind == b"C":
+                msg = json.loads(payload)
+                if msg.get("done") == self._job:
+                    if msg.get("error"):
+                        raise SandboxError(msg["error"])
+                    return lines
+
+
+def parse_line(line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
+    """Decode one result line from untrusted bytes; anything malformed is an error outcome."""
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        idx = _leading_index(line)
+        return idx, [Outcome(Status.OUTPUT, message="output is not valid JSON data")] * n_inputs
+    if not isinstance(data, list) or len(data) < 2 or type(data[0]) is not int:
+        return _leading_index(line), [Outcome(Status.ERROR, message="malformed result")] * n_inputs
+    idx = data[0]
+    if type(data[1]) is int:  # a verdict the zygote gave the whole candidate
+        status = Status(data[1]) if 0 <= data[1] <= 5 else Status.ERROR
+        msg = str(data[2]) if len(data) > 2 else ""
+        return idx, [Outcome(status, message=msg)] * n_inputs
+    entries = data[1]
+    out: list[Outcome] = []
+    if isinstance(entries, list):
+        for entry in entries[:n_inputs]:
+            if isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5:
+                ms = float(entry[2]) if isinstance(entry[2], (int, float)) else 0.0
+                if entry[0] == Status.OK:
+                    out.append(Outcome(Status.OK, value=entry[1], ms=ms))
+                else:
+                    out.append(Outcome(Status(entry[0]), message=str(entry[1])[:300], ms=ms))
+            else:
+                out.append(Outcome(Status.ERROR, message="malformed result"))
+    while len(out) < n_inputs:
+        out.append(Outcome(Status.ERROR, message="no result"))
+    return idx, out
+
+
+def _leading_index(line: bytes) -> int:
+    try:
+        return int(line[1:line.index(b",")])
+    except ValueError:
+        return -1
+
+
+@dataclass
+class Sandbox:
+    """Runs untrusted candidate programs on inputs in hardened processes.
+
+    ``run`` takes many candidates for the same inputs and returns an outcome per candidate
+    per input. Candidates are batched (``batch_size`` per child) across ``workers`` zygotes;
+    ``isolate=True`` gives every candidate a fresh child (used to re-check passes).
+    """
+
+    workers: int = 2
+    limits: Limits = field(default_factory=Limits)
+    wrap: str = "auto"
+    batch_size: int = 100
+    _pool: list[Worker] = field(default_factory=list, init=False, repr=False)
+    _free: queue.Queue[Worker] = field(default_factory=queue.Queue, init=False, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _workdir: str = field(default="", init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def start(self) -> None:
+        with self._lock:
+            if self._pool:
+                return
+            wrap = None
+            if self.wrap in ("auto", "bwrap"):
+                wrap = bwrap_path()
+                if wrap is None and self.wrap == "bwrap":
+                    raise SandboxError("bubblewrap (bwrap) is not installed or cannot create namespaces here")
+            elif self.wrap != "none":
+                raise SandboxError(f"unknown sandbox wrap {self.wrap!r} (use auto, bwrap or none)")
+            self._workdir = tempfile.mkdtemp(prefix="inductor-sandbox-")
+            os.chmod(self._workdir, 0o555)
+            for _ in range(max(1, self.workers)):
+                worker = Worker(wrap, self._workdir)
+                worker.start()
+                self._pool.append(worker)
+                self._free.put(worker)
+            self._executor = ThreadPoolExecutor(max_workers=len(self._pool), thread_name_prefix="sandbox")
+            missing = [k for k, v in self.layers.items() if not v]
+            if missing:
+                log.warning("sandbox hardening layers unavailable: %s", ", ".join(missing))
+
+    @property
+    def layers(self) -> dict[str, Any]:
+        """Which hardening layers are active (seccomp, landlock ABI, bwrap, ...)."""
+        return dict(self._pool[0].layers) if self._pool else {}
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in self._pool:
+                worker.close()
+            self._pool.clear()
+            self._free = queue.Queue()
+            if self._executor:
+                self._executor.shutdown(wait=True)
+                self._executor = None
+            if self._workdir:
+                os.chmod(self._workdir, 0o755)
+                shutil.rmtree(self._workdir, ignore_errors=True)
+                self._workdir = ""
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, codes: Sequence[str], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
+            preludes: Sequence[ModuleType | Prelude] = (), isolate: bool = False) -> list[list[Outcome]]:
+        """Run every code on every input; outcomes[i][j] is candidate i on input j."""
+        if not codes:
+            return []
+        self.start()
+        assert self._executor is not None
+        entries = [entries] * len(codes) if isinstance(entries, str) else list(entries)
+        pre = [p if isinstance(p, Prelude) else Prelude.of(p) for p in preludes]
+        base = {
+            "inputs": [list(args) for args in inputs],
+            "preludes": [(p.name, p.path) for p in pre],
+            "timeout": self.limits.timeout,
+            "memory_bytes": self.limits.memory_mb << 20,
+            "max_output_bytes": self.limits.max_output_bytes,
+            "recursion_limit": self.limits.recursion_limit,
+            "isolate": isolate,
+        }
+        size = max(1, min(self.batch_size, -(-len(codes) // len(self._pool))))
+        batches = [range(i, min(i + size, len(codes))) for i in range(0, len(codes), size)]
+        results: list[list[Outcome] | None] = [None] * len(codes)
+
+        def work(batch: range) -> None:
+            job = dict(base, codes=[codes[i] for i in batch], entries=[entries[i] for i in batch])
+            per = self.limits.timeout * max(1, len(inputs)) + 1.5
+            budget = per * len(batch) + 30
+            for attempt in range(2):
+                worker = self._free.get()
+                try:
+                    lines = worker.run(job, budget)
+                    break
+                except (EOFError, TimeoutError, OSError, BrokenPipeError) as exc:
+                    log.warning("sandbox worker failed (%s); restarting it", type(exc).__name__)
+                    worker.close()
+                    lines = []
+                    if attempt:
+                        break
+                finally:
+                    self._free.put(worker)
+            for line in lines:
+                idx, outs = parse_line(line, len(inputs))
+                if 0 <= idx < len(batch) and results[batch[idx]] is None:
+                    results[batch[idx]] = outs
+
+        list(self._executor.map(work, batches))
+        missing = Outcome(Status.ERROR, message="the sandbox worker died")
+        return [r if r is not None else [missing] * len(inputs) for r in results]

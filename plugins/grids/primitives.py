@@ -1,0 +1,323 @@
+"""Primitives for ARC-style grids: lists of rows of colours 0-9 (0 is usually background).
+
+Pure functions that return new grids and never mutate their arguments. Only the standard
+library is imported: this module is loaded into the sandbox's worker processes by file path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+Grid = list[list[int]]
+
+__all__ = [
+    "height", "width", "shape", "new_grid", "copy_grid", "rotate90", "rotate180", "rotate270",
+    "flip_h", "flip_v", "transpose", "crop", "crop_to_content", "bounding_box", "recolor",
+    "replace_colors", "colors", "color_counts", "most_common_color", "least_common_color",
+    "objects", "largest_object", "smallest_object", "tile", "scale", "downscale", "hconcat",
+    "vconcat", "left_half", "right_half", "top_half", "bottom_half", "overlay", "shift",
+    "fill_color", "mask_of", "count_color", "gravity_down", "draw_border", "mirror_h", "mirror_v",
+    "cell_and", "cell_or", "cell_xor",
+]
+
+
+def height(g: Grid) -> int:
+    """Number of rows."""
+    return len(g)
+
+
+def width(g: Grid) -> int:
+    """Number of columns."""
+    return len(g[0]) if g else 0
+
+
+def shape(g: Grid) -> tuple[int, int]:
+    """(rows, columns)."""
+    return (height(g), width(g))
+
+
+def new_grid(h: int, w: int, color: int = 0) -> Grid:
+    """An h x w grid filled with one colour (each side at most 30)."""
+    h, w = max(0, min(h, 30)), max(0, min(w, 30))
+    return [[color] * w for _ in range(h)]
+
+
+def copy_grid(g: Grid) -> Grid:
+    """A copy of the grid."""
+    return [list(row) for row in g]
+
+
+def rotate90(g: Grid) -> Grid:
+    """Rotate a quarter turn clockwise."""
+    return [list(row) for row in zip(*g[::-1])]
+
+
+def rotate180(g: Grid) -> Grid:
+    """Rotate a half turn."""
+    return [row[::-1] for row in g[::-1]]
+
+
+def rotate270(g: Grid) -> Grid:
+    """Rotate a quarter turn anticlockwise."""
+    return [list(row) for row in zip(*g)][::-1]
+
+
+def flip_h(g: Grid) -> Grid:
+    """Mirror left-right (reverse each row)."""
+    return [row[::-1] for row in g]
+
+
+def flip_v(g: Grid) -> Grid:
+    """Mirror top-bottom (reverse the order of rows)."""
+    return [list(row) for row in g[::-1]]
+
+
+def transpose(g: Grid) -> Grid:
+    """Swap rows and columns."""
+    return [list(row) for row in zip(*g)]
+
+
+def crop(g: Grid, top: int, left: int, h: int, w: int) -> Grid:
+    """The h x w sub-grid whose top-left cell is (top, left)."""
+    return [list(row[left:left + w]) for row in g[top:top + h]]
+
+
+def bounding_box(g: Grid, background: int = 0) -> tuple[int, int, int, int]:
+    """(top, left, height, width) of the cells that are not background; (0, 0, 0, 0) if none."""
+    cells = [(r, c) for r, row in enumerate(g) for c, v in enumerate(row) if v != background]
+    if not cells:
+        return (0, 0, 0, 0)
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    return (min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1)
+
+
+def crop_to_content(g: Grid, background: int = 0) -> Grid:
+    """The smallest sub-grid holding every non-background cell."""
+    top, left, h, w = bounding_box(g, background)
+    return crop(g, top, left, h, w)
+
+
+def recolor(g: Grid, old: int, new: int) -> Grid:
+    """Every cell of colour old painted new."""
+    return [[new if v == old else v for v in row] for row in g]
+
+
+def replace_colors(g: Grid, mapping: dict[int, int]) -> Grid:
+    """Recolour by a mapping {old: new}; colours not in it stay."""
+    m = {int(k): v for k, v in mapping.items()}
+    return [[m.get(v, v) for v in row] for row in g]
+
+
+def colors(g: Grid) -> list[int]:
+    """The distinct colours, in increasing order."""
+    return sorted({v for row in g for v in row})
+
+
+def color_counts(g: Grid) -> dict[int, int]:
+    """How many cells have each colour."""
+    return dict(Counter(v for row in g for v in row))
+
+
+def most_common_color(g: Grid) -> int:
+    """The colour of the most cells (the smallest colour on ties)."""
+    counts = Counter(v for row in g for v in row)
+    return min(counts, key=lambda c: (-counts[c], c)) if counts else 0
+
+
+def least_common_color(g: Grid) -> int:
+    """The colour of the fewest cells (the smallest colour on ties)."""
+    counts = Counter(v for row in g for v in row)
+    return min(counts, key=lambda c: (counts[c], c)) if counts else 0
+
+
+def count_color(g: Grid, color: int) -> int:
+    """How many cells have the colour."""
+    return sum(row.count(color) for row in g)
+
+
+def objects(g: Grid, background: int = 0, diagonal: bool = False, by_color: bool = True) -> list[Grid]:
+    """Connected groups of non-background cells, each cropped to its bounding box (other cells
+    set to background), in reading order of their top-left cell. With by_color, a group has
+    one colour; diagonal makes corner-touching cells connected."""
+    h, w = height(g), width(g)
+    seen = [[False] * w for _ in range(h)]
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if diagonal:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    found = []
+    for r in range(h):
+        for c in range(w):
+            if seen[r][c] or g[r][c] == background:
+                continue
+            color = g[r][c]
+            stack, cells = [(r, c)], []
+            seen[r][c] = True
+            while stack:
+                y, x = stack.pop()
+                cells.append((y, x))
+                for dy, dx in steps:
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < h and 0 <= nx < w and not seen[ny][nx] and g[ny][nx] != background and (
+                        not by_color or g[ny][nx] == color
+                    ):
+                        seen[ny][nx] = True
+                        stack.append((ny, nx))
+            top = min(y for y, _ in cells)
+            left = min(x for _, x in cells)
+            oh = max(y for y, _ in cells) - top + 1
+            ow = max(x for _, x in cells) - left + 1
+            obj = [[background] * ow for _ in range(oh)]
+            for y, x in cells:
+                obj[y - top][x - left] = g[y][x]
+            found.append(((top, left), obj))
+    found.sort(key=lambda t: t[0])
+    return [obj for _, obj in found]
+
+
+def _size(obj: Grid, background: int = 0) -> int:
+    return sum(1 for row in obj for v in row if v != background)
+
+
+def largest_object(g: Grid, background: int = 0) -> Grid:
+    """The object (see objects) with the most cells; an empty grid if there is none."""
+    objs = objects(g, background)
+    return max(objs, key=lambda o: _size(o, background)) if objs else []
+
+
+def smallest_object(g: Grid, background: int = 0) -> Grid:
+    """The object (see objects) with the fewest cells; an empty grid if there is none."""
+    objs = objects(g, background)
+    return min(objs, key=lambda o: _size(o, background)) if objs else []
+
+
+def tile(g: Grid, rows: int, cols: int) -> Grid:
+    """The grid repeated rows times down and cols times across (each at most 10)."""
+    rows, cols = max(0, min(rows, 10)), max(0, min(cols, 10))
+    return [list(row) * cols for _ in range(rows) for row in g]
+
+
+def scale(g: Grid, k: int) -> Grid:
+    """Each cell blown up to a k x k block (k at most 10)."""
+    k = max(1, min(k, 10))
+    return [[v for v in row for _ in range(k)] for row in g for _ in range(k)]
+
+
+def downscale(g: Grid, k: int) -> Grid:
+    """Keep the top-left cell of each k x k block."""
+    k = max(1, k)
+    return [row[::k] for row in g[::k]]
+
+
+def hconcat(a: Grid, b: Grid) -> Grid:
+    """a and b side by side (rows paired up)."""
+    return [list(x) + list(y) for x, y in zip(a, b)]
+
+
+def vconcat(a: Grid, b: Grid) -> Grid:
+    """a above b."""
+    return [list(r) for r in a] + [list(r) for r in b]
+
+
+def left_half(g: Grid) -> Grid:
+    """The left half of the columns (the middle column excluded when the width is odd)."""
+    return [row[: width(g) // 2] for row in g]
+
+
+def right_half(g: Grid) -> Grid:
+    """The right half of the columns (the middle column excluded when the width is odd)."""
+    w = width(g)
+    return [row[w - w // 2:] for row in g]
+
+
+def top_half(g: Grid) -> Grid:
+    """The top half of the rows (the middle row excluded when the height is odd)."""
+    return [list(r) for r in g[: height(g) // 2]]
+
+
+def bottom_half(g: Grid) -> Grid:
+    """The bottom half of the rows (the middle row excluded when the height is odd)."""
+    h = height(g)
+    return [list(r) for r in g[h - h // 2:]]
+
+
+def overlay(base: Grid, top: Grid, background: int = 0) -> Grid:
+    """base with the non-background cells of top (same size, aligned top-left) painted over it."""
+    out = copy_grid(base)
+    for r, row in enumerate(top[: len(out)]):
+        for c, v in enumerate(row[: len(out[r])]):
+            if v != background:
+                out[r][c] = v
+    return out
+
+
+def shift(g: Grid, dy: int, dx: int, background: int = 0) -> Grid:
+    """Move every cell by (dy, dx); cells moved off the grid are lost, gaps become background."""
+    h, w = height(g), width(g)
+    out = new_grid(h, w, background)
+    for r in range(h):
+        for c in range(w):
+            nr, nc = r + dy, c + dx
+            if 0 <= nr < h and 0 <= nc < w:
+                out[nr][nc] = g[r][c]
+    return out
+
+
+def fill_color(g: Grid, color: int) -> Grid:
+    """A grid of the same shape with every cell set to the colour."""
+    return [[color] * len(row) for row in g]
+
+
+def mask_of(g: Grid, color: int) -> list[list[bool]]:
+    """True where the cell has the colour."""
+    return [[v == color for v in row] for row in g]
+
+
+def gravity_down(g: Grid, background: int = 0) -> Grid:
+    """Let non-background cells fall to the bottom of their column, keeping their order."""
+    h, w = height(g), width(g)
+    out = new_grid(h, w, background)
+    for c in range(w):
+        col = [g[r][c] for r in range(h) if g[r][c] != background]
+        for i, v in enumerate(col):
+            out[h - len(col) + i][c] = v
+    return out
+
+
+def draw_border(g: Grid, color: int) -> Grid:
+    """The grid with its outermost ring of cells painted in the colour."""
+    out = copy_grid(g)
+    h, w = height(g), width(g)
+    for r in range(h):
+        for c in range(w):
+            if r in (0, h - 1) or c in (0, w - 1):
+                out[r][c] = color
+    return out
+
+
+def mirror_h(g: Grid) -> Grid:
+    """The grid followed by its left-right mirror image (twice as wide)."""
+    return hconcat(g, flip_h(g))
+
+
+def mirror_v(g: Grid) -> Grid:
+    """The grid above its top-bottom mirror image (twice as tall)."""
+    return vconcat(g, flip_v(g))
+
+
+def cell_and(a: Grid, b: Grid, color: int, background: int = 0) -> Grid:
+    """colour where both a and b are non-background, else background."""
+    return [[color if x != background and y != background else background for x, y in zip(ra, rb)]
+            for ra, rb in zip(a, b)]
+
+
+def cell_or(a: Grid, b: Grid, color: int, background: int = 0) -> Grid:
+    """colour where a or b is non-background, else background."""
+    return [[color if x != background or y != background else background for x, y in zip(ra, rb)]
+            for ra, rb in zip(a, b)]
+
+
+def cell_xor(a: Grid, b: Grid, color: int, background: int = 0) -> Grid:
+    """colour where exactly one of a and b is non-background, else background."""
+    return [[color if (x != background) != (y != background) else background for x, y in zip(ra, rb)]
+            for ra, rb in zip(a, b)]

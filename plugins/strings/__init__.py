@@ -1,0 +1,81 @@
+"""The strings domain: text transformations, and the SyGuS PBE ``.sl`` format."""
+
+from __future__ import annotations
+
+import keyword
+from pathlib import Path
+
+from inductor.hookspecs import hookimpl
+from inductor.tasks import Example, LoadOptions, Task, TaskLoadError, read_text
+
+from . import primitives
+from .sygus import SORTS, SygusError, read_problem
+
+DOMAIN = "strings"
+
+
+def _py_name(name: str) -> str:
+    clean = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "x"
+    if clean[0].isdigit() or keyword.iskeyword(clean):
+        clean = "_" + clean
+    return clean
+
+
+class SygusLoader:
+    """SyGuS-IF PBE files: every constraint is a train example. For ``X.sl`` with a sibling
+    ``X-long.sl``, the sibling's extra examples become the test set (an option)."""
+
+    name = "sygus"
+    suffixes = (".sl",)
+
+    def load(self, path: Path, options: LoadOptions) -> list[Task] | None:
+        try:
+            problem = read_problem(read_text(path))
+        except SygusError as exc:
+            raise TaskLoadError(path, f"SyGuS: {exc}") from None
+        train = [Example(args, out) for args, out in problem.examples]
+        test: list[Example] = []
+        long_file = path.with_name(path.stem + "-long.sl")
+        if options.sygus_test_from_long and long_file.is_file():
+            try:
+                seen = {e.args for e in train}
+                extra = read_problem(read_text(long_file)).examples
+                test = [Example(a, o) for a, o in dict(extra).items() if a not in seen]
+            except (SygusError, TaskLoadError):
+                test = []  # the sibling reports its own error when it is loaded
+        names = [_py_name(n) for n in problem.arg_names]
+        types = {n: SORTS.get(s, s) for n, s in zip(names, problem.arg_sorts)}
+        types["return"] = SORTS.get(problem.return_sort, problem.return_sort)
+        return [
+            Task(id=path.stem, train=train, test=test, domain=DOMAIN, entry_point="f",
+                 arg_names=names, types=types, source=path, loader=self.name,
+                 meta={"sygus_name": problem.name})
+        ]
+
+
+@hookimpl
+def inductor_register_loaders(register):
+    register(SygusLoader())
+
+
+@hookimpl
+def inductor_detect_domain(task: Task):
+    examples = task.train + task.test
+    if examples and all(all(isinstance(a, str) for a in e.args) and isinstance(e.output, str) for e in examples):
+        return DOMAIN
+    return None
+
+
+@hookimpl
+def inductor_primitives(domain: str):
+    return primitives if domain == DOMAIN else None
+
+
+@hookimpl
+def inductor_prompt_context(task: Task):
+    if task.domain != DOMAIN:
+        return None
+    return (
+        "Inputs and outputs are Python strings: names, phone numbers, addresses and similar "
+        "records. Typical rules extract fields, reorder parts, change case or insert separators."
+    )
