@@ -189,6 +189,16 @@ class Plugins:
     def compare(self, task: Task, expected: Any, actual: Any) -> bool:
         return bool(self.pm.hook.inductor_compare_outputs(task=task, expected=expected, actual=actual))
 
+    def comparator(self, task: Task) -> Callable[[Any, Any], bool]:
+        """``compare`` bound to a task; skips the hook machinery when only the default exact
+        comparison is registered (it runs once per example of every candidate)."""
+        impls = self.pm.hook.inductor_compare_outputs.get_hookimpls()
+        if len(impls) == 1 and impls[0].plugin_name == "inductor.default_plugins.compare":
+            from inductor.default_plugins.compare import exact_equal
+
+            return exact_equal
+        return lambda expected, actual: self.compare(task, expected, actual)
+
     def extract_code(self, text: str, task: Task) -> str | None:
         return self.pm.hook.inductor_extract_code(text=text, task=task)
 

@@ -17,6 +17,12 @@ import signal
 import sys
 import tempfile
 
+#: fork(2) without Python's at-fork handlers (threading, random reseeding...), which cost
+#: about a millisecond per child here; safe because zygotes are single-threaded. PyDLL
+#: keeps the GIL held across the call.
+libc_fork = ctypes.PyDLL(None).fork
+libc_fork.restype = ctypes.c_int
+
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 _libc.prctl.restype = ctypes.c_int
@@ -125,13 +131,24 @@ def build_seccomp_program() -> bytes | None:
         return None
 
 
+class SeccompProgram:
+    """A BPF program prepared once, so that loading it in a child is a single prctl."""
+
+    def __init__(self, program: bytes) -> None:
+        n = len(program) // ctypes.sizeof(_SockFilter)
+        self._buf = (_SockFilter * n).from_buffer_copy(program)
+        self._prog = _SockFprog(n, ctypes.cast(self._buf, ctypes.POINTER(_SockFilter)))
+        self._ref = ctypes.byref(self._prog)
+
+    def load(self) -> None:
+        """Install the filter on the calling thread (no_new_privs must be set)."""
+        if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, self._ref, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "seccomp filter was refused")
+
+
 def load_seccomp(program: bytes) -> None:
     """Install a BPF program from :func:`build_seccomp_program` on the calling thread."""
-    n = len(program) // ctypes.sizeof(_SockFilter)
-    buf = (_SockFilter * n).from_buffer_copy(program)
-    prog = _SockFprog(n, ctypes.cast(buf, ctypes.POINTER(_SockFilter)))
-    if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "seccomp filter was refused")
+    SeccompProgram(program).load()
 
 
 def landlock_abi() -> int:
@@ -177,6 +194,7 @@ class Hardening:
 
     def __init__(self, *, seccomp: bool = True, landlock: bool = True) -> None:
         self.seccomp_program = build_seccomp_program() if seccomp else None
+        self._seccomp = SeccompProgram(self.seccomp_program) if self.seccomp_program else None
         self.landlock_fd = -1
         self.landlock_version = landlock_abi() if landlock else 0
         if self.landlock_version:
@@ -213,5 +231,5 @@ class Hardening:
         if self.landlock_fd >= 0:
             landlock_restrict(self.landlock_fd)
             os.close(self.landlock_fd)
-        if self.seccomp_program is not None:
-            load_seccomp(self.seccomp_program)
+        if self._seccomp is not None:
+            self._seccomp.load()

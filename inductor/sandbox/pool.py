@@ -247,7 +247,7 @@ class Sandbox:
     workers: int = 2
     limits: Limits = field(default_factory=Limits)
     wrap: str = "auto"
-    batch_size: int = 100
+    batch_size: int = 250
     _pool: list[Worker] = field(default_factory=list, init=False, repr=False)
     _free: queue.Queue[Worker] = field(default_factory=queue.Queue, init=False, repr=False)
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
@@ -303,9 +303,13 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, codes: Sequence[str], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
+    def run(self, codes: Sequence[str | bytes], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
             preludes: Sequence[ModuleType | Prelude] = (), isolate: bool = False) -> list[list[Outcome]]:
-        """Run every code on every input; outcomes[i][j] is candidate i on input j."""
+        """Run every code on every input; outcomes[i][j] is candidate i on input j.
+
+        A code is Python source or a marshalled code object compiled by this same
+        interpreter (see :func:`inductor.verify.parse_program`).
+        """
         if not codes:
             return []
         self.start()

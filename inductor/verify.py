@@ -1,0 +1,257 @@
+"""Checking candidate programs against a task's examples.
+
+Candidates are parsed in the parent (syntax errors never reach the sandbox), deduplicated
+by normalized AST, run in the sandbox on the train inputs, and compared with the expected
+outputs here, in the parent, by the ``inductor_compare_outputs`` hook. Every candidate
+that passes is run again alone in a fresh child before it is believed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from types import CodeType, ModuleType
+from typing import TYPE_CHECKING, Any
+
+from inductor.sandbox import Outcome, Sandbox, Status
+
+if TYPE_CHECKING:
+    from inductor.plugins import Plugins
+    from inductor.tasks import Example, Task
+
+#: Longest candidate accepted, in characters.
+MAX_CODE_CHARS = 100_000
+
+# Text that could let a program reach state shared with later candidates in the same
+# process: imports, dunders and private names, reflection builtins, frame and code objects.
+_NOT_INERT = re.compile(
+    r"\bimport\b|__|\._|\b_|\b(getattr|setattr|delattr|globals|locals|vars|dir|eval|exec|compile|"
+    r"open|breakpoint|input|help|memoryview|exit|quit|gi_frame|gi_code|gi_yieldfrom|cr_frame|cr_code|"
+    r"ag_frame|ag_code|f_back|f_globals|f_locals|f_builtins|f_code|tb_frame|tb_next|co_code|"
+    r"func_globals)\b"
+)
+
+
+def is_inert(source: str) -> bool:
+    """True when a program provably cannot touch state shared with later candidates.
+
+    Conservative and textual: ASCII only (Python folds some Unicode identifiers into others),
+    no import, no name with a leading underscore or dunder, no reflection builtin and no
+    frame or code attribute. Without those, Python code can reach only its own fresh
+    globals, its own copy of the builtins, its inputs and the (pure) preludes. A pass by an
+    inert program that ran after only inert programs is as good as one run alone.
+    """
+    return source.isascii() and _NOT_INERT.search(source) is None
+
+
+class Verdict(str, Enum):
+    """The verdict of one candidate on one example."""
+
+    PASS = "pass"
+    WRONG = "wrong"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    FORBIDDEN = "forbidden"
+
+
+_STATUS_VERDICT = {
+    Status.ERROR: Verdict.ERROR,
+    Status.TIMEOUT: Verdict.TIMEOUT,
+    Status.MEMORY: Verdict.MEMORY,
+    Status.FORBIDDEN: Verdict.FORBIDDEN,
+    Status.OUTPUT: Verdict.ERROR,
+}
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    verdict: Verdict
+    expected: Any = None
+    actual: Any = None
+    message: str = ""
+    ms: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict is Verdict.PASS
+
+
+@dataclass
+class CheckResult:
+    """A candidate's verdicts on a task; true when it passes every train example."""
+
+    source: str
+    key: Any = ""
+    entry_point: str = "f"
+    code: bytes = b""
+    train: list[ExampleResult] = field(default_factory=list)
+    test: list[ExampleResult] | None = None
+    #: Set when the program could not even be parsed.
+    error: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.train) and all(r.passed for r in self.train)
+
+    @property
+    def train_passed(self) -> int:
+        return sum(r.passed for r in self.train)
+
+    @property
+    def test_solved(self) -> bool | None:
+        if self.test is None or not self.test:
+            return None
+        return all(r.passed for r in self.test)
+
+    @property
+    def score(self) -> float:
+        """Share of train examples passed (used to rank near misses)."""
+        return self.train_passed / len(self.train) if self.train else 0.0
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for r in self.train:
+            counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+        return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+
+
+class ProgramError(ValueError):
+    """The candidate is not a usable Python program (syntax error, no function...)."""
+
+
+CO_OPTIMIZED = 0x0001
+
+
+def _shape(code: CodeType) -> tuple[Any, ...]:
+    """A code object without positions: equal for programs that differ only in layout/comments."""
+    consts = tuple(_shape(c) if isinstance(c, CodeType) else (type(c).__name__, c) for c in code.co_consts)
+    return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
+            code.co_flags, code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed candidate: its dedupe key, entry function and compiled code (marshal bytes)."""
+
+    key: Any
+    entry: str
+    code: bytes
+
+
+def parse_program(source: str, entry_point: str = "f") -> Program:
+    """Compile a candidate; raises ProgramError.
+
+    The entry point is ``entry_point`` when the program defines it at top level, otherwise
+    its last top-level function. Programs that compile to the same code (ignoring layout,
+    comments and line numbers) get the same key.
+    """
+    if len(source) > MAX_CODE_CHARS:
+        raise ProgramError(f"program is longer than {MAX_CODE_CHARS} characters")
+    try:
+        code = compile(source, "<candidate>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise ProgramError(f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        raise ProgramError(f"{type(exc).__name__}: cannot compile the program") from None
+    functions = [c.co_name for c in code.co_consts
+                 if isinstance(c, CodeType) and c.co_flags & CO_OPTIMIZED and not c.co_name.startswith("<")]
+    if entry_point in functions:
+        entry = entry_point
+    elif functions:
+        entry = functions[-1]
+    else:
+        raise ProgramError(f"the program defines no function (expected {entry_point!r})")
+    try:
+        key: Any = _shape(code)
+        hash(key)
+    except (RecursionError, TypeError):
+        key = source
+    return Program(key, entry, marshal.dumps(code))
+
+
+class Verifier:
+    """Checks candidates for tasks with a sandbox and the plugins' output comparison."""
+
+    def __init__(self, sandbox: Sandbox, plugins: Plugins) -> None:
+        self.sandbox = sandbox
+        self.plugins = plugins
+        self._preludes: dict[str, list[ModuleType]] = {}
+        #: Counters: distinct candidates run, passes re-run alone, duplicates skipped.
+        self.stats = {"distinct": 0, "rechecked": 0, "duplicates": 0}
+
+    def preludes(self, task: Task) -> list[ModuleType]:
+        domain = task.domain or "generic"
+        if domain not in self._preludes:
+            self._preludes[domain] = self.plugins.primitives(domain)
+        return self._preludes[domain]
+
+    def compare(self, task: Task, examples: Sequence[Example], outcomes: Sequence[Outcome]) -> list[ExampleResult]:
+        results = []
+        same = self.plugins.comparator(task)
+        for ex, out in zip(examples, outcomes):
+            if out.status is not Status.OK:
+                results.append(ExampleResult(_STATUS_VERDICT[out.status], ex.output, None, out.message, out.ms))
+            elif same(ex.output, out.value):
+                results.append(ExampleResult(Verdict.PASS, ex.output, out.value, "", out.ms))
+            else:
+                results.append(ExampleResult(Verdict.WRONG, ex.output, out.value, "", out.ms))
+        return results
+
+    def check(self, task: Task, sources: Sequence[str], *, test: bool = False,
+              extra_preludes: Sequence[ModuleType] = ()) -> list[CheckResult]:
+        """Verdicts for each source in order; identical programs are run once and share a result.
+
+        With ``test=True`` the test examples are run too (only for accepted programs:
+        they must never steer the search).
+        """
+        preludes = [*self.preludes(task), *extra_preludes]
+        distinct: dict[str, CheckResult] = {}
+        results: list[CheckResult] = []
+        to_run: list[CheckResult] = []
+        for source in sources:
+            try:
+                program = parse_program(source, task.entry_point)
+            except ProgramError as exc:
+                res = CheckResult(source, error=str(exc))
+                res.train = [ExampleResult(Verdict.ERROR, e.output, None, str(exc)) for e in task.train]
+                results.append(res)
+                continue
+            if program.key not in distinct:
+                res = CheckResult(source, key=program.key, entry_point=program.entry, code=program.code)
+                distinct[program.key] = res
+                to_run.append(res)
+            else:
+                self.stats["duplicates"] += 1
+            results.append(distinct[program.key])
+        examples = list(task.train) + (list(task.test) if test else [])
+        if to_run:
+            inputs = [e.args for e in examples]
+            # Inert programs first: then every inert program ran after inert ones only.
+            inert = {id(r) for r in to_run if is_inert(r.source)}
+            to_run.sort(key=lambda r: id(r) not in inert)
+            outcomes = self.sandbox.run([r.code for r in to_run], inputs,
+                                        entries=[r.entry_point for r in to_run], preludes=preludes)
+            self._fill(task, to_run, outcomes, test)
+            # Any other pass is believed only when it holds alone in a fresh process.
+            passed = [r for r in to_run if r and id(r) not in inert]
+            self.stats["distinct"] += len(to_run)
+            self.stats["rechecked"] += len(passed)
+            if passed:
+                again = self.sandbox.run([r.code for r in passed], inputs,
+                                         entries=[r.entry_point for r in passed], preludes=preludes,
+                                         isolate=True)
+                self._fill(task, passed, again, test)
+        for res in to_run:
+            self.plugins.candidate_checked(task, res)
+        return results
+
+    def _fill(self, task: Task, results: Sequence[CheckResult], outcomes: Sequence[Sequence[Outcome]],
+              test: bool) -> None:
+        n = len(task.train)
+        for res, outs in zip(results, outcomes):
+            res.train = self.compare(task, task.train, outs[:n])
+            if test:
+                res.test = self.compare(task, task.test, outs[n:])
