@@ -31,6 +31,10 @@ class Timeout(BaseException):
     """Raised by the interval timer; a BaseException so ``except Exception`` cannot swallow it."""
 
 
+class OutputTooLarge(Exception):
+    """The output cannot fit the size cap."""
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     raise Timeout
 
@@ -111,6 +115,9 @@ def run_candidate(code: str | bytes, entry: str, inputs: list[bytes], base: dict
             signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
                 value = fn(*args)
+                # Each str character or list element takes at least a byte of JSON.
+                if type(value) in (str, list, tuple, dict) and len(value) > max_output:
+                    raise OutputTooLarge(len(value))
                 text = encode(value)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -136,6 +143,8 @@ def _classify(exc: BaseException) -> tuple[int, str, bool]:
     """(code, message, child must stop) for an exception raised by candidate code."""
     if isinstance(exc, Timeout):
         return TIMEOUT, "time limit exceeded", False
+    if isinstance(exc, OutputTooLarge):
+        return OUTPUT, f"output too large (over {exc.args[0]} bytes of JSON)", False
     if isinstance(exc, MemoryError):
         return MEMORY, "memory limit exceeded", True
     if isinstance(exc, (TypeError, ValueError)) and "JSON serializable" in str(exc):

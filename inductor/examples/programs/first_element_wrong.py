@@ -1,0 +1,3 @@
+def f(x):
+    """A plausible but wrong guess for c002: the first element."""
+    return x[:1]

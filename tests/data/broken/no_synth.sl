@@ -1,0 +1,2 @@
+(set-logic SLIA)
+(constraint (= (f "a") "b"))

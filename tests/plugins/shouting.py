@@ -1,0 +1,105 @@
+"""A third-party-style plugin used by the tests: a loader, a domain, a comparison, a command."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import click
+
+from inductor import hookimpl
+from inductor.tasks import Example, Task
+
+EVENTS: list[tuple[str, object]] = []
+
+_spec = importlib.util.spec_from_file_location("shout_primitives", Path(__file__).with_name("shout_primitives.py"))
+primitives = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(primitives)
+
+
+class ShoutLoader:
+    name = "shout"
+    suffixes = (".shout",)
+
+    def load(self, path: Path, options):
+        pairs = json.loads(path.read_text())
+        return [Task(id=path.stem, train=[Example((a,), b) for a, b in pairs], domain="shout", loader=self.name)]
+
+
+@hookimpl
+def inductor_register_loaders(register):
+    register(ShoutLoader())
+
+
+@hookimpl
+def inductor_register_models(register):
+    register("echo", lambda **kw: "echo-model")
+
+
+@hookimpl
+def inductor_register_embedders(register):
+    register("zeros", lambda **kw: "zero-embedder")
+
+
+@hookimpl
+def inductor_register_executors(register):
+    register("inline", lambda **kw: "inline-executor")
+
+
+@hookimpl
+def inductor_register_commands(cli):
+    @cli.command(name="shout")
+    @click.argument("word")
+    def shout(word):
+        """Say WORD loudly."""
+        click.echo(word.upper() + "!")
+
+
+@hookimpl
+def inductor_detect_domain(task):
+    if task.id.startswith("shout"):
+        return "shout"
+    return None
+
+
+@hookimpl
+def inductor_primitives(domain):
+    return primitives if domain == "shout" else None
+
+
+@hookimpl
+def inductor_prompt_context(task):
+    return "Outputs are loud." if task.domain == "shout" else None
+
+
+@hookimpl
+def inductor_extract_code(text, task):
+    return text.split("```")[1] if "```" in text else None
+
+
+@hookimpl(tryfirst=True)
+def inductor_compare_outputs(task, expected, actual):
+    if task.domain == "shout" and isinstance(expected, str) and isinstance(actual, str):
+        return expected.lower() == actual.lower()
+    return None
+
+
+@hookimpl
+def inductor_refactor(program, task):
+    return [program.upper()]
+
+
+@hookimpl
+def inductor_task_started(task):
+    EVENTS.append(("task_started", task.id))
+
+
+@hookimpl
+def inductor_candidate_checked(task, result):
+    EVENTS.append(("candidate_checked", bool(result)))
+
+
+@hookimpl
+def inductor_function_added(function):
+    EVENTS.append(("function_added", function))

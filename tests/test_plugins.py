@@ -1,0 +1,183 @@
+"""One test per hook (test_hook_<name>), documentation of every hook, and the loading paths."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from inductor import hookspecs
+from inductor.cli import cli
+from inductor.plugins import Plugins, PluginError
+from inductor.tasks import Example, Task, load_folders
+from inductor.verify import Verifier
+
+HERE = Path(__file__).parent
+HOOKS = sorted(n for n, f in vars(hookspecs).items() if n.startswith("inductor_") and callable(f))
+
+
+@pytest.fixture
+def shout(plugins):
+    module = plugins.load_file(HERE / "plugins" / "shouting.py", name="shouting")
+    module.EVENTS.clear()
+    return module
+
+
+def test_every_hook_is_documented_in_one_line_and_typed():
+    readme = (HERE.parent / "README.md").read_text()
+    for name in HOOKS:
+        fn = getattr(hookspecs, name)
+        doc = inspect.getdoc(fn) or ""
+        assert doc and "\n" not in doc, f"{name} needs a one-line docstring"
+        assert "return" in fn.__annotations__, f"{name} needs a return annotation"
+        assert f"`{name}`" in readme, f"{name} is missing from the README's hook list"
+
+
+def test_every_hook_has_a_test():
+    tests = {n for n in globals() if n.startswith("test_hook_")}
+    assert {f"test_hook_{h.removeprefix('inductor_')}" for h in HOOKS} <= tests
+
+
+def test_hook_register_loaders(plugins, shout, tmp_path):
+    (tmp_path / "shout1.shout").write_text(json.dumps([["a", "A"], ["b", "B"]]))
+    result = load_folders([tmp_path], plugins.loaders(), detect_domain=plugins.detect_domain)
+    assert [t.id for t in result.tasks] == ["shout1"] and result.tasks[0].loader == "shout"
+
+
+def test_hook_register_models(plugins, shout):
+    assert plugins.models()["echo"]() == "echo-model"
+
+
+def test_hook_register_embedders(plugins, shout):
+    assert plugins.embedders()["zeros"]() == "zero-embedder"
+
+
+def test_hook_register_executors(plugins, shout):
+    executors = plugins.executors()
+    assert executors["inline"]() == "inline-executor"
+    assert "sandbox" in executors  # the built-in one, registered through the same hook
+
+
+def test_hook_register_commands(monkeypatch):
+    monkeypatch.setenv("INDUCTOR_PLUGINS", "")
+    import click
+
+    group = click.Group()
+    plugins = Plugins.create(entrypoints=False)
+    plugins.load_file(HERE / "plugins" / "shouting.py", name="shouting")
+    plugins.register_commands(group)
+    res = CliRunner().invoke(group, ["shout", "hey"])
+    assert res.output == "HEY!\n"
+
+
+def test_hook_detect_domain(plugins, shout):
+    assert plugins.detect_domain(Task("shout-x", [Example(("a",), "A")])) == "shout"
+    assert plugins.detect_domain(Task("t", [Example(([1],), [1])])) == "lists"
+    assert plugins.detect_domain(Task("t", [Example(("a",), "b")])) == "strings"
+    assert plugins.detect_domain(Task("t", [Example(([[1]],), [[1]])])) == "grids"
+    assert plugins.detect_domain(Task("t", [Example(({"a": 1},), 1)])) == "generic"
+
+
+def test_hook_primitives(plugins, shout):
+    assert plugins.primitives("shout") == [shout.primitives]
+    names = {m.__name__ for m in plugins.primitives("lists")}
+    assert names == {"inductor_plugins.lists.primitives"}
+
+
+def test_hook_prompt_context(plugins, shout):
+    assert plugins.prompt_context(Task("s", [Example(("a",), "A")], domain="shout")) == "Outputs are loud."
+    assert "grids" in plugins.prompt_context(Task("g", [Example(([[1]],), [[1]])], domain="grids"))
+
+
+def test_hook_extract_code(plugins, shout):
+    task = Task("s", [Example(("a",), "A")])
+    assert plugins.extract_code("text ```def f(x): pass``` more", task) == "def f(x): pass"
+
+
+def test_hook_compare_outputs(plugins, shout, sandbox):
+    task = Task("s", [Example(("a",), "A")], domain="shout")
+    assert plugins.compare(task, "A", "a") is True  # the plugin relaxes case
+    plain = Task("p", [Example(("a",), "A")], domain="strings")
+    assert plugins.compare(plain, "A", "a") is False
+    assert plugins.compare(plain, 1, True) is False and plugins.compare(plain, [1, 2], (1, 2)) is True
+    result = Verifier(sandbox, plugins).check(task, ["def f(x):\n    return shout(x)[:-1].lower()\n"])[0]
+    assert result
+
+
+def test_hook_refactor(plugins, shout):
+    task = Task("s", [Example(("a",), "A")])
+    assert plugins.pm.hook.inductor_refactor(program="def f(x): pass", task=task) == ["DEF F(X): PASS"]
+
+
+def test_hook_task_started(plugins, shout):
+    plugins.task_started(Task("s1", [Example(("a",), "A")]))
+    assert ("task_started", "s1") in shout.EVENTS
+
+
+def test_hook_candidate_checked(plugins, shout, sandbox):
+    task = Task("s", [Example(("a",), "A")], domain="strings")
+    Verifier(sandbox, plugins).check(task, ["def f(x):\n    return x.upper()\n", "def f(x):\n    return x\n"])
+    assert sorted(e for e in shout.EVENTS if e[0] == "candidate_checked") == [
+        ("candidate_checked", False), ("candidate_checked", True)]
+
+
+def test_hook_function_added(plugins, shout):
+    plugins.function_added("reverse_list")
+    assert ("function_added", "reverse_list") in shout.EVENTS
+
+
+def test_plugins_dir_and_cli_listing(tmp_path):
+    shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "shouting.py")
+    shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "_shout_primitives.py")
+    (tmp_path / "shouting.py").write_text((tmp_path / "shouting.py").read_text().replace(
+        '"shout_primitives.py"', '"_shout_primitives.py"'))
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(tmp_path), "plugins", "--json"])
+    assert res.exit_code == 0, res.output
+    listed = {p["name"]: p for p in json.loads(res.output)}
+    assert "inductor_compare_outputs" in listed["shouting"]["hooks"]
+    assert listed["inductor_plugins.grids"]["source"] == "built-in"
+    res = CliRunner().invoke(cli, ["plugins"])
+    assert "inductor_plugins.lists" in res.output and "register_loaders" in res.output
+
+
+def test_task_folder_plugins_py_is_loaded(tmp_path):
+    shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "plugins.py")
+    shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "shout_primitives.py")
+    (tmp_path / "shout1.shout").write_text(json.dumps([["a", "A"]]))
+    res = CliRunner().invoke(cli, ["tasks", "--json", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["tasks"][0]["domain"] == "shout"
+
+
+def test_entry_points_are_loaded_and_can_be_restricted(monkeypatch):
+    from importlib import metadata
+
+    sys.path.insert(0, str(HERE / "plugins"))
+    try:
+        ep = metadata.EntryPoint(name="shouting", value="shouting", group="inductor")
+        monkeypatch.setattr(metadata, "entry_points", lambda group=None: [ep] if group == "inductor" else [])
+        monkeypatch.delenv("INDUCTOR_PLUGINS")
+        assert "shouting" in {i.name for i in Plugins.create().info()}
+        monkeypatch.setenv("INDUCTOR_PLUGINS", "other")
+        assert "shouting" not in {i.name for i in Plugins.create().info()}
+    finally:
+        sys.path.remove(str(HERE / "plugins"))
+        sys.modules.pop("shouting", None)
+
+
+def test_misspelled_hook_and_broken_plugin_are_clear_errors(plugins, tmp_path):
+    bad = tmp_path / "typo.py"
+    bad.write_text("from inductor import hookimpl\n\n@hookimpl\ndef inductor_register_loader(register):\n    pass\n")
+    with pytest.raises(PluginError, match="typo.py"):
+        plugins.load_file(bad)
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise RuntimeError('boom')\n")
+    with pytest.raises(PluginError, match="broken.py: failed to import: RuntimeError: boom"):
+        plugins.load_file(broken)
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(tmp_path), "plugins"])
+    assert res.exit_code == 1 and "Error:" in res.output and "Traceback" not in res.output

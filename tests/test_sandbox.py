@@ -1,0 +1,130 @@
+"""The sandbox on hostile candidates: each ends in a verdict while the run goes on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from inductor.sandbox import Status
+from inductor.tasks import Example, Task
+from inductor.verify import Verdict, Verifier
+
+GOOD = "def f(x):\n    return sorted(x)\n"
+
+HOSTILE = {
+    "infinite loop": ("def f(x):\n    while True:\n        pass\n", Status.TIMEOUT),
+    "C-level loop": ("def f(x):\n    return sum(range(10**13))\n", Status.TIMEOUT),
+    "memory bomb": ("def f(x):\n    return [0] * (10**10)\n", Status.MEMORY),
+    "fork bomb": ("import os\ndef f(x):\n    while True:\n        os.fork()\n", Status.FORBIDDEN),
+    "file write": ("def f(x):\n    open('/tmp/inductor-pwned', 'w').write('x')\n    return x\n", Status.FORBIDDEN),
+    "socket": ("import socket\ndef f(x):\n    socket.create_connection(('127.0.0.1', 22))\n", Status.FORBIDDEN),
+    "os.system": ("import os\ndef f(x):\n    return os.system('touch /tmp/inductor-pwned')\n", Status.FORBIDDEN),
+    "subprocess": ("import subprocess\ndef f(x):\n    return subprocess.run(['true'])\n", Status.FORBIDDEN),
+    "deep recursion": ("def f(x):\n    return f(x)\n", Status.ERROR),
+    "100 MB of output": ("def f(x):\n    return 'a' * (100 * 2**20)\n", Status.OUTPUT),
+    "100 MB printed": ("def f(x):\n    print('a' * (100 * 2**20))\n    return x\n", Status.OK),
+    "sys.exit": ("import sys\ndef f(x):\n    sys.exit(0)\n", Status.ERROR),
+    "os._exit": ("import os\ndef f(x):\n    os._exit(0)\n", Status.ERROR),
+    "kill the parent": ("import os, signal\ndef f(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n", Status.FORBIDDEN),
+    "kill the group": ("import os, signal\ndef f(x):\n    os.killpg(0, signal.SIGKILL)\n", Status.FORBIDDEN),
+    "ctypes crash": ("import ctypes\ndef f(x):\n    return ctypes.string_at(0)\n", Status.ERROR),
+    "unlink": ("import os\ndef f(x):\n    os.unlink('/etc/hostname')\n", Status.FORBIDDEN),
+    "not JSON": ("def f(x):\n    return {1, 2}\n", Status.OUTPUT),
+    "self-reference": ("def f(x):\n    a = []\n    a.append(a)\n    return a\n", Status.OUTPUT),
+    "huge integer": ("def f(x):\n    return 10 ** 100000\n", Status.ERROR),
+    "never-ending generator": ("def f(x):\n    def g():\n        while True:\n            yield 1\n    return list(g())\n",
+                               (Status.MEMORY, Status.TIMEOUT)),
+}
+
+
+def _allowed(status):
+    return status if isinstance(status, tuple) else (status,)
+
+
+def test_layers_are_on(sandbox):
+    layers = sandbox.layers
+    assert layers["rlimits"] and layers["no_new_privs"]
+    assert layers["seccomp"], "pyseccomp/libseccomp missing"
+    assert layers["landlock"] >= 1, "Landlock unavailable on this kernel"
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_candidate_gets_its_verdict_and_the_run_goes_on(sandbox, name):
+    code, status = HOSTILE[name]
+    outcomes = sandbox.run([GOOD, code, GOOD + "\n# again\n"], [([3, 1, 2],), ([2, 1],)])
+    assert outcomes[0][0].status is Status.OK and outcomes[0][0].value == [1, 2, 3]
+    assert outcomes[1][0].status in _allowed(status), (name, outcomes[1])
+    assert outcomes[2][1].status is Status.OK and outcomes[2][1].value == [1, 2]
+    assert not os.path.exists("/tmp/inductor-pwned")
+
+
+def test_all_hostile_cases_in_one_batch(sandbox):
+    codes = [GOOD] + [c for c, _ in HOSTILE.values()] + [GOOD]
+    outcomes = sandbox.run(codes, [([3, 1, 2],)])
+    for (name, (_, status)), out in zip(HOSTILE.items(), outcomes[1:-1]):
+        assert out[0].status in _allowed(status), (name, out)
+    assert outcomes[-1][0].value == [1, 2, 3]
+
+
+def test_monkeypatched_builtins_do_not_reach_the_next_candidate(sandbox):
+    poison = "import builtins\nbuiltins.sorted = lambda x: [42]\nbuiltins.len = lambda x: 42\ndef f(x):\n    return x\n"
+    outcomes = sandbox.run([poison, GOOD, "def f(x):\n    return len(x)\n"], [([3, 1, 2],)])
+    assert outcomes[1][0].value == [1, 2, 3]
+    assert outcomes[2][0].value == 3
+
+
+def test_patched_primitive_does_not_reach_the_next_candidate(sandbox):
+    import inductor_plugins.lists.primitives as prims
+
+    poison = "def f(x):\n    reverse.__code__ = (lambda xs: [7]).__code__\n    return x\n"
+    outcomes = sandbox.run([poison, "def f(x):\n    return reverse(x)\n"], [([1, 2],)], preludes=[prims])
+    assert outcomes[1][0].value == [2, 1]
+
+
+def test_threads_left_running_do_not_leak(sandbox):
+    code = ("import threading, time\ndef f(x):\n    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+            "    return x\n")
+    outcomes = sandbox.run([code, GOOD], [([2, 1],)])
+    assert outcomes[0][0].status is Status.OK
+    assert outcomes[1][0].value == [1, 2]
+
+
+def test_sigterm_ignored_still_ends(sandbox):
+    code = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n" \
+           "def f(x):\n    while True:\n        pass\n"
+    outcomes = sandbox.run([code, GOOD], [([2, 1],)])
+    assert outcomes[0][0].status is Status.TIMEOUT
+    assert outcomes[1][0].value == [1, 2]
+
+
+def test_environment_is_empty_in_the_sandbox(sandbox, monkeypatch):
+    outcomes = sandbox.run(["import os\ndef f(x):\n    return dict(os.environ)\n"], [(0,)])
+    env = outcomes[0][0].value
+    assert "INDUCTOR_PLUGINS" not in env and "PATH" not in env
+
+
+def test_inputs_are_fresh_copies_for_each_candidate(sandbox):
+    mutate = "def f(x):\n    x.append(99)\n    return x\n"
+    outcomes = sandbox.run([mutate, mutate + "# 2\n", GOOD], [([2, 1],)])
+    assert [o[0].value for o in outcomes] == [[2, 1, 99], [2, 1, 99], [1, 2]]
+
+
+def test_no_processes_leak(sandbox):
+    sandbox.run([HOSTILE["fork bomb"][0], HOSTILE["C-level loop"][0]], [(1,)])
+    workers = {w.proc.pid for w in sandbox._pool}
+    out = subprocess.run(["ps", "-o", "pid=,ppid=", "--ppid", ",".join(map(str, workers))],
+                         capture_output=True, text=True).stdout
+    # Under bubblewrap each worker has one child (the zygote inside); without it, none.
+    assert len(out.split()) // 2 <= len(workers)
+
+
+def test_eq_tricks_cannot_forge_a_pass(sandbox, plugins):
+    task = Task(id="t", train=[Example(([1, 2],), [2, 1])], domain="lists")
+    trick = ("class Liar(list):\n    def __eq__(self, other):\n        return True\n"
+             "def f(x):\n    return Liar()\n")
+    always = "class A:\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return A()\n"
+    results = Verifier(sandbox, plugins).check(task, [trick, always])
+    assert not results[0] and results[0].train[0].verdict is Verdict.WRONG
+    assert not results[1] and results[1].train[0].verdict is Verdict.ERROR
