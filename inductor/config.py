@@ -58,7 +58,7 @@ class Settings:
 
 
 def _coerce(path: Path, section: str, name: str, expected: Any, value: Any) -> Any:
-    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(expected), None)
+    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(expected))
     if kind is float and type(value) is int:
         return float(value)
     if kind is not None and type(value) is not kind:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    import pluggy
+    pass
 
 #: Largest task file a loader will read; bigger files are reported, not loaded.
 MAX_TASK_FILE_BYTES = 50 * 1024 * 1024

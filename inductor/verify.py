@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from types import CodeType, ModuleType
@@ -181,6 +182,7 @@ class Verifier:
         self._preludes: dict[str, list[ModuleType]] = {}
         #: Counters: distinct candidates run, passes re-run alone, duplicates skipped.
         self.stats = {"distinct": 0, "rechecked": 0, "duplicates": 0}
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="verify")
 
     def preludes(self, task: Task) -> list[ModuleType]:
         domain = task.domain or "generic"
@@ -208,44 +210,54 @@ class Verifier:
         they must never steer the search).
         """
         preludes = [*self.preludes(task), *extra_preludes]
-        distinct: dict[str, CheckResult] = {}
-        results: list[CheckResult] = []
-        to_run: list[CheckResult] = []
-        for source in sources:
-            try:
-                program = parse_program(source, task.entry_point)
-            except ProgramError as exc:
-                res = CheckResult(source, error=str(exc))
-                res.train = [ExampleResult(Verdict.ERROR, e.output, None, str(exc)) for e in task.train]
-                results.append(res)
-                continue
-            if program.key not in distinct:
-                res = CheckResult(source, key=program.key, entry_point=program.entry, code=program.code)
-                distinct[program.key] = res
-                to_run.append(res)
-            else:
-                self.stats["duplicates"] += 1
-            results.append(distinct[program.key])
         examples = list(task.train) + (list(task.test) if test else [])
-        if to_run:
-            inputs = [e.args for e in examples]
-            # Inert programs first: then every inert program ran after inert ones only.
-            inert = {id(r) for r in to_run if is_inert(r.source)}
-            to_run.sort(key=lambda r: id(r) not in inert)
-            outcomes = self.sandbox.run([r.code for r in to_run], inputs,
-                                        entries=[r.entry_point for r in to_run], preludes=preludes)
-            self._fill(task, to_run, outcomes, test)
+        inputs = [e.args for e in examples]
+        distinct: dict[Any, CheckResult] = {}
+        results: list[CheckResult] = []
+        inert: set[int] = set()
+        chunks: list[tuple[list[CheckResult], Future[list[list[Outcome]]]]] = []
+        # Compile in chunks and hand each to the sandbox while compiling the next: the
+        # workers run while this process parses.
+        chunk_size = max(1, self.sandbox.batch_size * self.sandbox.workers)
+        for start in range(0, len(sources), chunk_size):
+            to_run: list[CheckResult] = []
+            for source in sources[start:start + chunk_size]:
+                try:
+                    program = parse_program(source, task.entry_point)
+                except ProgramError as exc:
+                    res = CheckResult(source, error=str(exc))
+                    res.train = [ExampleResult(Verdict.ERROR, e.output, None, str(exc)) for e in task.train]
+                    results.append(res)
+                    continue
+                if program.key not in distinct:
+                    res = CheckResult(source, key=program.key, entry_point=program.entry, code=program.code)
+                    distinct[program.key] = res
+                    to_run.append(res)
+                    if is_inert(source):
+                        inert.add(id(res))
+                else:
+                    self.stats["duplicates"] += 1
+                results.append(distinct[program.key])
+            if to_run:
+                # Inert programs first: then every inert program ran after inert ones only.
+                to_run.sort(key=lambda r: id(r) not in inert)
+                future = self._pool.submit(self.sandbox.run, [r.code for r in to_run], inputs,
+                                           entries=[r.entry_point for r in to_run], preludes=preludes)
+                chunks.append((to_run, future))
+        passed: list[CheckResult] = []
+        for to_run, future in chunks:
+            self._fill(task, to_run, future.result(), test)
             # Any other pass is believed only when it holds alone in a fresh process.
-            passed = [r for r in to_run if r and id(r) not in inert]
+            passed += [r for r in to_run if r and id(r) not in inert]
             self.stats["distinct"] += len(to_run)
-            self.stats["rechecked"] += len(passed)
-            if passed:
-                again = self.sandbox.run([r.code for r in passed], inputs,
-                                         entries=[r.entry_point for r in passed], preludes=preludes,
-                                         isolate=True)
-                self._fill(task, passed, again, test)
-        for res in to_run:
-            self.plugins.candidate_checked(task, res)
+        self.stats["rechecked"] += len(passed)
+        if passed:
+            again = self.sandbox.run([r.code for r in passed], inputs, entries=[r.entry_point for r in passed],
+                                     preludes=preludes, isolate=True)
+            self._fill(task, passed, again, test)
+        for to_run, _ in chunks:
+            for res in to_run:
+                self.plugins.candidate_checked(task, res)
         return results
 
     def _fill(self, task: Task, results: Sequence[CheckResult], outcomes: Sequence[Sequence[Outcome]],

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from inductor import hookspecs
 from inductor.cli import cli
-from inductor.plugins import Plugins, PluginError
+from inductor.plugins import PluginError, Plugins
 from inductor.tasks import Example, Task, load_folders
 from inductor.verify import Verifier
 

@@ -8,6 +8,14 @@ relay size-capped JSON results; the parent alone compares them with expected out
 
 from __future__ import annotations
 
-from inductor.sandbox.pool import Limits, Outcome, Prelude, Sandbox, SandboxError, Status, bwrap_path
+from inductor.sandbox.pool import (
+    Limits,
+    Outcome,
+    Prelude,
+    Sandbox,
+    SandboxError,
+    Status,
+    bwrap_path,
+)
 
 __all__ = ["Limits", "Outcome", "Prelude", "Sandbox", "SandboxError", "Status", "bwrap_path"]

@@ -188,7 +188,8 @@ class Worker:
         while True:
             kind, payload = self._frame(deadline)
             if kind == b"R":
-                lines.append(payload)
+                if payload:
+                    lines.extend(payload.split(b"\n"))
             elif kind == b"C":
                 msg = json.loads(payload)
                 if msg.get("done") == self._job:

@@ -9,7 +9,7 @@ deaths into verdicts and forks a fresh child for the candidates still to run.
 
 Wire format, parent to zygote: 4-byte big-endian length + pickle (the parent is trusted).
 Zygote to parent: 1-byte kind + 4-byte length + payload, never pickle, because payloads
-carry bytes written by untrusted code: ``R`` a child's result line (JSON, relayed as is),
+carry bytes written by untrusted code: ``R`` a child's result lines (JSON, relayed as is, joined by newlines),
 ``C`` a control message in JSON written by the zygote.
 """
 
@@ -138,6 +138,7 @@ class Zygote:
         max_line = job.get("max_line_bytes", 8 << 20)
         deadline = time.monotonic() + per_candidate + job.get("startup", 1.0)
         buf = bytearray()
+        lines: list[bytes] = []
         done = 0
         stop = False
         verdict: tuple[int, str] | None = None
@@ -164,7 +165,7 @@ class Zygote:
                         verdict = (ERROR, "wrote to the sandbox's result channel")
                         stop = True
                         break
-                    self.send(b"R", line)
+                    lines.append(line)
                     done += 1
                     deadline = time.monotonic() + per_candidate
                     # The child exits after a candidate changed shared state.
@@ -179,8 +180,10 @@ class Zygote:
         if done < len(indices) and (verdict is not None or not stop):
             if verdict is None:
                 verdict = self._death_verdict(status)
-            self.send(b"R", json.dumps([indices[done], verdict[0], verdict[1]]).encode())
+            lines.append(json.dumps([indices[done], verdict[0], verdict[1]]).encode())
             done += 1
+        # One frame per child: lines hold no newline (they were split on it).
+        self.send(b"R", b"\n".join(lines))
         return done
 
     @staticmethod

@@ -55,7 +55,7 @@ def drop(xs: list[int], n: int) -> list[int]:
 
 def take_last(xs: list[int], n: int) -> list[int]:
     """The last n elements."""
-    return xs[len(xs) - n:] if 0 < n else []
+    return xs[len(xs) - n:] if n > 0 else []
 
 
 def drop_last(xs: list[int], n: int) -> list[int]:
