@@ -15,7 +15,6 @@ import os
 import resource
 import signal
 import sys
-import tempfile
 
 #: fork(2) without Python's at-fork handlers (threading, random reseeding...), which cost
 #: about a millisecond per child here; safe because zygotes are single-threaded. PyDLL
@@ -123,10 +122,19 @@ def build_seccomp_program() -> bytes | None:
             except Exception:
                 pass
         f.add_rule(kill, "ioctl", sc.Arg(1, sc.EQ, TIOCSTI))
-        with tempfile.TemporaryFile() as tmp:
-            f.export_bpf(tmp)
-            tmp.seek(0)
-            return tmp.read()
+        # Through a pipe, not a temporary file: inside bubblewrap the file system is read-only.
+        r, w = os.pipe()
+        try:
+            with os.fdopen(w, "wb", closefd=True) as out:
+                f.export_bpf(out)
+            with os.fdopen(r, "rb", closefd=True) as src:
+                return src.read()
+        finally:
+            for fd in (r, w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
     except Exception:
         return None
 

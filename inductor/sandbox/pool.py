@@ -79,7 +79,7 @@ class Prelude:
 
 BWRAP_ARGS = (
     "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
-    "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--setenv", "INDUCTOR_IN_BWRAP", "1",
+    "--dev", "/dev", "--proc", "/proc", "--setenv", "INDUCTOR_IN_BWRAP", "1",
 )
 
 
@@ -90,8 +90,8 @@ def bwrap_path() -> str | None:
     if not path:
         return None
     try:
-        res = subprocess.run([path, *BWRAP_ARGS, "--", "/bin/true"], capture_output=True, timeout=10,
-                             env={})
+        res = subprocess.run([path, *BWRAP_ARGS, "--", sys.executable, "-I", "-c", "import inductor"],
+                             capture_output=True, timeout=30, env={})
     except (OSError, subprocess.TimeoutExpired):
         return None
     return path if res.returncode == 0 else None
@@ -127,14 +127,19 @@ class Worker:
     def start(self) -> None:
         cmd = [sys.executable, "-I", "-m", "inductor.sandbox.zygote", str(os.getpid())]
         if self.wrap:
-            cmd = [self.wrap, *BWRAP_ARGS, "--chdir", "/tmp", "--", *cmd]
+            cmd = [self.wrap, *BWRAP_ARGS, "--chdir", self.workdir, "--", *cmd]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL, env={}, cwd=self.workdir,
                                          close_fds=True, start_new_session=True)
         except OSError as exc:
             raise SandboxError(f"cannot start sandbox worker: {exc}") from exc
-        kind, payload = self._frame(time.monotonic() + 60)
+        try:
+            kind, payload = self._frame(time.monotonic() + 60)
+        except (EOFError, TimeoutError):
+            code = self.proc.poll()
+            self.close()
+            raise SandboxError(f"sandbox worker failed to start (exit status {code}): {' '.join(cmd)}") from None
         msg = json.loads(payload) if kind == b"C" else {}
         if not msg.get("ready"):
             raise SandboxError("sandbox worker did not start")
