@@ -72,12 +72,9 @@ class App:
     def sandbox(self, **overrides: Any) -> Any:
         from inductor.sandbox import Limits, Sandbox
 
-        s = self.settings.sandbox
-        values = {k: v for k, v in overrides.items() if v is not None}
-        workers = values.get("workers", s.workers)
-        limits = Limits(timeout=values.get("timeout", s.timeout), memory_mb=s.memory_mb,
-                        max_output_bytes=s.max_output_bytes)
-        return Sandbox(workers=workers, limits=limits, wrap=values.get("wrap", s.wrap), batch_size=s.batch_size)
+        s = self.settings.with_options("sandbox", **overrides).sandbox
+        limits = Limits(timeout=s.timeout, memory_mb=s.memory_mb, max_output_bytes=s.max_output_bytes)
+        return Sandbox(workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
 
 
 pass_app = click.make_pass_decorator(App)

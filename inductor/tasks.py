@@ -12,10 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    pass
+from typing import Any, Protocol
 
 #: Largest task file a loader will read; bigger files are reported, not loaded.
 MAX_TASK_FILE_BYTES = 50 * 1024 * 1024

@@ -1,16 +1,17 @@
 """Checking candidate programs against a task's examples.
 
-Candidates are parsed in the parent (syntax errors never reach the sandbox), deduplicated
-by normalized AST, run in the sandbox on the train inputs, and compared with the expected
-outputs here, in the parent, by the ``inductor_compare_outputs`` hook. Every candidate
-that passes is run again alone in a fresh child before it is believed.
+Candidates are compiled in the parent (syntax errors never reach the sandbox), deduplicated
+by the shape of their code (layout and comments ignored), run in the sandbox on the train
+inputs, and compared with the expected outputs here, in the parent, by the
+``inductor_compare_outputs`` hook. A pass is believed only when it holds alone in a fresh
+child, or when the program is inert (see :func:`is_inert`) and ran after inert ones only.
 """
 
 from __future__ import annotations
 
 import marshal
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
@@ -190,9 +191,11 @@ class Verifier:
             self._preludes[domain] = self.plugins.primitives(domain)
         return self._preludes[domain]
 
-    def compare(self, task: Task, examples: Sequence[Example], outcomes: Sequence[Outcome]) -> list[ExampleResult]:
+    def compare(self, task: Task, examples: Sequence[Example], outcomes: Sequence[Outcome],
+                same: Callable[[Any, Any], bool] | None = None) -> list[ExampleResult]:
+        """Verdicts for outcomes against expected outputs (``same`` defaults to the task's comparator)."""
         results = []
-        same = self.plugins.comparator(task)
+        same = same or self.plugins.comparator(task)
         for ex, out in zip(examples, outcomes):
             if out.status is not Status.OK:
                 results.append(ExampleResult(_STATUS_VERDICT[out.status], ex.output, None, out.message, out.ms))
@@ -263,7 +266,8 @@ class Verifier:
     def _fill(self, task: Task, results: Sequence[CheckResult], outcomes: Sequence[Sequence[Outcome]],
               test: bool) -> None:
         n = len(task.train)
+        same = self.plugins.comparator(task)  # resolved once, not per candidate
         for res, outs in zip(results, outcomes):
-            res.train = self.compare(task, task.train, outs[:n])
+            res.train = self.compare(task, task.train, outs[:n], same)
             if test:
-                res.test = self.compare(task, task.test, outs[n:])
+                res.test = self.compare(task, task.test, outs[n:], same)

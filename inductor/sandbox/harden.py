@@ -154,11 +154,6 @@ class SeccompProgram:
             raise OSError(ctypes.get_errno(), "seccomp filter was refused")
 
 
-def load_seccomp(program: bytes) -> None:
-    """Install a BPF program from :func:`build_seccomp_program` on the calling thread."""
-    SeccompProgram(program).load()
-
-
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
     if not sys.platform.startswith("linux"):

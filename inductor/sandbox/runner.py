@@ -163,7 +163,6 @@ class Prepared:
 
     def __init__(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
         self.job = job
-        self.modules = modules
         self.base = namespace(modules)
         self.builtins = dict(builtins.__dict__)
         self.inputs = [pickle.dumps(tuple(a), protocol=pickle.HIGHEST_PROTOCOL) for a in job["inputs"]]
