@@ -154,6 +154,101 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
     return load_folders(folders, plugins.loaders(), app.load_options(train_count), plugins.detect_domain)
 
 
+# --- run --------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", "model_spec", help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json.")
+@click.option("--samples", type=int, help="Candidates sampled per round [16].")
+@click.option("--rounds", type=int, help="Repair rounds after the first proposal [2].")
+@click.option("--time-per-task", type=float, help="Seconds per task [60].")
+@click.option("--workers", type=int, help="Sandbox worker processes [2].")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the run's report JSON here (it is also kept in the run folder).")
+@click.option("--seed", type=int, help="Sampling seed [0].")
+@click.option("--only", multiple=True, help="Run only tasks whose id matches this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
+@click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
+@click.option("--runs-dir", type=click.Path(path_type=Path, file_okay=False), help="Where run folders go [runs].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
+@pass_app
+def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: int | None, rounds: int | None,
+        time_per_task: float | None, workers: int | None, report_path: Path | None, seed: int | None,
+        only: tuple[str, ...], exclude: tuple[str, ...], train_count: int | None, runs_dir: Path | None,
+        quiet: bool) -> None:
+    """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
+
+    Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
+    Ctrl-C stops after the current task's work and still writes the report.
+    """
+    for name, value in (("--samples", samples), ("--workers", workers)):
+        if value is not None and value < 1:
+            raise click.BadParameter("must be at least 1", param_hint=name)
+    if rounds is not None and rounds < 0:
+        raise click.BadParameter("must be at least 0", param_hint="--rounds")
+    if time_per_task is not None and time_per_task <= 0:
+        raise click.BadParameter("must be positive", param_hint="--time-per-task")
+    settings = app.settings.with_options("run", samples=samples, rounds=rounds, time_per_task=time_per_task,
+                                         seed=seed, runs_dir=str(runs_dir) if runs_dir else None)
+    settings = settings.with_options("model", name=model_spec).with_options("sandbox", workers=workers)
+    app._settings = settings
+    loaded = load_tasks(app, folders, train_count)
+    from inductor.loop import Budget, EventLog, Induction, select_tasks
+    from inductor.models import ModelError, create_model
+    from inductor.prompts import PromptError, Prompts
+    from inductor.report import RunConsole, build_report, new_run_dir, write_report
+    from inductor.sandbox import SandboxError
+    from inductor.verify import Verifier
+
+    console = RunConsole(quiet=quiet)
+    for err in loaded.errors:
+        console.warn(f"{err.path}: {err.reason} (skipped)")
+    tasks = select_tasks(loaded.tasks, only, exclude)
+    if not tasks:
+        raise click.ClickException(f"no tasks to run in {', '.join(map(str, folders))}"
+                                   + (" after --only/--exclude" if only or exclude else ""))
+    r, m = settings.run, settings.model
+    try:
+        run_dir = new_run_dir(Path(r.runs_dir))
+    except OSError as exc:
+        raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
+    events = EventLog(run_dir / "events.jsonl")
+    info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
+            "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
+    events.emit("run_started", folders=[str(f) for f in folders], tasks=len(tasks), **info)
+    console.start(f"loading model {m.name}")
+    try:
+        model = create_model(m.name, app.plugins.models(), m)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted while loading the model") from None
+    events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
+    try:
+        prompts = Prompts(app.plugins.template_folders())
+        with app.sandbox() as sandbox:
+            induction = Induction(model, Verifier(sandbox, app.plugins), app.plugins, prompts=prompts,
+                                  budget=Budget.from_settings(r), model_settings=m, shots=r.shots,
+                                  max_helpers=r.max_helpers, seed=r.seed, events=events)
+            with console.progress(len(tasks)) as progress:
+                result = induction.run(tasks, on_result=progress.task_done)
+    except (SandboxError, PromptError, ModelError) as exc:
+        events.close()
+        raise click.ClickException(str(exc)) from None
+    report = build_report(result, **info)
+    write_report(run_dir / "report.json", report)
+    if report_path is not None:
+        try:
+            write_report(report_path, report)
+        except OSError as exc:
+            raise click.ClickException(f"{report_path}: cannot write the report: {exc}") from None
+    events.emit("run_finished", **report["summary"])
+    events.close()
+    console.summary(result, report, report_path or run_dir / "report.json")
+    sys.exit(130 if result.interrupted else 0)
+
+
 # --- verify -----------------------------------------------------------------------------------
 
 

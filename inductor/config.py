@@ -2,7 +2,7 @@
 
 Values come from the defaults below, then ``inductor.toml`` (the current folder's, or
 ``--config FILE``), then command-line options. Sections of the file match the
-dataclasses: ``[tasks]``, ``[sandbox]``.
+dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``.
 """
 
 from __future__ import annotations
@@ -45,9 +45,36 @@ class SandboxSettings:
 
 
 @dataclass(frozen=True)
+class ModelSettings:
+    name: str = setting("smollm2", "model: smollm2 (embedded), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json")
+    temperature: float = setting(0.8, "sampling temperature (0 = greedy)")
+    top_p: float = setting(0.95, "nucleus sampling: smallest token set with this much probability")
+    max_new_tokens: int = setting(96, "longest continuation of one sample, in tokens")
+    quantize: str = setting("int8", "embedded model on a CPU: int8 (faster sampling) or none (float32)")
+    device: str = setting("auto", "hf models: cuda when present (auto), cpu, cuda, cuda:1, ...")
+    cache_dir: str = setting("", "converted weights (default $INDUCTOR_CACHE_DIR or ~/.cache/inductor)")
+    api_url: str = setting("http://localhost:8000/v1", "openai: server base URL when --model gives none")
+    api_key_env: str = setting("OPENAI_API_KEY", "openai: environment variable holding the API key")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    samples: int = setting(16, "candidates sampled from the model per round (one batched call)")
+    rounds: int = setting(2, "repair rounds after the first proposal round")
+    repair_width: int = setting(2, "near misses shown to the model per repair round")
+    time_per_task: float = setting(60.0, "seconds of work per task before giving up")
+    shots: int = setting(3, "solved examples of the domain shown before the task")
+    max_helpers: int = setting(12, "helper functions listed in a prompt")
+    seed: int = setting(0, "seed for sampling; the same seed repeats a run")
+    runs_dir: str = setting("runs", "folder that gets one sub-folder (event log, report) per run")
+
+
+@dataclass(frozen=True)
 class Settings:
     tasks: TaskSettings = field(default_factory=TaskSettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    run: RunSettings = field(default_factory=RunSettings)
 
     def with_options(self, section: str, **values: Any) -> Settings:
         """A copy with the given (non-None) values of one section replaced."""

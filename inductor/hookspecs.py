@@ -15,8 +15,9 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from inductor.sandbox import CheckResult
+    from inductor.prompts import Shot
     from inductor.tasks import Task
+    from inductor.verify import CheckResult
 
 hookspec = pluggy.HookspecMarker("inductor")
 hookimpl = pluggy.HookimplMarker("inductor")
@@ -71,9 +72,19 @@ def inductor_prompt_context(task: Task) -> str | None:
     """Return domain text to add to the prompts of ``task`` (answers are joined)."""
 
 
+@hookspec
+def inductor_prompt_shots(task: Task) -> list[Shot] | None:
+    """Return solved examples of ``task``'s domain to show before it in prompts (answers are joined)."""
+
+
+@hookspec
+def inductor_prompt_templates() -> str | None:
+    """Return a folder of Jinja templates searched before the built-in ``prompts/``."""
+
+
 @hookspec(firstresult=True)
-def inductor_extract_code(text: str, task: Task) -> str | None:
-    """Extract program source from a model's text; the first answer wins."""
+def inductor_extract_code(text: str, prefix: str, task: Task) -> str | None:
+    """Extract program source from a model's continuation of ``prefix``; the first answer wins."""
 
 
 # --- verify: checking candidates ------------------------------------------------------------

@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "inductor.default_plugins.json_tasks",
     "inductor.default_plugins.compare",
     "inductor.default_plugins.executors",
+    "inductor.default_plugins.models",
     "inductor_plugins.lists",
     "inductor_plugins.strings",
     "inductor_plugins.grids",
@@ -186,6 +187,14 @@ class Plugins:
         parts = [p for p in self.pm.hook.inductor_prompt_context(task=task) if p]
         return "\n\n".join(reversed(parts))
 
+    def prompt_shots(self, task: Task) -> list[Any]:
+        """Solved examples of the task's domain from every plugin, in registration order."""
+        return [s for answer in reversed(self.pm.hook.inductor_prompt_shots(task=task)) if answer for s in answer]
+
+    def template_folders(self) -> list[Path]:
+        """Plugins' template folders, searched before the built-in prompts."""
+        return [Path(f) for f in self.pm.hook.inductor_prompt_templates() if f]
+
     def compare(self, task: Task, expected: Any, actual: Any) -> bool:
         return bool(self.pm.hook.inductor_compare_outputs(task=task, expected=expected, actual=actual))
 
@@ -199,8 +208,14 @@ class Plugins:
             return exact_equal
         return lambda expected, actual: self.compare(task, expected, actual)
 
-    def extract_code(self, text: str, task: Task) -> str | None:
-        return self.pm.hook.inductor_extract_code(text=text, task=task)
+    def extract_code(self, text: str, task: Task, prefix: str = "") -> str | None:
+        """A plugin's extraction when one answers, else the built-in :func:`inductor.extract.extract_code`."""
+        answer = self.pm.hook.inductor_extract_code(text=text, prefix=prefix, task=task)
+        if answer is not None:
+            return answer
+        from inductor.extract import extract_code
+
+        return extract_code(text, prefix)
 
     # --- events -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ child, or when the program is inert (see :func:`is_inert`) and ran after inert o
 
 from __future__ import annotations
 
+import difflib
 import marshal
 import re
 from collections.abc import Callable, Sequence
@@ -113,11 +114,44 @@ class CheckResult:
         """Share of train examples passed (used to rank near misses)."""
         return self.train_passed / len(self.train) if self.train else 0.0
 
+    @property
+    def closeness(self) -> float:
+        """How near the candidate came, 0..1: passes count 1, wrong outputs their similarity."""
+        if not self.train:
+            return 0.0
+        total = sum(1.0 if r.passed else similarity(r.expected, r.actual) if r.verdict is Verdict.WRONG else 0.0
+                    for r in self.train)
+        return total / len(self.train)
+
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for r in self.train:
             counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
         return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+
+
+def similarity(expected: Any, actual: Any) -> float:
+    """How alike two outputs are, 0..1 (1 only when equal): ranks near misses for repair."""
+    if expected == actual and type(expected) is type(actual):
+        return 1.0
+    if isinstance(expected, str) and isinstance(actual, str):
+        return 0.9 * difflib.SequenceMatcher(None, expected, actual, autojunk=False).ratio()
+    if isinstance(expected, list) and isinstance(actual, list):
+        if not expected or not actual:
+            return 0.0
+        if len(expected) == len(actual):
+            return 0.9 * sum(similarity(e, a) for e, a in zip(expected, actual)) / len(expected)
+        try:
+            a_items, e_items = [repr(v) for v in actual], [repr(v) for v in expected]
+        except (RecursionError, ValueError):
+            return 0.0
+        return 0.8 * difflib.SequenceMatcher(None, e_items, a_items, autojunk=False).ratio()
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        try:
+            return 0.5 / (1.0 + abs(float(expected) - float(actual)))
+        except OverflowError:
+            return 0.0
+    return 0.0
 
 
 class ProgramError(ValueError):

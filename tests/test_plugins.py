@@ -97,6 +97,26 @@ def test_hook_prompt_context(plugins, shout):
 def test_hook_extract_code(plugins, shout):
     task = Task("s", [Example(("a",), "A")])
     assert plugins.extract_code("text ```def f(x): pass``` more", task) == "def f(x): pass"
+    # Without a plugin's answer the built-in extraction continues the prefix.
+    assert plugins.extract_code("return x\nprint(1)", task, "def f(x):\n    ") == "def f(x):\n    return x\n"
+
+
+def test_hook_prompt_shots(plugins, shout):
+    task = Task("shout-1", [Example(("a",), "A")], domain="shout")
+    assert [s.name for s in plugins.prompt_shots(task)] == ["exclaim"]
+    lists = plugins.prompt_shots(Task("l", [Example(([1],), [1])], domain="lists"))
+    assert len(lists) >= 5 and all(s.body.startswith("    ") for s in lists)
+
+
+def test_hook_prompt_templates(plugins, shout):
+    from inductor.prompts import Prompts
+
+    folders = plugins.template_folders()
+    assert [f.name for f in folders] == ["shout_templates"]
+    task = Task("shout-1", [Example(("a",), "A")], domain="shout")
+    prompt = Prompts(folders).propose(task, shots=plugins.prompt_shots(task), helpers=[], domain_text="")
+    assert prompt.text.startswith("# LOUD PROMPT FOR shout-1\n# shot: exclaim")
+    assert prompt.prefix == "def f(x: str):\n   "
 
 
 def test_hook_compare_outputs(plugins, shout, sandbox):

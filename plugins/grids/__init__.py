@@ -83,3 +83,12 @@ def inductor_prompt_context(task: Task):
         "usually the background. Typical rules rotate, mirror, crop, recolour, move or count "
         "objects (connected cells of one colour), or tile and scale the grid."
     )
+
+
+@hookimpl
+def inductor_prompt_shots(task: Task):
+    if task.domain != DOMAIN:
+        return None
+    from inductor.prompts import load_shots
+
+    return load_shots(Path(__file__).with_name("shots.json"))

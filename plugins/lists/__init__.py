@@ -75,3 +75,12 @@ def inductor_prompt_context(task: Task):
         "Typical rules select, reorder, count, insert or transform elements, often depending on "
         "the first or last element or on positions."
     )
+
+
+@hookimpl
+def inductor_prompt_shots(task: Task):
+    if task.domain != DOMAIN:
+        return None
+    from inductor.prompts import load_shots
+
+    return load_shots(Path(__file__).with_name("shots.json"))

@@ -29,6 +29,8 @@ class SygusLoader:
     suffixes = (".sl",)
 
     def load(self, path: Path, options: LoadOptions) -> list[Task] | None:
+        if options.sygus_test_from_long and self.test_set_of(path) is not None:
+            return []  # it is the test set of its sibling, not a task of its own
         try:
             problem = read_problem(read_text(path))
         except SygusError as exc:
@@ -51,6 +53,17 @@ class SygusLoader:
                  arg_names=names, types=types, source=path, loader=self.name,
                  meta={"sygus_name": problem.name})
         ]
+
+
+    @staticmethod
+    def test_set_of(path: Path) -> Path | None:
+        """The base file ``X.sl`` whose test set ``X-long.sl`` (or ``X-long-repeat.sl``) is."""
+        for suffix in ("-long-repeat", "-long"):
+            if path.stem.endswith(suffix):
+                base = path.with_name(path.stem[: -len(suffix)] + ".sl")
+                if base.is_file():
+                    return base
+        return None
 
 
 @hookimpl
@@ -79,3 +92,12 @@ def inductor_prompt_context(task: Task):
         "Inputs and outputs are Python strings: names, phone numbers, addresses and similar "
         "records. Typical rules extract fields, reorder parts, change case or insert separators."
     )
+
+
+@hookimpl
+def inductor_prompt_shots(task: Task):
+    if task.domain != DOMAIN:
+        return None
+    from inductor.prompts import load_shots
+
+    return load_shots(Path(__file__).with_name("shots.json"))

@@ -103,3 +103,17 @@ def inductor_candidate_checked(task, result):
 @hookimpl
 def inductor_function_added(function):
     EVENTS.append(("function_added", function))
+
+
+@hookimpl
+def inductor_prompt_shots(task):
+    if task.domain != "shout":
+        return None
+    from inductor.prompts import Shot
+
+    return [Shot("exclaim", "Add an exclamation mark.", (Example(("hi",), "hi!"),), '    return s + "!"', "s: str")]
+
+
+@hookimpl
+def inductor_prompt_templates():
+    return str(Path(__file__).with_name("shout_templates"))

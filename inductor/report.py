@@ -1,0 +1,167 @@
+"""Run reports: the ``--report`` JSON (keys fixed by DESIGN.md) and the files of a run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inductor.loop import RunResult
+
+#: Keys of each task entry, in order; other tooling reads them.
+TASK_KEYS = ("id", "domain", "train_solved", "test_solved", "program", "seconds", "lm_samples",
+             "candidates_checked", "library_functions_used")
+
+
+def build_report(run: RunResult, **info: Any) -> dict[str, Any]:
+    """``{"tasks": [...], "summary": {...}}`` for a run; ``info`` (model, seed, ...) joins the summary."""
+    return {"tasks": [r.to_report() for r in run.results], "summary": {**run.summary(), **info}}
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write the report atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def new_run_dir(root: Path) -> Path:
+    """A fresh folder for one run under ``root``: ``YYYYmmdd-HHMMSS`` (with a suffix if taken)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        path = root / (stamp if n == 0 else f"{stamp}-{n}")
+        try:
+            path.mkdir(parents=True)
+            return path
+        except FileExistsError:
+            continue
+    raise OSError(f"{root}: cannot create a run folder")
+
+
+class RunConsole:
+    """What ``inductor run`` prints: a progress bar, a line per task, and the summary."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+        self.quiet = quiet
+
+    def warn(self, message: str) -> None:
+        self.console.print(f"[yellow]warning:[/yellow] {message}", markup=True)
+
+    def start(self, message: str) -> None:
+        if not self.quiet:
+            self.console.print(f"[dim]{message}...[/dim]")
+
+    def progress(self, total: int) -> _Progress:
+        return _Progress(self, total)
+
+    def task_line(self, res: Any) -> str:
+        if res.train_solved:
+            test = "test -" if res.test_solved is None else ("test pass" if res.test_solved else "test FAIL")
+            line = f"[green]✓[/green] {res.task.id:<16} {res.task.domain or 'generic':<7} {test:<9}"
+        else:
+            near = res.nearest()
+            best = f"best {near.train_passed}/{len(near.train)}" if near is not None else "best -"
+            line = f"[red]✗[/red] {res.task.id:<16} {res.task.domain or 'generic':<7} {best:<9}"
+        line += f" {res.seconds:5.1f}s {res.lm_samples:>3} samples {res.candidates_checked:>3} checked"
+        if res.stopped in ("time", "interrupted", "no-model"):
+            line += f" ({res.stopped})"
+        return line
+
+    def summary(self, run: RunResult, report: dict[str, Any], path: Path) -> None:
+        from rich.table import Table
+
+        from inductor.loop import describe_misses, strip_docstrings
+
+        s = report["summary"]
+        solved = [r for r in run.results if r.train_solved]
+        if solved:
+            self.console.rule(f"solved {len(solved)}")
+            for r in solved:
+                self.console.print(f"[bold]{r.task.id}[/bold] (test: "
+                                   f"{'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})",
+                                   markup=True)
+                self.console.print(_indent(strip_docstrings(r.program or "")), markup=False)
+        unsolved = sorted((r for r in run.results if not r.train_solved and r.nearest() is not None),
+                          key=lambda r: -r.nearest().closeness)
+        if unsolved:
+            self.console.rule("nearest misses")
+            for r in unsolved[:5]:
+                near = r.nearest()
+                self.console.print(f"[bold]{r.task.id}[/bold]: {near.train_passed}/{len(near.train)} train "
+                                   f"examples ({near.summary()})", markup=True)
+                self.console.print(_indent(_first_lines(strip_docstrings(near.source), 8)), markup=False)
+                for miss in describe_misses(r.task, near, limit=2):
+                    self.console.print(f"    [dim]# {miss}[/dim]", markup=True)
+        table = Table(title="run summary")
+        for col in ("domain", "tasks", "train solved", "test solved"):
+            table.add_column(col, justify="left" if col == "domain" else "right")
+        for domain, d in sorted(s["by_domain"].items()):
+            table.add_row(domain, str(d["tasks"]), str(d["train_solved"]), str(d["test_solved"]))
+        table.add_row("all", str(s["tasks"]), str(s["train_solved"]),
+                      f"{s['test_solved']}/{s['tasks_with_test']}", style="bold")
+        self.console.print(table)
+        rate = s["lm_samples"] / s["seconds"] if s["seconds"] else 0.0
+        self.console.print(f"{s['lm_samples']} model samples, {s['candidates_checked']} distinct candidates checked, "
+                           f"{s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}.")
+        if s["interrupted"]:
+            self.console.print("[yellow]Interrupted: the report holds the tasks finished before Ctrl-C.[/yellow]",
+                               markup=True)
+        self.console.print(f"Report: {path}   Events: {Path(s.get('run_dir', '.')) / 'events.jsonl'}")
+
+
+class _Progress:
+    def __init__(self, out: RunConsole, total: int) -> None:
+        self.out = out
+        self.total = total
+        self.solved = 0
+        self.samples = 0
+        self.started = time.perf_counter()
+        self._progress: Any = None
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if not self.out.quiet:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._progress = Progress(TextColumn("tasks"), BarColumn(), MofNCompleteColumn(),
+                                      TextColumn("solved {task.fields[solved]}"),
+                                      TextColumn("{task.fields[rate]:.1f} samples/s"), TimeElapsedColumn(),
+                                      console=self.out.console, transient=True)
+            self._progress.__enter__()
+            self._bar = self._progress.add_task("run", total=self.total, solved=0, rate=0.0)
+        return self
+
+    def task_done(self, res: Any) -> None:
+        self.solved += res.train_solved
+        self.samples += res.lm_samples
+        if self._progress is None:
+            return
+        rate = self.samples / max(1e-9, time.perf_counter() - self.started)
+        self._progress.console.print(self.out.task_line(res), markup=True)
+        self._progress.update(self._bar, advance=1, solved=self.solved, rate=rate)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line for line in text.rstrip().split("\n"))
+
+
+def _first_lines(text: str, n: int) -> str:
+    lines = text.rstrip().split("\n")
+    return "\n".join(lines[:n] + (["..."] if len(lines) > n else []))

@@ -1,0 +1,1 @@
+"""Built-in Jinja templates for every prompt the engine sends (a data package)."""
