@@ -392,6 +392,32 @@ def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None,
     print_figures(figures)
 
 
+@bench.command("model")
+@click.option("--samples", "-n", default=16, show_default=True, help="Samples in the batched call.")
+@click.option("--single", default=4, show_default=True, help="Samples drawn one at a time for the baseline.")
+@click.option("--max-new-tokens", default=64, show_default=True, help="Longest sample, in tokens.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: int, as_json: bool) -> None:
+    """Embedded model: candidates/s batched vs one at a time; cached load vs first conversion."""
+    from inductor.bench import bench_model as run_bench
+    from inductor.bench import print_model_figures
+    from inductor.models import ModelError
+
+    if samples < 1 or single < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--samples/--single")
+    try:
+        figures = run_bench(app.settings, app.plugins, n=samples, n_single=single, max_new_tokens=max_new_tokens,
+                            seed=seed)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    print_model_figures(figures)
+
+
 def main() -> None:
     """Console entry point: plugins may add commands before the group runs."""
     try:

@@ -61,10 +61,10 @@ class ModelSettings:
 class RunSettings:
     samples: int = setting(16, "candidates sampled from the model per round (one batched call)")
     rounds: int = setting(2, "repair rounds after the first proposal round")
-    repair_width: int = setting(2, "near misses shown to the model per repair round")
+    repair_width: int = setting(1, "near misses shown to the model per repair round")
     time_per_task: float = setting(60.0, "seconds of work per task before giving up")
-    shots: int = setting(3, "solved examples of the domain shown before the task")
-    max_helpers: int = setting(12, "helper functions listed in a prompt")
+    shots: int = setting(2, "solved examples of the domain shown before the task")
+    max_helpers: int = setting(8, "helper functions listed in a prompt")
     seed: int = setting(0, "seed for sampling; the same seed repeats a run")
     runs_dir: str = setting("runs", "folder that gets one sub-folder (event log, report) per run")
 

@@ -58,10 +58,15 @@ def _clean(text: str) -> str | None:
             continue
         except (RecursionError, MemoryError):
             return None
-        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in tree.body):
+        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and _has_code(n) for n in tree.body):
             return source
         return None
     return None
+
+
+def _has_code(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """False for a function whose body is only a docstring (what a cut-off sample leaves)."""
+    return any(not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)) for n in fn.body)
 
 
 def _cut(lines: list[str], source: str) -> list[str]:

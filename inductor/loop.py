@@ -45,7 +45,7 @@ class Budget:
     samples: int = 16
     rounds: int = 2
     seconds: float = 60.0
-    repair_width: int = 2
+    repair_width: int = 1
 
     @classmethod
     def from_settings(cls, run: RunSettings) -> Budget:
@@ -160,7 +160,7 @@ class Induction:
     """Solves tasks with a model, a verifier and the plugins' domain knowledge."""
 
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
-                 budget: Budget, model_settings: ModelSettings, shots: int = 3, max_helpers: int = 12,
+                 budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
                  seed: int = 0, events: EventLog | None = None) -> None:
         self.model = model
         self.verifier = verifier
@@ -180,10 +180,10 @@ class Induction:
             self._helpers[domain] = [h for m in self.plugins.primitives(domain) for h in helpers_from_module(m)]
         return rank_helpers(self._helpers[domain], task, self.max_helpers)
 
-    def _params(self, n: int, seed: int) -> SampleParams:
+    def _params(self, n: int, seed: int, seconds: float) -> SampleParams:
         s = self.model_settings
         return SampleParams(n=n, temperature=s.temperature, top_p=s.top_p, max_new_tokens=s.max_new_tokens,
-                            seed=seed, stop=STOP, stop_at_top_level=True)
+                            seed=seed, stop=STOP, stop_at_top_level=True, max_seconds=seconds)
 
     def solve(self, task: Task) -> TaskResult:
         """Propose, verify and repair until ``task`` is solved or its budget is spent."""
@@ -236,7 +236,8 @@ class Induction:
                 if time.perf_counter() >= deadline:
                     break
                 t0 = time.perf_counter()
-                texts = self.model.sample(prompt.text, self._params(per_prompt, _seed(self.seed, task.id, round_no, i)))
+                params = self._params(per_prompt, _seed(self.seed, task.id, round_no, i), deadline - t0)
+                texts = self.model.sample(prompt.text, params)
                 result.lm_samples += len(texts)
                 self.events.emit("model_called", task=task.id, round=round_no, template=prompt.template,
                                  n=len(texts), prompt_chars=len(prompt.text),

@@ -11,9 +11,11 @@ torch and transformers are imported only when a real model is loaded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import inspect
+import io
 import itertools
 import json
 import os
@@ -45,6 +47,8 @@ class SampleParams:
     stop: tuple[str, ...] = ()
     #: End a continuation at its first line that starts at column 0 (a function body is over).
     stop_at_top_level: bool = False
+    #: Seconds the call may take (backends stop generating when it is up); None: no limit.
+    max_seconds: float | None = None
 
 
 @dataclass
@@ -195,41 +199,138 @@ class TransformersModel:
         import torch
 
         start = time.perf_counter()
-        tok, model = self.tokenizer, self.model
-        device = next(model.parameters()).device
-        ids = tok(prompt, return_tensors="pt").input_ids.to(device)
-        if params.seed is not None:
-            torch.manual_seed(params.seed)
-        n = max(1, params.n)
-        gen: dict[str, Any] = {
-            "max_new_tokens": params.max_new_tokens,
-            "pad_token_id": tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
-            "stopping_criteria": _stopping(tok, ids.shape[1], params.stop, params.stop_at_top_level),
-        }
-        if params.temperature > 0:
-            gen.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
-        else:
-            gen.update(do_sample=False)
+        deadline = start + params.max_seconds if params.max_seconds is not None else float("inf")
+        device = next(self.model.parameters()).device
+        ids = self.tokenizer(prompt, return_tensors="pt").input_ids.to(device)
         with torch.inference_mode():
-            if n > 1 and ids.shape[1] > 1:
-                from transformers import DynamicCache
-
-                # Run the shared prompt once, then give every sequence its own copy of the cache.
-                cache = DynamicCache(config=model.config)
-                model(ids[:, :-1], use_cache=True, **{self._cache_kw: cache})
-                cache.batch_repeat_interleave(n)
-                batch = ids.repeat(n, 1)
-                out = model.generate(batch, attention_mask=torch.ones_like(batch), **{self._cache_kw: cache}, **gen)
-            else:
-                out = model.generate(ids, attention_mask=torch.ones_like(ids), num_return_sequences=n, **gen)
-        new = out[:, ids.shape[1]:]
-        texts = [cut_at_stop(tok.decode(row, skip_special_tokens=True), params.stop, params.stop_at_top_level)
-                 for row in new]
+            tokens = self._decode(ids, max(1, params.n), params, deadline)
+        texts = [cut_at_stop(self.tokenizer.decode(t, skip_special_tokens=True), params.stop, params.stop_at_top_level)
+                 for t in tokens]
         self.stats.calls += 1
-        self.stats.samples += n
-        self.stats.new_tokens += int((new != gen["pad_token_id"]).sum())
+        self.stats.samples += len(texts)
+        self.stats.new_tokens += sum(len(t) for t in tokens)
         self.stats.seconds += time.perf_counter() - start
         return texts
+
+    def _decode(self, ids: Any, n: int, params: SampleParams, deadline: float) -> list[list[int]]:
+        """Sample ``n`` continuations of ``ids`` sharing one pass over the prompt.
+
+        A hand-written loop rather than ``generate``: the prompt runs once and its cache is
+        copied to the ``n`` rows, and each row leaves the batch as soon as it is finished, so
+        one rambling sample does not keep fifteen finished ones computing.
+        """
+        import torch
+        from transformers import DynamicCache
+
+        model, tok = self.model, self.tokenizer
+        generator = torch.Generator(device=ids.device)
+        generator.manual_seed(params.seed if params.seed is not None else int(time.time_ns() % (2**31)))
+        eos = {t for t in (tok.eos_token_id, tok.pad_token_id) if t is not None}
+        cache = DynamicCache(config=model.config)
+        cache.layers = [_PreallocatedLayer(ids.shape[1] + params.max_new_tokens) for _ in cache.layers]
+        logits = model(ids, use_cache=True, **{self._cache_kw: cache}).logits[:, -1, :]
+        if n > 1:
+            cache.batch_repeat_interleave(n)
+            logits = logits.expand(n, -1)
+        rows = list(range(n))  # the original index of each row still in the batch
+        tokens: list[list[int]] = [[] for _ in range(n)]
+        for _ in range(params.max_new_tokens):
+            picked = _pick(logits, params, generator)
+            keep = []
+            for j, row in enumerate(rows):
+                t = int(picked[j])
+                if t in eos:
+                    continue
+                tokens[row].append(t)
+                text = tok.decode(tokens[row], skip_special_tokens=True)
+                if cut_at_stop(text, params.stop, params.stop_at_top_level) == text:
+                    keep.append(j)
+            if not keep or time.perf_counter() >= deadline or len(tokens[rows[keep[0]]]) >= params.max_new_tokens:
+                break
+            if len(keep) < len(rows):
+                index = torch.tensor(keep, device=ids.device)
+                cache.batch_select_indices(index)
+                picked = picked[index]
+                rows = [rows[j] for j in keep]
+            logits = model(picked[:, None], use_cache=True, **{self._cache_kw: cache}).logits[:, -1, :]
+        return tokens
+
+
+def _PreallocatedLayer(capacity: int) -> Any:  # noqa: N802 (a class made on first use: transformers is lazy)
+    """A cache layer writing into buffers sized for the whole call instead of concatenating."""
+    global _PREALLOCATED
+    if _PREALLOCATED is None:
+        import torch
+        from transformers.cache_utils import DynamicLayer
+
+        class PreallocatedLayer(DynamicLayer):
+            # transformers' DynamicLayer re-allocates and copies the whole cache for every new
+            # token (torch.cat); with 16 rows of a long prompt that copy costs as much as the model.
+            def __init__(self, capacity: int) -> None:
+                super().__init__()
+                self.capacity = capacity
+                self.length = 0
+
+            def update(self, key_states: Any, value_states: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+                if not self.is_initialized:
+                    self.device = key_states.device
+                    b, h, _, d = key_states.shape
+                    self.k_buf = key_states.new_empty((b, h, self.capacity, d))
+                    self.v_buf = value_states.new_empty((b, h, self.capacity, value_states.shape[-1]))
+                    self.is_initialized = True
+                n = key_states.shape[-2]
+                if self.length + n > self.capacity:  # more than planned: grow like DynamicLayer
+                    self.k_buf = torch.cat([self.k_buf, torch.empty_like(self.k_buf)], dim=2)
+                    self.v_buf = torch.cat([self.v_buf, torch.empty_like(self.v_buf)], dim=2)
+                    self.capacity *= 2
+                self.k_buf[:, :, self.length:self.length + n] = key_states
+                self.v_buf[:, :, self.length:self.length + n] = value_states
+                self.length += n
+                self._views()
+                return self.keys, self.values
+
+            def _views(self) -> None:
+                self.keys = self.k_buf[:, :, : self.length]
+                self.values = self.v_buf[:, :, : self.length]
+
+            def batch_repeat_interleave(self, repeats: int) -> None:
+                if self.length:
+                    self.k_buf = self.k_buf.repeat_interleave(repeats, dim=0)
+                    self.v_buf = self.v_buf.repeat_interleave(repeats, dim=0)
+                    self._views()
+
+            def batch_select_indices(self, indices: Any) -> None:
+                if self.length:
+                    self.k_buf = self.k_buf[indices, ...]
+                    self.v_buf = self.v_buf[indices, ...]
+                    self._views()
+
+        _PREALLOCATED = PreallocatedLayer
+    return _PREALLOCATED(capacity)
+
+
+_PREALLOCATED: Any = None
+
+
+#: Candidates kept before nucleus sampling: sorting the whole vocabulary for every row and
+#: step costs more than a small model's forward pass on a CPU.
+TOP_K = 64
+
+
+def _pick(logits: Any, params: SampleParams, generator: Any) -> Any:
+    """One token per row: greedy at temperature 0, else temperature and nucleus (top-p) sampling
+    among the ``TOP_K`` likeliest tokens."""
+    import torch
+
+    if params.temperature <= 0:
+        return logits.argmax(dim=-1)
+    top, order = torch.topk(logits.float(), k=min(TOP_K, logits.shape[-1]), dim=-1)  # sorted, descending
+    probs = torch.softmax(top / params.temperature, dim=-1)
+    if params.top_p < 1.0:
+        outside = probs.cumsum(dim=-1) - probs > params.top_p
+        probs = probs.masked_fill(outside, 0.0)
+    choice = torch.multinomial(probs, 1, generator=generator)
+    return order.gather(-1, choice).squeeze(-1)
 
 
 def _device(device: str) -> str:
@@ -238,20 +339,6 @@ def _device(device: str) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def _stopping(tokenizer: Any, prompt_len: int, stop: Sequence[str], top_level: bool) -> Any:
-    """Ends each sequence once its new text holds a stop string (or leaves the function body)."""
-    import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList
-
-    class StopStrings(StoppingCriteria):
-        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-            texts = tokenizer.batch_decode(input_ids[:, prompt_len:], skip_special_tokens=True)
-            done = [cut_at_stop(t, stop, top_level) != t for t in texts]
-            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
-
-    return StoppingCriteriaList([StopStrings()] if stop or top_level else [])
 
 
 # --- the embedded default ----------------------------------------------------------------------
@@ -286,8 +373,10 @@ def convert_gguf(gguf: Path, target: Path) -> float:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    # The GGUF reader draws its own progress bar on stderr; it is not ours to show.
+    with contextlib.redirect_stderr(io.StringIO()):
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
     # The dequantized weights are plain float32: drop the GGUF marker so they can be saved.
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"):
@@ -349,7 +438,7 @@ def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = 
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                qmodel = torch.load(qfile, weights_only=False)
+                qmodel = torch.load(qfile, weights_only=False, mmap=True)
         except Exception:  # a stale or torn cache file: rebuild it
             qfile.unlink(missing_ok=True)
             return load_embedded(settings, root=root)
@@ -400,9 +489,10 @@ class OpenAIModel:
             headers["Authorization"] = f"Bearer {self.api_key}"
         start = time.perf_counter()
         url = f"{self.base_url}/completions"
+        timeout = min(self.timeout, params.max_seconds) if params.max_seconds else self.timeout
         request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+            with urllib.request.urlopen(request, timeout=max(1.0, timeout)) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             raise ModelError(f"{url}: HTTP {exc.code}: {exc.read()[:200].decode(errors='replace')}") from None

@@ -42,6 +42,7 @@ CASES = {
                          "import functools\n\n@functools.cache\ndef g(n):\n    return n\n\ndef f(x):\n    return g(x)\n"),
     "multi-line constant kept": ("TABLE = [\n1, 2,\n]\ndef f(x):\n    return TABLE\n", "",
                                  "TABLE = [\n1, 2,\n]\n\ndef f(x):\n    return TABLE\n"),
+    "prose instead of a body": ("I do not know how.", PREFIX, None),
     "no code at all": ("I am not able to solve this task.", "", None),
     "only a call": ("print(sorted([3, 1]))", "", None),
     "empty": ("", "", None),

@@ -1,0 +1,144 @@
+"""The loop with a scripted fake model and the real sandbox: solve, repair, give up, report."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from inductor.cli import cli
+from inductor.config import ModelSettings
+from inductor.loop import Budget, EventLog, Induction, TaskResult, select_tasks
+from inductor.models import FakeModel
+from inductor.prompts import Prompts
+from inductor.report import TASK_KEYS, build_report
+from inductor.tasks import Example, Task
+from inductor.verify import Verifier
+
+REVERSE = Task("rev", [Example(([1, 2, 3],), [3, 2, 1]), Example(([5, 4],), [4, 5])],
+               test=[Example(([7, 8, 9],), [9, 8, 7])], domain="lists")
+FIRST = Task("first", [Example(([4, 1],), [4]), Example(([9, 2, 3],), [9])],
+             test=[Example(([6],), [6])], domain="lists")
+
+
+def induction(plugins, sandbox, model, events=None, **budget):
+    return Induction(model, Verifier(sandbox, plugins), plugins, prompts=Prompts(),
+                     budget=Budget(**{"samples": 4, "rounds": 2, "seconds": 30, **budget}),
+                     model_settings=ModelSettings(), events=events)
+
+
+def test_solves_in_the_first_round_and_scores_on_test(plugins, sandbox):
+    model = FakeModel([" return x[:1]", " return x[::-1]", " return sorted(x)"])
+    res = induction(plugins, sandbox, model).solve(REVERSE)
+    assert res.train_solved and res.test_solved is True and res.stopped == "solved"
+    assert "return x[::-1]" in res.program and res.rounds == 1
+    assert res.lm_samples == 4 and res.candidates_checked == 3  # the fourth sample repeats the first
+    assert len(model.prompts) == 1 and "9, 8, 7" not in model.prompts[0]
+
+
+def test_repairs_a_near_miss_with_the_concrete_differences(plugins, sandbox):
+    def script(prompt, params):
+        return [" return x[::-1]"] if "The function above is wrong" in prompt else [" return x"]
+
+    model = FakeModel(script)
+    res = induction(plugins, sandbox, model).solve(REVERSE)
+    assert res.train_solved and res.rounds == 2
+    repair = model.prompts[1]
+    assert "f([1, 2, 3]) returned [1, 2, 3] but should return [3, 2, 1]" in repair
+    assert "def f(x: list[int]) -> list[int]:\n    return x\n" in repair  # the attempt, docstring stripped
+
+
+def test_gives_up_when_the_rounds_are_spent(plugins, sandbox):
+    model = FakeModel([" return [0]", " return x + x", "I do not know."])
+    res = induction(plugins, sandbox, model, rounds=1).solve(FIRST)
+    assert not res.train_solved and res.test_solved is False and res.program is None
+    assert res.stopped == "rounds" and res.lm_samples == 8 and res.rounds == 2
+    assert res.unusable_samples > 0 and res.near_misses
+    assert res.nearest().closeness >= res.near_misses[-1].closeness
+
+
+def test_gives_up_when_the_time_is_spent(plugins, sandbox):
+    def slow(prompt, params):
+        time.sleep(0.3)
+        return [" return [0]"]
+
+    res = induction(plugins, sandbox, FakeModel(slow), seconds=0.2, rounds=5).solve(FIRST)
+    assert res.stopped == "time" and res.rounds == 1 and res.lm_samples == 4
+
+
+def test_without_a_model_nothing_is_sampled(plugins, sandbox):
+    res = induction(plugins, sandbox, None).solve(FIRST)
+    assert res.stopped == "no-model" and res.lm_samples == 0
+
+
+def test_ctrl_c_keeps_what_was_finished(plugins, sandbox, tmp_path):
+    calls = []
+
+    def script(prompt, params):
+        calls.append(prompt)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return [" return x[:1]"]
+
+    events = EventLog(tmp_path / "events.jsonl")
+    run = induction(plugins, sandbox, FakeModel(script), events=events).run([FIRST, REVERSE])
+    events.close()
+    assert run.interrupted and [r.task.id for r in run.results] == ["first"]
+    report = build_report(run)
+    assert report["summary"]["interrupted"] is True and report["summary"]["train_solved"] == 1
+    kinds = [json.loads(line)["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert kinds.count("task_finished") == 2  # the interrupted task is logged too
+
+
+def test_report_entries_have_exactly_the_documented_keys():
+    entry = TaskResult(FIRST).to_report()
+    assert tuple(entry) == TASK_KEYS == ("id", "domain", "train_solved", "test_solved", "program", "seconds",
+                                         "lm_samples", "candidates_checked", "library_functions_used")
+
+
+def test_select_tasks_by_glob():
+    tasks = [Task(i, [Example((1,), 1)]) for i in ("bikes", "bikes_small", "phone-1", "phone-10")]
+    assert [t.id for t in select_tasks(tasks, only=["phone-*"])] == ["phone-1", "phone-10"]
+    assert [t.id for t in select_tasks(tasks, exclude=["*_small", "phone-1?"])] == ["bikes", "phone-1"]
+
+
+@pytest.fixture
+def task_dir(tmp_path):
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    for task in (REVERSE, FIRST):
+        (folder / f"{task.id}.json").write_text(json.dumps(task.to_json()))
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps([" return x[::-1]", " return x[:1]"]))
+    return folder, script
+
+
+def test_cli_run_writes_the_report_and_the_event_log(task_dir, tmp_path):
+    folder, script = task_dir
+    report_path = tmp_path / "r.json"
+    res = CliRunner().invoke(cli, ["run", str(folder), "--model", f"fake:{script}", "--samples", "2",
+                                   "--rounds", "0", "--report", str(report_path), "--runs-dir", str(tmp_path / "runs")])
+    assert res.exit_code == 0, res.output
+    report = json.loads(report_path.read_text())
+    assert [t["id"] for t in report["tasks"]] == ["first", "rev"]
+    assert all(tuple(t) == TASK_KEYS and t["train_solved"] and t["test_solved"] for t in report["tasks"])
+    assert report["summary"]["tasks"] == 2 and report["summary"]["test_solved"] == 2
+    run_dir = next((tmp_path / "runs").iterdir())
+    assert json.loads((run_dir / "report.json").read_text()) == report
+    events = [json.loads(line)["event"] for line in (run_dir / "events.jsonl").read_text().splitlines()]
+    assert events[0] == "run_started" and events[-1] == "run_finished" and events.count("task_finished") == 2
+    assert "solved 2" in res.output and "return x[::-1]" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--model", "nonsense"], "--model 'nonsense': unknown model"),
+    (["--samples", "0"], "--samples"),
+    (["--only", "zzz*"], "no tasks to run"),
+    (["--model", "fake:missing.json"], "missing.json"),
+])
+def test_cli_run_user_errors_are_one_line(task_dir, args, message):
+    folder, _ = task_dir
+    res = CliRunner().invoke(cli, ["run", str(folder), *args])
+    assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output
