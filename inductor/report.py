@@ -121,7 +121,7 @@ class _Progress:
         self.out = out
         self.total = total
         self.solved = 0
-        self.samples = 0
+        self.candidates = 0
         self.started = time.perf_counter()
         self._progress: Any = None
         self._bar: Any = None
@@ -138,7 +138,7 @@ class _Progress:
 
             self._progress = Progress(TextColumn("tasks"), BarColumn(), MofNCompleteColumn(),
                                       TextColumn("solved {task.fields[solved]}"),
-                                      TextColumn("{task.fields[rate]:.1f} samples/s"), TimeElapsedColumn(),
+                                      TextColumn("{task.fields[rate]:.2f} candidates/s"), TimeElapsedColumn(),
                                       console=self.out.console, transient=True)
             self._progress.__enter__()
             self._bar = self._progress.add_task("run", total=self.total, solved=0, rate=0.0)
@@ -146,10 +146,10 @@ class _Progress:
 
     def task_done(self, res: Any) -> None:
         self.solved += res.train_solved
-        self.samples += res.lm_samples
+        self.candidates += res.candidates_checked
         if self._progress is None:
             return
-        rate = self.samples / max(1e-9, time.perf_counter() - self.started)
+        rate = self.candidates / max(1e-9, time.perf_counter() - self.started)
         self._progress.console.print(self.out.task_line(res), markup=True)
         self._progress.update(self._bar, advance=1, solved=self.solved, rate=rate)
 

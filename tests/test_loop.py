@@ -142,3 +142,54 @@ def test_cli_run_user_errors_are_one_line(task_dir, args, message):
     folder, _ = task_dir
     res = CliRunner().invoke(cli, ["run", str(folder), *args])
     assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output
+
+
+SLOW_MODEL_PLUGIN = '''
+import time
+from inductor import hookimpl
+from inductor.models import FakeModel
+
+
+class Slow(FakeModel):
+    def sample(self, prompt, params):
+        time.sleep(0.4)
+        return super().sample(prompt, params)
+
+
+@hookimpl
+def inductor_register_models(register):
+    register("slow", lambda arg, settings: Slow([" return x[:1]"], name="slow"))
+'''
+
+
+def test_ctrl_c_on_the_command_line_writes_the_report(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"t{i:02d}.json").write_text(json.dumps(FIRST.to_json()))
+    plugins_dir = tmp_path / "plugins"
+    plugins_dir.mkdir()
+    (plugins_dir / "slow.py").write_text(SLOW_MODEL_PLUGIN)
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "inductor.cli", "--plugins-dir", str(plugins_dir), "run",
+                             str(folder), "--model", "slow", "--rounds", "0", "--samples", "1", "--report",
+                             str(report), "-q"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "INDUCTOR_PLUGINS": ""})
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((tmp_path / "runs").glob("*/events.jsonl")):
+        time.sleep(0.1)
+    events = next((tmp_path / "runs").glob("*/events.jsonl"))
+    while time.time() < deadline and events.read_text().count("task_finished") < 2:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out.decode()
+    data = json.loads(report.read_text())
+    assert data["summary"]["interrupted"] is True and 2 <= len(data["tasks"]) < 30
+    assert all(t["train_solved"] for t in data["tasks"])
+    assert b"Interrupted" in out and b"Traceback" not in out

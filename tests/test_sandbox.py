@@ -23,8 +23,9 @@ HOSTILE = {
     "os.system": ("import os\ndef f(x):\n    return os.system('touch /tmp/inductor-pwned')\n", Status.FORBIDDEN),
     "subprocess": ("import subprocess\ndef f(x):\n    return subprocess.run(['true'])\n", Status.FORBIDDEN),
     "deep recursion": ("def f(x):\n    return f(x)\n", Status.ERROR),
-    "8 MB of output": ("def f(x):\n    return 'a' * (8 * 2**20)\n", Status.OUTPUT),
-    "8 MB printed": ("def f(x):\n    print('a' * (8 * 2**20))\n    return x\n", Status.OK),
+    # Building 100 MB takes about 0.5 s on a loaded machine: a timeout (or the memory limit) is a fair verdict too.
+    "100 MB of output": ("def f(x):\n    return 'a' * (100 * 2**20)\n", (Status.OUTPUT, Status.TIMEOUT, Status.MEMORY)),
+    "100 MB printed": ("def f(x):\n    print('a' * (100 * 2**20))\n    return x\n", (Status.OK, Status.TIMEOUT, Status.MEMORY)),
     "sys.exit": ("import sys\ndef f(x):\n    sys.exit(0)\n", Status.ERROR),
     "os._exit": ("import os\ndef f(x):\n    os._exit(0)\n", Status.ERROR),
     "kill the parent": ("import os, signal\ndef f(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n", Status.FORBIDDEN),
