@@ -69,6 +69,26 @@ class App:
             raise click.BadParameter("must be at least 1", param_hint="--train-count")
         return LoadOptions(train_count=train_count or t.train_count, sygus_test_from_long=t.sygus_test_from_long)
 
+    def open_library(self, folder: Path | None) -> Any:
+        from inductor.store import Library, StoreError
+
+        try:
+            return Library(folder or Path(self.settings.library.folder))
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def library_index(self, library: Any) -> Any:
+        from inductor.index import EmbeddingError, LibraryIndex
+
+        name = self.settings.library.embedder
+        factories = self.plugins.embedders()
+        if name not in factories:
+            raise click.ClickException(f"[library] embedder {name!r}: unknown (known: {', '.join(sorted(factories))})")
+        try:
+            return LibraryIndex(library, factories[name]())
+        except EmbeddingError as exc:
+            raise click.ClickException(str(exc)) from None
+
     def sandbox(self, **overrides: Any) -> Any:
         from inductor.sandbox import Limits, Sandbox
 
@@ -171,12 +191,16 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 @click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
 @click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
 @click.option("--runs-dir", type=click.Path(path_type=Path, file_okay=False), help="Where run folders go [runs].")
+@click.option("--library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Function library folder [library].")
+@click.option("--frozen-library", is_flag=True, help="Use the library without adding to it.")
+@click.option("--no-library", is_flag=True, help="Run without a library (model and primitives only).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: int | None, rounds: int | None,
         time_per_task: float | None, workers: int | None, report_path: Path | None, seed: int | None,
         only: tuple[str, ...], exclude: tuple[str, ...], train_count: int | None, runs_dir: Path | None,
-        quiet: bool) -> None:
+        library_dir: Path | None, frozen_library: bool, no_library: bool, quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
@@ -225,17 +249,31 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     except KeyboardInterrupt:
         raise click.ClickException("interrupted while loading the model") from None
     events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
+    from inductor.loop import LibraryUse
+
+    library_use = None
+    if not no_library:
+        lib = app.open_library(library_dir)
+        learn = settings.library.learn and not frozen_library
+        library_use = LibraryUse(lib, app.library_index(lib), k=settings.library.k,
+                                 behaviour_limit=settings.library.behaviour_limit, learn=learn,
+                                 run=run_dir.name, model=model.name)
+        if learn:
+            lib.record_run(run_dir.name)
+        info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
     try:
         prompts = Prompts(app.plugins.template_folders())
         with app.sandbox() as sandbox:
             induction = Induction(model, Verifier(sandbox, app.plugins), app.plugins, prompts=prompts,
                                   budget=Budget.from_settings(r), model_settings=m, shots=r.shots,
-                                  max_helpers=r.max_helpers, seed=r.seed, events=events)
+                                  max_helpers=r.max_helpers, seed=r.seed, events=events, library=library_use)
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done)
     except (SandboxError, PromptError, ModelError) as exc:
         events.close()
         raise click.ClickException(str(exc)) from None
+    if library_use is not None:
+        info["library_size_end"] = len(library_use.library)
     report = build_report(result, **info)
     write_report(run_dir / "report.json", report)
     if report_path is not None:
@@ -247,6 +285,125 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     events.close()
     console.summary(result, report, report_path or run_dir / "report.json")
     sys.exit(130 if result.interrupted else 0)
+
+
+# --- library ------------------------------------------------------------------------------
+
+
+def library_option(f: Any) -> Any:
+    f = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+    return click.option("--library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
+                        help="Library folder [library].")(f)
+
+
+@cli.group()
+def library() -> None:
+    """Search and maintain the function library (SQLite store, domain modules, FAISS index)."""
+
+
+@library.command("search")
+@click.argument("query")
+@click.option("-k", default=5, show_default=True, help="How many functions.")
+@click.option("--domain", help="Only functions of this domain.")
+@library_option
+@pass_app
+def library_search(app: App, query: str, k: int, domain: str | None, library_dir: Path | None, as_json: bool) -> None:
+    """Functions nearest in meaning to QUERY."""
+    lib = app.open_library(library_dir)
+    hits = app.library_index(lib).search(query, k=k * 4 if domain else k)
+    hits = [(f, s) for f, s in hits if domain is None or f.domain == domain][:k]
+    if as_json:
+        click.echo(json.dumps([{**f.to_json(), "score": round(s, 4)} for f, s in hits], indent=2))
+        return
+    if not hits:
+        click.echo(f"no functions in {lib.folder}" if not len(lib) else "no match")
+        return
+    for f, score in hits:
+        click.echo(f"{score:.3f}  {f.name}{f.signature}  [{f.domain}, id {f.id}]")
+        if f.summary:
+            click.echo(f"       {f.summary}")
+
+
+@library.command("show")
+@click.argument("key")
+@library_option
+@pass_app
+def library_show(app: App, key: str, library_dir: Path | None, as_json: bool) -> None:
+    """One function by NAME or ID: source, provenance, examples, uses."""
+    lib = app.open_library(library_dir)
+    fn = lib.get(key)
+    if fn is None:
+        raise click.ClickException(f"{lib.folder}: no function {key!r}")
+    if as_json:
+        click.echo(json.dumps(fn.to_json(), indent=2))
+        return
+    click.echo(f"# id {fn.id}, domain {fn.domain}, from task(s) {', '.join(fn.tasks) or '-'}, used by {fn.uses}")
+    click.echo(fn.source.rstrip())
+    for args, out in fn.examples[:5]:
+        click.echo(f"# {fn.name}({', '.join(map(repr, args))}) == {out!r}")
+
+
+@library.command("list")
+@click.option("--domain", help="Only functions of this domain.")
+@library_option
+@pass_app
+def library_list(app: App, domain: str | None, library_dir: Path | None, as_json: bool) -> None:
+    """Every function, one a line: id, name, domain, uses."""
+    fns = app.open_library(library_dir).functions(domain)
+    if as_json:
+        click.echo(json.dumps([f.to_json() for f in fns], indent=2))
+        return
+    for f in fns:
+        click.echo(f"{f.id:>5}  {f.name:<32} {f.domain:<8} uses {f.uses:>3}  {f.summary[:60]}")
+
+
+@library.command("stats")
+@library_option
+@pass_app
+def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
+    """Counts: functions per domain, used and unused, tasks, runs."""
+    stats = app.open_library(library_dir).stats()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        click.echo(f"{key}: {value}")
+
+
+@library.command("reindex")
+@library_option
+@pass_app
+def library_reindex(app: App, library_dir: Path | None, as_json: bool) -> None:
+    """Rebuild the FAISS index from the store."""
+    lib = app.open_library(library_dir)
+    n = app.library_index(lib).rebuild()
+    click.echo(json.dumps({"indexed": n}) if as_json else f"indexed {n} functions")
+
+
+@library.command("prune")
+@click.option("--runs", "unused_runs", default=3, show_default=True,
+              help="Drop functions unused by any solution that are older than this many runs.")
+@library_option
+@pass_app
+def library_prune(app: App, unused_runs: int, library_dir: Path | None, as_json: bool) -> None:
+    """Drop functions no solution uses that were added more than N runs ago."""
+    lib = app.open_library(library_dir)
+    dropped = lib.prune(unused_runs)
+    app.library_index(lib).remove([f.id for f in dropped if f.id is not None])
+    if as_json:
+        click.echo(json.dumps([f.name for f in dropped]))
+        return
+    click.echo(f"dropped {len(dropped)} function(s)" + (": " + ", ".join(f.name for f in dropped) if dropped else ""))
+
+
+@library.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@library_option
+@pass_app
+def library_export(app: App, folder: Path, library_dir: Path | None, as_json: bool) -> None:
+    """Write the library as readable Python modules (one per domain) into FOLDER."""
+    paths = app.open_library(library_dir).export_modules(folder)
+    click.echo(json.dumps([str(p) for p in paths]) if as_json else "\n".join(str(p) for p in paths))
 
 
 # --- verify -----------------------------------------------------------------------------------

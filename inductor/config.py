@@ -2,7 +2,7 @@
 
 Values come from the defaults below, then ``inductor.toml`` (the current folder's, or
 ``--config FILE``), then command-line options. Sections of the file match the
-dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``.
+dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``, ``[library]``.
 """
 
 from __future__ import annotations
@@ -70,11 +70,21 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class LibrarySettings:
+    folder: str = setting("library", "the function library: SQLite store, domain modules, FAISS index")
+    embedder: str = setting("minilm", "embedder for the index: minilm (all-MiniLM-L6-v2, offline) or hash")
+    k: int = setting(4, "library functions retrieved into a task's prompt")
+    behaviour_limit: int = setting(200, "library functions run on a task's inputs when retrieving by behaviour")
+    learn: bool = setting(True, "add functions refactored from accepted programs (false: like --frozen-library)")
+
+
+@dataclass(frozen=True)
 class Settings:
     tasks: TaskSettings = field(default_factory=TaskSettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    library: LibrarySettings = field(default_factory=LibrarySettings)
 
     def with_options(self, section: str, **values: Any) -> Settings:
         """A copy with the given (non-None) values of one section replaced."""

@@ -34,8 +34,23 @@ from inductor.verify import CheckResult, Verdict, Verifier
 
 if TYPE_CHECKING:
     from inductor.config import ModelSettings, RunSettings
+    from inductor.index import LibraryIndex
     from inductor.plugins import Plugins
+    from inductor.store import Library
     from inductor.tasks import Task
+
+
+@dataclass
+class LibraryUse:
+    """How a run uses the function library: retrieval into prompts, and learning unless frozen."""
+
+    library: Library
+    index: LibraryIndex | None = None
+    k: int = 4
+    behaviour_limit: int = 200
+    learn: bool = True
+    run: str = ""
+    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,8 @@ class TaskResult:
     near_misses: list[CheckResult] = field(default_factory=list)
     #: Unparseable or function-less samples.
     unusable_samples: int = 0
+    #: Names of the library functions this task added.
+    learned: list[str] = field(default_factory=list)
 
     def to_report(self) -> dict[str, Any]:
         """The task's entry in the ``--report`` JSON (keys exactly as DESIGN.md defines them)."""
@@ -161,7 +178,7 @@ class Induction:
 
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
-                 seed: int = 0, events: EventLog | None = None) -> None:
+                 seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None) -> None:
         self.model = model
         self.verifier = verifier
         self.plugins = plugins
@@ -172,13 +189,33 @@ class Induction:
         self.max_helpers = max_helpers
         self.seed = seed
         self.events = events or EventLog(None)
+        self.library = library
         self._helpers: dict[str, list[Helper]] = {}
+        self._primitive_names: dict[str, set[str]] = {}
+        self._preludes: list[Any] = []
 
-    def helpers(self, task: Task) -> list[Helper]:
+    def helpers(self, task: Task, limit: int | None = None) -> list[Helper]:
         domain = task.domain or "generic"
         if domain not in self._helpers:
             self._helpers[domain] = [h for m in self.plugins.primitives(domain) for h in helpers_from_module(m)]
-        return rank_helpers(self._helpers[domain], task, self.max_helpers)
+            self._primitive_names[domain] = {h.name for h in self._helpers[domain]}
+        return rank_helpers(self._helpers[domain], task, self.max_helpers if limit is None else limit)
+
+    def _library_context(self, task: Task) -> tuple[list[Helper], list[Any]]:
+        """Retrieved library functions as prompt helpers, and the library module as a prelude."""
+        if self.library is None:
+            return [], []
+        from inductor.retrieve import describe, retrieve
+        from inductor.sandbox import Prelude
+
+        lib = self.library
+        domain = task.domain or "generic"
+        path = lib.library.module_path(domain)
+        if not path.is_file():
+            return [], []
+        found = retrieve(task, lib.library, lib.index, self.verifier, k=lib.k, behaviour_limit=lib.behaviour_limit)
+        self.events.emit("retrieved", task=task.id, functions=describe(found))
+        return [r.helper() for r in found], [Prelude(lib.library.module_name(domain), str(path))]
 
     def _params(self, n: int, seed: int, seconds: float) -> SampleParams:
         s = self.model_settings
@@ -208,7 +245,9 @@ class Induction:
         if self.model is None:
             result.stopped = "no-model"
             return
-        helpers = self.helpers(task)
+        library_helpers, preludes = self._library_context(task)
+        helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
+        self._preludes = preludes
         domain_text = self.plugins.prompt_context(task)
         shot_pool = self.plugins.prompt_shots(task)
         seen_sources: set[str] = set()
@@ -251,7 +290,7 @@ class Induction:
                         sources.append(source)
             if not sources:
                 continue
-            checked = self.verifier.check(task, sources)
+            checked = self.verifier.check(task, sources, extra_preludes=preludes)
             fresh = []
             for res in checked:
                 if res.key and res.key in seen_keys:
@@ -272,11 +311,36 @@ class Induction:
         result.stopped = result.stopped or "rounds"
 
     def _accept(self, task: Task, result: TaskResult, passing: CheckResult) -> None:
-        final = self.verifier.check(task, [passing.source], test=bool(task.test))[0]
+        final = self.verifier.check(task, [passing.source], test=bool(task.test), extra_preludes=self._preludes)[0]
         result.train_solved = bool(final)
         result.program = final.source
         result.test_solved = final.test_solved
         result.stopped = "solved"
+        if self.library is not None and result.train_solved:
+            self._learn(task, result)
+
+    def _learn(self, task: Task, result: TaskResult) -> None:
+        """Record which library functions the solution calls; add what it teaches unless frozen."""
+        from inductor.refactor import calls_in, learn
+
+        lib = self.library
+        assert lib is not None and result.program is not None
+        domain = task.domain or "generic"
+        names = lib.library.names(domain)
+        used = calls_in(result.program, names)
+        result.library_functions_used = used
+        if not lib.learn:
+            return
+        if used:
+            ids = [f.id for f in (lib.library.get(n) for n in used) if f is not None and f.id is not None]
+            lib.library.record_uses(ids, task.id, lib.run)
+        self.helpers(task)  # fills the primitive names of the domain
+        learned = learn(task, result.program, library=lib.library, index=lib.index, verifier=self.verifier,
+                        plugins=self.plugins, primitives=self._primitive_names.get(domain, set()), run=lib.run,
+                        model=lib.model)
+        result.learned = [f.name for f in learned.added]
+        self.events.emit("learned", task=task.id, added=[f.name for f in learned.added],
+                         merged=[f.name for f in learned.merged], reason=learned.reason)
 
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None) -> RunResult:
         """Every task in order; Ctrl-C stops after recording what was finished."""

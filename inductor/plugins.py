@@ -33,6 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "inductor.default_plugins.compare",
     "inductor.default_plugins.executors",
     "inductor.default_plugins.models",
+    "inductor.default_plugins.embedders",
     "inductor_plugins.lists",
     "inductor_plugins.strings",
     "inductor_plugins.grids",

@@ -70,6 +70,10 @@ class RunConsole:
             best = f"best {near.train_passed}/{len(near.train)}" if near is not None else "best -"
             line = f"[red]✗[/red] {res.task.id:<16} {res.task.domain or 'generic':<7} {best:<9}"
         line += f" {res.seconds:5.1f}s {res.lm_samples:>3} samples {res.candidates_checked:>3} checked"
+        if res.library_functions_used:
+            line += f" uses {', '.join(res.library_functions_used)}"
+        if res.learned:
+            line += f" learned {', '.join(res.learned)}"
         if res.stopped in ("time", "interrupted", "no-model"):
             line += f" ({res.stopped})"
         return line
@@ -110,6 +114,13 @@ class RunConsole:
         rate = s["lm_samples"] / s["seconds"] if s["seconds"] else 0.0
         self.console.print(f"{s['lm_samples']} model samples, {s['candidates_checked']} distinct candidates checked, "
                            f"{s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}.")
+        if "library" in s:
+            learned = [name for r in run.results for name in r.learned]
+            used = sum(1 for r in run.results if r.library_functions_used)
+            self.console.print(f"Library {s['library']}: {s.get('library_size_end', 0)} functions "
+                               f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
+                               f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
+                               + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
         if s["interrupted"]:
             self.console.print("[yellow]Interrupted: the report holds the tasks finished before Ctrl-C.[/yellow]",
                                markup=True)
@@ -150,7 +161,7 @@ class _Progress:
         if self._progress is None:
             return
         rate = self.candidates / max(1e-9, time.perf_counter() - self.started)
-        self._progress.console.print(self.out.task_line(res), markup=True)
+        self._progress.console.print(self.out.task_line(res), markup=True, soft_wrap=True)
         self._progress.update(self._bar, advance=1, solved=self.solved, rate=rate)
 
     def __exit__(self, *exc: object) -> None:

@@ -19,7 +19,7 @@ from enum import Enum
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any
 
-from inductor.sandbox import Outcome, Sandbox, Status
+from inductor.sandbox import Outcome, Prelude, Sandbox, Status
 
 if TYPE_CHECKING:
     from inductor.plugins import Plugins
@@ -240,7 +240,7 @@ class Verifier:
         return results
 
     def check(self, task: Task, sources: Sequence[str], *, test: bool = False,
-              extra_preludes: Sequence[ModuleType] = ()) -> list[CheckResult]:
+              extra_preludes: Sequence[ModuleType | Prelude] = (), notify: bool = True) -> list[CheckResult]:
         """Verdicts for each source in order; identical programs are run once and share a result.
 
         With ``test=True`` the test examples are run too (only for accepted programs:
@@ -292,9 +292,10 @@ class Verifier:
             again = self.sandbox.run([r.code for r in passed], inputs, entries=[r.entry_point for r in passed],
                                      preludes=preludes, isolate=True)
             self._fill(task, passed, again, test)
-        for to_run, _ in chunks:
-            for res in to_run:
-                self.plugins.candidate_checked(task, res)
+        if notify:
+            for to_run, _ in chunks:
+                for res in to_run:
+                    self.plugins.candidate_checked(task, res)
         return results
 
     def _fill(self, task: Task, results: Sequence[CheckResult], outcomes: Sequence[Sequence[Outcome]],

@@ -80,8 +80,12 @@ class Zygote:
 
     # --- jobs -----------------------------------------------------------------------------
 
-    def prelude(self, name: str, path: str) -> ModuleType:
-        """Import a domain/library module by file path once; children inherit it."""
+    def prelude(self, name: str, path: str, earlier: list[ModuleType] | None = None) -> ModuleType:
+        """Import a domain/library module by file path once; children inherit it.
+
+        The public names of the ``earlier`` preludes are in its globals before it runs, so a
+        library module can call its domain's primitives.
+        """
         key = f"{name}@{path}"
         mod = self.modules.get(key)
         if mod is None:
@@ -89,6 +93,7 @@ class Zygote:
             if spec is None or spec.loader is None:
                 raise ImportError(f"cannot load {path}")
             mod = importlib.util.module_from_spec(spec)
+            mod.__dict__.update({k: v for k, v in runner.namespace(earlier or []).items() if k != "__name__"})
             sys.modules[name] = mod
             spec.loader.exec_module(mod)
             self.modules[key] = mod
@@ -105,7 +110,9 @@ class Zygote:
             if job.get("op") == "exit":
                 return
             try:
-                modules = [self.prelude(n, p) for n, p in job.get("preludes", ())]
+                modules: list[ModuleType] = []
+                for n, p in job.get("preludes", ()):
+                    modules.append(self.prelude(n, p, modules))
             except Exception as exc:
                 self.control(done=job["id"], error=f"prelude failed: {type(exc).__name__}: {exc}")
                 continue

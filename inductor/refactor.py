@@ -1,0 +1,337 @@
+"""Turning accepted programs into library functions.
+
+An accepted program is split into its top-level functions; the entry function gets a
+descriptive snake_case name, a docstring with the task's examples, and its task-specific
+constants become keyword parameters (their defaults keep the behaviour); the solution is
+rewritten to call it. :func:`learn` re-verifies the rewritten solution in the sandbox,
+merges a function that behaves like one already stored (same outputs on probe inputs), and
+stores and indexes the rest. Plugins may replace the split through ``inductor_refactor``.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import json
+import keyword
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from inductor.store import Function
+
+if TYPE_CHECKING:
+    from inductor.index import LibraryIndex
+    from inductor.plugins import Plugins
+    from inductor.store import Library
+    from inductor.tasks import Task
+    from inductor.verify import Verifier
+
+#: Inputs every function of a domain is also run on to fingerprint its behaviour.
+PROBES: dict[str, list[tuple[Any, ...]]] = {
+    "lists": [([],), ([0],), ([3, 1, 2],), ([5, 5, 1, 9, 0, 2, 7],), ([10, 20, 30, 40, 50, 60],)],
+    "strings": [("",), ("a",), ("Hello World",), ("abc-123 x.y",), ("Jane Q. Doe, 42",)],
+    "grids": [([[0]],), ([[1, 2], [3, 4]],), ([[0, 5, 0], [5, 5, 5], [0, 5, 0]],)],
+}
+
+#: Names a call or an operation contributes to a function's descriptive name.
+_WORDS = {
+    "sorted": "sort", "reversed": "reverse", "sum": "sum", "len": "count", "max": "max", "min": "min",
+    "set": "unique", "enumerate": "indexed", "zip": "pairs", "upper": "upper", "lower": "lower",
+    "split": "split", "join": "join", "replace": "replace", "strip": "strip", "find": "find",
+    "title": "title", "capitalize": "capitalize", "count": "count", "index": "index",
+    "insert": "insert", "append": "collect", "extend": "concat", "pop": "pop", "remove": "remove",
+    "sort": "sort", "reverse": "reverse", "startswith": "prefix", "endswith": "suffix", "isdigit": "digits",
+    "isalpha": "letters", "abs": "abs", "range": "range", "any": "any", "all": "all", "map": "map",
+    "filter": "filter", "rsplit": "split", "partition": "partition", "rfind": "find", "rindex": "index",
+}
+#: What a domain's values are called in generated names.
+_NOUNS = {"lists": "list", "strings": "text", "grids": "grid"}
+#: Constant values that stay literal (too generic to be a parameter).
+_PLAIN = {0, 1, -1, 2, "", " "}
+
+
+class RefactorError(ValueError):
+    """The program cannot be refactored (no function, syntax error)."""
+
+
+@dataclass
+class Refactored:
+    """A program split into library functions and the solution rewritten to call them."""
+
+    functions: list[Function]
+    solution: str
+    entry: str
+    #: Library or primitive names the solution already called.
+    calls: list[str] = field(default_factory=list)
+
+
+def snake(words: Sequence[str]) -> str:
+    name = "_".join(w for w in (re.sub(r"[^a-z0-9]+", "_", w.lower()).strip("_") for w in words) if w)
+    name = re.sub(r"_+", "_", name) or "function"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"fn_{name}"
+    return name
+
+
+def describe_name(fn: ast.FunctionDef, task: Task, known: set[str]) -> str:
+    """A descriptive name from what the function does: the calls and operations it uses."""
+    words: list[str] = []
+
+    def add(word: str) -> None:
+        if word and word not in words:
+            words.append(word)
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call):
+            target = node.func
+            name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+            if name in known:
+                add(name)
+            elif name in _WORDS:
+                add(_WORDS[name])
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            step = node.slice.step
+            if isinstance(step, ast.UnaryOp) and isinstance(step.op, ast.USub):
+                add("reverse")
+            elif node.slice.lower is not None and node.slice.upper is None:
+                add("drop")
+            elif node.slice.upper is not None and node.slice.lower is None:
+                add("take")
+            else:
+                add("slice")
+        elif isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            add("filter" if any(g.ifs for g in node.generators) else "map")
+    if not words:
+        return snake([task.domain or "task", task.id])
+    if len(words) == 1:  # one word alone ("insert") says too little
+        words.append(_NOUNS.get(task.domain or "", "value"))
+    return snake(words[:3])
+
+
+def _constants(fn: ast.FunctionDef) -> list[Any]:
+    seen: list[Any] = []
+    for node in ast.walk(fn):
+        if (isinstance(node, ast.Constant) and type(node.value) in (int, str) and node.value not in _PLAIN
+                and node.value not in seen and not (isinstance(node.value, str) and len(node.value) > 20)):
+            seen.append(node.value)
+    # The docstring is not a constant of the behaviour.
+    doc = ast.get_docstring(fn, clean=False)
+    return [v for v in seen if v != doc][:3]
+
+
+class _Parametrize(ast.NodeTransformer):
+    def __init__(self, names: dict[Any, str]) -> None:
+        self.names = names
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:  # noqa: N802
+        if type(node.value) in (int, str) and node.value in self.names:
+            return ast.copy_location(ast.Name(self.names[node.value], ast.Load()), node)
+        return node
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:  # noqa: N802 (f-string parts must stay literal)
+        return node
+
+
+def parametrize(fn: ast.FunctionDef) -> dict[str, Any]:
+    """Turn the function's task-specific constants into keyword parameters (defaults: the constants)."""
+    values = _constants(fn)
+    if not values:
+        return {}
+    taken = {a.arg for a in fn.args.args + fn.args.kwonlyargs} | {
+        n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+    names: dict[Any, str] = {}
+    for v in values:
+        base = "k" if isinstance(v, int) else ("sep" if len(v) == 1 and not v.isalnum() else "text")
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}{n}", n + 1
+        taken.add(name)
+        names[v] = name
+    body = fn.body
+    doc = body[0] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else None
+    transformer = _Parametrize(names)
+    fn.body = ([doc] if doc else []) + [transformer.visit(s) for s in (body[1:] if doc else body)]
+    for value, name in names.items():
+        fn.args.args.append(ast.arg(name, ast.Name(type(value).__name__, ast.Load())))
+        fn.args.defaults.append(ast.Constant(value))
+    return {name: value for value, name in names.items()}
+
+
+def _docstring(name: str, task: Task, params: Sequence[str]) -> str:
+    first = task.description.strip().splitlines()[0] if task.description.strip() else \
+        f"{name.replace('_', ' ').capitalize()} (learned from task {task.id})."
+    lines = [first, ""]
+    for ex in task.train[:2]:
+        call = ", ".join(_short(a) for a in ex.args)
+        lines += [f">>> {name}({call})", _short(ex.output)]
+    return "\n".join(lines)
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _set_docstring(fn: ast.FunctionDef, text: str) -> None:
+    lines = text.strip("\n").split("\n")
+    if len(lines) > 1:  # indented like the body, as ast.unparse writes the text as it is
+        text = lines[0] + "\n" + "\n".join(("    " + line) if line else "" for line in lines[1:]) + "\n    "
+    node = ast.Expr(ast.Constant(text))
+    if fn.body and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant) \
+            and isinstance(fn.body[0].value.value, str):
+        fn.body[0] = node
+    else:
+        fn.body.insert(0, node)
+
+
+def _signature(fn: ast.FunctionDef) -> str:
+    clone = copy.deepcopy(fn)
+    clone.body = [ast.Pass()]
+    clone.decorator_list = []
+    text = ast.unparse(clone)
+    return text[text.index("("): text.rindex(":")]
+
+
+def _is_alias(fn: ast.FunctionDef, known: set[str]) -> bool:
+    """``def g(x): return known(x)``: nothing new to learn."""
+    body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+        return False
+    call = body[0].value
+    params = [a.arg for a in fn.args.args]
+    return (isinstance(call.func, ast.Name) and call.func.id in known and not call.keywords
+            and [a.id if isinstance(a, ast.Name) else None for a in call.args] == params)
+
+
+def refactor_program(program: str, task: Task, known: set[str], taken: set[str]) -> Refactored:
+    """Split ``program`` into functions for the library; ``known`` are names already callable
+    (primitives, library functions), ``taken`` the names already used in the library."""
+    try:
+        tree = ast.parse(program)
+    except SyntaxError as exc:
+        raise RefactorError(f"the program does not parse: {exc.msg}") from None
+    fns = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    if not fns:
+        raise RefactorError("the program defines no function")
+    entry = next((f for f in fns if f.name == task.entry_point), fns[-1])
+    others = [n for n in tree.body if not isinstance(n, ast.FunctionDef)]
+    calls = sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                    and n.func.id in known})
+    params = [a.arg for a in entry.args.args]
+    if _is_alias(entry, known):
+        call = entry.body[-1].value  # type: ignore[attr-defined]
+        target = call.func.id
+        return Refactored([], f"def {task.entry_point}({', '.join(params)}):\n    return {target}({', '.join(params)})\n",
+                          target, calls)
+    # Names: the entry gets a descriptive one; helpers keep theirs unless taken.
+    renames: dict[str, str] = {}
+    used = set(taken) | set(known)
+    for fn in fns:
+        wanted = describe_name(fn, task, known) if fn is entry else snake([fn.name])
+        name, n = wanted, 2
+        while name in used:
+            name, n = f"{wanted}_{n}", n + 1
+        used.add(name)
+        renames[fn.name] = name
+    header = "".join(ast.unparse(n) + "\n" for n in others)  # imports and constants the functions need
+    out: list[Function] = []
+    for fn in fns:
+        new = copy.deepcopy(fn)
+        for node in ast.walk(new):
+            if isinstance(node, ast.Name) and node.id in renames and node.id != new.name:
+                node.id = renames[node.id]
+        new.name = renames[fn.name]
+        if fn is entry:
+            parametrize(new)
+            _set_docstring(new, _docstring(new.name, task, params))
+        elif not ast.get_docstring(new):
+            _set_docstring(new, f"{new.name.replace('_', ' ').capitalize()} (a helper of task {task.id}).")
+        ast.fix_missing_locations(new)
+        source = (header + ast.unparse(new) + "\n") if header else ast.unparse(new) + "\n"
+        out.append(Function(name=new.name, domain=task.domain or "generic", signature=_signature(new),
+                            source=source, docstring=ast.get_docstring(new) or "",
+                            examples=[(list(e.args), e.output) for e in task.train] if fn is entry else []))
+    entry_name = renames[entry.name]
+    # Helpers first: a function is defined after what it calls.
+    out.sort(key=lambda f: f.name == entry_name)
+    solution = f"def {task.entry_point}({', '.join(params)}):\n    return {entry_name}({', '.join(params)})\n"
+    return Refactored(out, solution, entry_name, calls)
+
+
+def fingerprint(outputs: Sequence[Any]) -> str:
+    return hashlib.sha256(json.dumps(outputs, sort_keys=True, default=repr).encode()).hexdigest()[:16]
+
+
+def calls_in(program: str, names: set[str]) -> list[str]:
+    """The names of ``names`` that ``program`` calls, sorted."""
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return []
+    return sorted({n.func.id for n in ast.walk(tree)
+                   if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names})
+
+
+@dataclass
+class Learned:
+    added: list[Function] = field(default_factory=list)
+    merged: list[Function] = field(default_factory=list)
+    solution: str = ""
+    reason: str = ""
+
+
+def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | None, verifier: Verifier,
+          plugins: Plugins, primitives: set[str], run: str = "", model: str = "") -> Learned:
+    """Refactor an accepted program, re-verify it, and store what is new; returns what happened."""
+    from inductor.sandbox import Prelude
+    from inductor.tasks import Example
+    from inductor.tasks import Task as TaskType
+
+    domain = task.domain or "generic"
+    library_names = library.names(domain)
+    known = primitives | library_names
+    custom = plugins.pm.hook.inductor_refactor(program=program, task=task)
+    try:
+        ref = refactor_program(program, task, known, library.names())
+        if custom:  # a plugin's split: its sources become the functions, named as written
+            ref = refactor_program("\n\n".join(custom) + "\n\n" + ref.solution, task, known, library.names())
+    except RefactorError as exc:
+        return Learned(reason=str(exc))
+    if not ref.functions:
+        return Learned(solution=ref.solution, reason=f"the program only calls {ref.entry}")
+    library_preludes = [Prelude(library.module_name(domain), str(library.module_path(domain)))] \
+        if library.module_path(domain).is_file() else []
+    combined = "".join(f.source + "\n\n" for f in ref.functions) + ref.solution
+    check = verifier.check(task, [combined], extra_preludes=library_preludes, notify=False)[0]
+    if not check:
+        return Learned(reason=f"the rewritten solution fails: {check.summary() or check.error}")
+    entry = ref.functions[-1]
+    # Behaviour on the train inputs and the domain's probes identifies duplicates.
+    probes = [e.args for e in task.train] + [p for p in PROBES.get(domain, []) if len(p) == len(task.train[0].args)]
+    probe_task = TaskType(f"{task.id}:probe", [Example(args, None) for args in probes], domain=domain,
+                          entry_point=entry.name)
+    runs = verifier.check(probe_task, [combined], extra_preludes=library_preludes, notify=False)[0]
+    entry.fingerprint = fingerprint([[r.verdict.value, r.actual] for r in runs.train])
+    learned = Learned(solution=ref.solution)
+    same = library.by_fingerprint(domain, entry.fingerprint)
+    if same is not None and same.id is not None:
+        library.add_provenance(same.id, task.id, run, model)
+        if len(entry.source) < len(same.source) and not any(f is not entry for f in ref.functions):
+            library.replace_source(same.id, _rename(entry.source, entry.name, same.name))
+        learned.merged.append(same)
+        learned.solution = ref.solution.replace(f"return {entry.name}(", f"return {same.name}(")
+        return learned
+    for fn in ref.functions:
+        stored = library.add(fn, task_id=task.id, run=run, model=model)
+        learned.added.append(stored)
+        plugins.function_added(stored)
+    if index is not None:
+        index.add(learned.added)
+    return learned
+
+
+def _rename(source: str, old: str, new: str) -> str:
+    return re.sub(rf"\b{re.escape(old)}\b", new, source)

@@ -1,0 +1,105 @@
+"""Choosing the library functions a task's prompt shows and its candidates may call.
+
+Two rankings are merged: by meaning (the task's description and rendered examples embedded
+and searched in the FAISS index) and by behaviour (library functions of the task's domain
+that take its arguments, run on its train inputs in the sandbox, scored by how close their
+outputs come to the expected ones). Behaviour is bounded: at most ``behaviour_limit``
+functions, most used first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from inductor.prompts import Helper
+
+if TYPE_CHECKING:
+    from inductor.index import LibraryIndex
+    from inductor.store import Function, Library
+    from inductor.tasks import Task
+    from inductor.verify import Verifier
+
+
+@dataclass
+class Retrieved:
+    function: Function
+    score: float
+    meaning: float = 0.0
+    behaviour: float = 0.0
+
+    def helper(self) -> Helper:
+        fn = self.function
+        return Helper(fn.name, f"{fn.name}{fn.signature}", fn.summary, source=fn.source, origin="library")
+
+
+def task_text(task: Task, examples: int = 3) -> str:
+    """What is embedded for a task: its description and a few rendered examples."""
+    lines = [task.description.strip()] if task.description.strip() else []
+    for ex in task.train[:examples]:
+        lines.append(f"{', '.join(repr(a)[:200] for a in ex.args)} -> {repr(ex.output)[:200]}")
+    return "\n".join(lines)
+
+
+def _arity(fn: Function) -> int:
+    """Required positional parameters in a stored signature like ``(x: list[int], k: int = 3) -> ...``."""
+    import ast
+
+    try:
+        args = ast.parse(f"def _{fn.signature}: pass").body[0].args  # type: ignore[attr-defined]
+    except SyntaxError:
+        return -1
+    return len(args.args) - len(args.defaults)
+
+
+def by_behaviour(task: Task, library: Library, verifier: Verifier, limit: int) -> dict[int, float]:
+    """Closeness (0..1) of each arity-compatible library function's outputs on the train inputs."""
+    from inductor.sandbox import Prelude
+
+    domain = task.domain or "generic"
+    path = library.module_path(domain)
+    if not path.is_file():
+        return {}
+    fns = [f for f in library.functions(domain) if _arity(f) == task.arity]
+    fns = sorted(fns, key=lambda f: (-f.uses, -(f.id or 0)))[:limit]
+    if not fns:
+        return {}
+    params = ", ".join(task.params)
+    sources = [f"def {task.entry_point}({params}):\n    return {f.name}({params})\n" for f in fns]
+    prelude = Prelude(library.module_name(domain), str(path))
+    results = verifier.check(task, sources, extra_preludes=[prelude], notify=False)
+    return {f.id: r.closeness for f, r in zip(fns, results) if f.id is not None}
+
+
+def retrieve(task: Task, library: Library, index: LibraryIndex | None, verifier: Verifier | None, *,
+             k: int = 6, behaviour_limit: int = 200) -> list[Retrieved]:
+    """The ``k`` library functions most useful for ``task``, best first."""
+    domain = task.domain or "generic"
+    if not library.module_path(domain).is_file():
+        return []
+    scores: dict[int, Retrieved] = {}
+    if index is not None and len(index.index):
+        for fn, sim in index.search(task_text(task), k=3 * k):
+            if fn.domain == domain and fn.id is not None:
+                scores[fn.id] = Retrieved(fn, 0.0, meaning=max(0.0, sim))
+    if verifier is not None:
+        for fid, closeness in by_behaviour(task, library, verifier, behaviour_limit).items():
+            if fid not in scores:
+                fn = library.get(fid)
+                if fn is None:
+                    continue
+                scores[fid] = Retrieved(fn, 0.0)
+            scores[fid].behaviour = closeness
+    for r in scores.values():
+        # Behaviour is the stronger evidence; meaning breaks ties and finds helpers.
+        r.score = 0.65 * r.behaviour + 0.35 * r.meaning
+    return sorted(scores.values(), key=lambda r: -r.score)[:k]
+
+
+def library_helpers(retrieved: list[Retrieved]) -> list[Helper]:
+    return [r.helper() for r in retrieved]
+
+
+def describe(retrieved: list[Retrieved]) -> list[dict[str, Any]]:
+    return [{"name": r.function.name, "id": r.function.id, "score": round(r.score, 3),
+             "meaning": round(r.meaning, 3), "behaviour": round(r.behaviour, 3)} for r in retrieved]

@@ -1,0 +1,355 @@
+"""The function library's store: SQLite as the source of truth, readable modules beside it.
+
+A library folder holds ``library.sqlite`` (functions with provenance, the examples they were
+verified on, usage), one Python module per domain (``lists.py``, ...) written from the store
+after every change, and the FAISS index (see :mod:`inductor.index`), always rebuildable.
+The schema carries its version in ``PRAGMA user_version``; :data:`MIGRATIONS` brings an
+older file up to date. Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DB_FILE = "library.sqlite"
+
+#: Schema steps; step i takes a database from user_version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE functions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        docstring TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        fingerprint TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL,
+        updated REAL NOT NULL,
+        UNIQUE (domain, name)
+    );
+    CREATE TABLE provenance (
+        function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        run TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL
+    );
+    CREATE TABLE examples (
+        function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        args TEXT NOT NULL,
+        output TEXT NOT NULL
+    );
+    CREATE INDEX provenance_function ON provenance(function_id);
+    CREATE INDEX examples_function ON examples(function_id);
+    """,
+    """
+    CREATE TABLE uses (
+        function_id INTEGER NOT NULL REFERENCES functions(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        run TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL
+    );
+    CREATE INDEX uses_function ON uses(function_id);
+    CREATE TABLE runs (id TEXT PRIMARY KEY, started REAL NOT NULL);
+    """,
+)
+
+
+class StoreError(Exception):
+    """The library cannot be opened or changed; the message names the file or function."""
+
+
+@dataclass
+class Function:
+    """A library function: its source and what is known about it."""
+
+    name: str
+    domain: str
+    signature: str
+    source: str
+    docstring: str = ""
+    fingerprint: str = ""
+    id: int | None = None
+    #: Task ids it came from (provenance).
+    tasks: list[str] = field(default_factory=list)
+    #: How many accepted solutions called it.
+    uses: int = 0
+    #: (args, output) pairs it was verified on.
+    examples: list[tuple[list[Any], Any]] = field(default_factory=list)
+    created: float = 0.0
+
+    @property
+    def summary(self) -> str:
+        return self.docstring.strip().splitlines()[0] if self.docstring.strip() else ""
+
+    def text(self) -> str:
+        """What the embedder sees: name, signature, docstring and source."""
+        return f"{self.name}{self.signature}\n{self.docstring}\n{self.source}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "domain": self.domain, "signature": self.signature,
+                "docstring": self.docstring, "source": self.source, "tasks": self.tasks, "uses": self.uses,
+                "fingerprint": self.fingerprint, "examples": [list(e) for e in self.examples]}
+
+
+class Library:
+    """A library folder: the SQLite store, the domain modules and (see index.py) the index."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder).resolve()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.folder / DB_FILE, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.folder}: cannot open the library: {exc}") from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.migrate()
+
+    # --- schema ------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply the migrations this file has not seen, each in its own transaction."""
+        current = self.version
+        if current > len(MIGRATIONS):
+            raise StoreError(f"{self.folder / DB_FILE}: written by a newer inductor (schema {current})")
+        for step in range(current, len(MIGRATIONS)):
+            with self.transaction() as db:
+                for statement in MIGRATIONS[step].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside commits together or not at all."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _function(self, row: sqlite3.Row) -> Function:
+        fid = row["id"]
+        tasks = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT task_id FROM provenance WHERE function_id = ? ORDER BY created", (fid,))]
+        uses = self.db.execute("SELECT COUNT(*) FROM uses WHERE function_id = ?", (fid,)).fetchone()[0]
+        examples = [(json.loads(a), json.loads(o)) for a, o in self.db.execute(
+            "SELECT args, output FROM examples WHERE function_id = ? ORDER BY rowid", (fid,))]
+        return Function(name=row["name"], domain=row["domain"], signature=row["signature"], source=row["source"],
+                        docstring=row["docstring"], fingerprint=row["fingerprint"], id=fid, tasks=tasks,
+                        uses=uses, examples=examples, created=row["created"])
+
+    def get(self, key: int | str) -> Function | None:
+        """A function by id, or by name (the first of that name in any domain)."""
+        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+            row = self.db.execute("SELECT * FROM functions WHERE id = ?", (int(key),)).fetchone()
+        else:
+            row = self.db.execute("SELECT * FROM functions WHERE name = ? ORDER BY id", (key,)).fetchone()
+        return self._function(row) if row else None
+
+    def functions(self, domain: str | None = None) -> list[Function]:
+        """Every function (of ``domain``), oldest first."""
+        if domain is None:
+            rows = self.db.execute("SELECT * FROM functions ORDER BY id").fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM functions WHERE domain = ? ORDER BY id", (domain,)).fetchall()
+        return [self._function(r) for r in rows]
+
+    def by_fingerprint(self, domain: str, fingerprint: str) -> Function | None:
+        row = self.db.execute("SELECT * FROM functions WHERE domain = ? AND fingerprint = ? ORDER BY id",
+                              (domain, fingerprint)).fetchone()
+        return self._function(row) if row else None
+
+    def names(self, domain: str | None = None) -> set[str]:
+        if domain is None:
+            return {r[0] for r in self.db.execute("SELECT name FROM functions")}
+        return {r[0] for r in self.db.execute("SELECT name FROM functions WHERE domain = ?", (domain,))}
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM functions").fetchone()[0])
+
+    def domains(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT domain FROM functions ORDER BY domain")]
+
+    def stats(self) -> dict[str, Any]:
+        per_domain = {d: n for d, n in self.db.execute("SELECT domain, COUNT(*) FROM functions GROUP BY domain")}
+        used = self.db.execute("SELECT COUNT(DISTINCT function_id) FROM uses").fetchone()[0]
+        return {"folder": str(self.folder), "functions": len(self), "by_domain": per_domain,
+                "used_by_solutions": used, "unused": len(self) - used,
+                "tasks": self.db.execute("SELECT COUNT(DISTINCT task_id) FROM provenance").fetchone()[0],
+                "runs": self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0], "schema": self.version}
+
+    # --- writing -----------------------------------------------------------------------
+
+    def add(self, fn: Function, *, task_id: str = "", run: str = "", model: str = "") -> Function:
+        """Store a new function (its name made unique in its domain) with its provenance."""
+        now = time.time()
+        with self.transaction() as db:
+            name = _unique(fn.name, {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?",
+                                                               (fn.domain,))})
+            source = fn.source if name == fn.name else _rename_def(fn.source, fn.name, name)
+            cur = db.execute(
+                "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, fn.domain, fn.signature, fn.docstring, source, fn.fingerprint, now, now))
+            fid = int(cur.lastrowid)
+            self._add_provenance(db, fid, task_id, run, model, now)
+            db.executemany("INSERT INTO examples (function_id, args, output) VALUES (?, ?, ?)",
+                           [(fid, json.dumps(list(a)), json.dumps(o)) for a, o in fn.examples])
+        self.export_modules()
+        stored = self.get(fid)
+        assert stored is not None
+        return stored
+
+    def add_provenance(self, fid: int, task_id: str, run: str = "", model: str = "") -> None:
+        with self.transaction() as db:
+            self._add_provenance(db, fid, task_id, run, model, time.time())
+
+    @staticmethod
+    def _add_provenance(db: sqlite3.Connection, fid: int, task_id: str, run: str, model: str, now: float) -> None:
+        if task_id:
+            db.execute("INSERT INTO provenance (function_id, task_id, run, model, created) VALUES (?, ?, ?, ?, ?)",
+                       (fid, task_id, run, model, now))
+
+    def replace_source(self, fid: int, source: str, docstring: str | None = None) -> None:
+        """Keep the shorter or better documented version of a merged duplicate."""
+        with self.transaction() as db:
+            if docstring is None:
+                db.execute("UPDATE functions SET source = ?, updated = ? WHERE id = ?", (source, time.time(), fid))
+            else:
+                db.execute("UPDATE functions SET source = ?, docstring = ?, updated = ? WHERE id = ?",
+                           (source, docstring, time.time(), fid))
+        self.export_modules()
+
+    def record_uses(self, function_ids: Iterable[int], task_id: str, run: str = "") -> None:
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany("INSERT INTO uses (function_id, task_id, run, created) VALUES (?, ?, ?, ?)",
+                           [(fid, task_id, run, now) for fid in function_ids])
+
+    def record_run(self, run: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO runs (id, started) VALUES (?, ?)", (run, time.time()))
+
+    def prune(self, unused_runs: int) -> list[Function]:
+        """Drop functions used by no solution and created more than ``unused_runs`` runs ago."""
+        runs = [r[0] for r in self.db.execute("SELECT started FROM runs ORDER BY started DESC")]
+        if len(runs) < unused_runs or unused_runs < 0:
+            return []
+        cutoff = runs[unused_runs - 1] if unused_runs > 0 else float("inf")
+        rows = self.db.execute(
+            "SELECT * FROM functions WHERE created < ? AND id NOT IN (SELECT function_id FROM uses)",
+            (cutoff,)).fetchall()
+        dropped = [self._function(r) for r in rows]
+        # A function another one calls stays.
+        kept_sources = [f.source for f in self.functions() if f.id not in {d.id for d in dropped}]
+        dropped = [d for d in dropped if not any(_calls(s, d.name) for s in kept_sources)]
+        with self.transaction() as db:
+            db.executemany("DELETE FROM functions WHERE id = ?", [(d.id,) for d in dropped])
+        self.export_modules()
+        return dropped
+
+    def remove(self, ids: Sequence[int]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM functions WHERE id = ?", [(i,) for i in ids])
+        self.export_modules()
+
+    # --- the readable modules ----------------------------------------------------------
+
+    def module_path(self, domain: str) -> Path:
+        return self.folder / f"{_module_name(domain)}.py"
+
+    def module_name(self, domain: str) -> str:
+        """An import name for the sandbox that changes whenever the module's content does."""
+        path = self.module_path(domain)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "empty"
+        return f"inductor_library_{_module_name(domain)}_{digest}"
+
+    def export_modules(self, folder: Path | None = None) -> list[Path]:
+        """Write one module per domain (all of its functions, oldest first); returns the paths."""
+        folder = folder or self.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        domains = set(self.domains())
+        for domain in sorted(domains):
+            fns = self.functions(domain)
+            lines = [
+                f'"""Library functions of the {domain} domain, learned by inductor (generated from',
+                f'{DB_FILE}; edit the store, not this file)."""',
+                "",
+                f"try:  # the {domain} primitives these functions may call",
+                f"    from inductor_plugins.{domain}.primitives import *  # noqa: F403",
+                "except ImportError:  # inside the sandbox they are already in this module's globals",
+                "    pass",
+                "",
+                f"__all__ = {[f.name for f in fns]!r}",
+            ]
+            for fn in fns:
+                origin = f"# id {fn.id}; from task(s) {', '.join(fn.tasks) or '-'}; used by {fn.uses} solution(s)"
+                lines += ["", "", origin, fn.source.rstrip()]
+            path = folder / f"{_module_name(domain)}.py"
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            tmp.replace(path)
+            written.append(path)
+        if folder == self.folder:
+            for stale in self.folder.glob("*.py"):
+                if stale.stem not in {_module_name(d) for d in domains}:
+                    stale.unlink()
+        return written
+
+
+def _module_name(domain: str) -> str:
+    clean = "".join(c if c.isalnum() else "_" for c in domain.lower()) or "generic"
+    return clean if not clean[0].isdigit() else f"d_{clean}"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name}_{n}" in taken:
+        n += 1
+    return f"{name}_{n}"
+
+
+def _rename_def(source: str, old: str, new: str) -> str:
+    import re
+
+    return re.sub(rf"\b{re.escape(old)}\b", new, source)
+
+
+def _calls(source: str, name: str) -> bool:
+    import re
+
+    return re.search(rf"\b{re.escape(name)}\s*\(", source) is not None

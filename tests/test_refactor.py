@@ -1,0 +1,102 @@
+"""Refactoring accepted programs into library functions keeps their behaviour."""
+
+from __future__ import annotations
+
+import ast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inductor.refactor import describe_name, learn, parametrize, refactor_program
+from inductor.store import Library
+from inductor.tasks import Example, Task
+from inductor.verify import Verifier
+
+TASK = Task("c900", [Example(([1, 2, 3],), [5, 4, 3]), Example(([7],), [9])], domain="lists")
+PROGRAM = '''def helper(v):
+    return v + 2
+
+def f(x: list[int]) -> list[int]:
+    """
+    >>> f([1, 2, 3])
+    [5, 4, 3]
+    """
+    return [helper(v) for v in x[::-1]]
+'''
+CONSTANTS = "def f(x):\n    return [v * 7 for v in x if v > 3] + [42]\n"
+
+
+def run(source: str, name: str, *args):
+    namespace: dict = {}
+    exec(compile(source, "<test>", "exec"), namespace)
+    return namespace[name](*args)
+
+
+def test_split_names_docstring_and_rewritten_solution():
+    ref = refactor_program(PROGRAM, TASK, known=set(), taken=set())
+    names = [f.name for f in ref.functions]
+    assert names[0] == "helper" and names[-1] == ref.entry != "f"
+    entry = ref.functions[-1]
+    assert entry.docstring.startswith(entry.name.replace("_", " ").capitalize())
+    assert f">>> {entry.name}([1, 2, 3])" in entry.docstring and entry.signature == "(x: list[int]) -> list[int]"
+    program = "".join(f.source + "\n" for f in ref.functions) + ref.solution
+    assert run(program, "f", [1, 2, 3]) == [5, 4, 3]
+
+
+def test_names_are_descriptive_and_avoid_taken_ones():
+    fn = ast.parse("def f(x):\n    return sorted(set(x))\n").body[0]
+    assert describe_name(fn, TASK, set()) == "sort_unique"
+    ref = refactor_program("def f(x):\n    return sorted(set(x))\n", TASK, known=set(), taken={"sort_unique"})
+    assert ref.entry == "sort_unique_2"
+
+
+def test_a_program_that_only_calls_a_library_function_adds_nothing():
+    ref = refactor_program("def f(x):\n    return reverse(x)\n", TASK, known={"reverse"}, taken=set())
+    assert ref.functions == [] and ref.entry == "reverse" and ref.calls == ["reverse"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=-50, max_value=50), max_size=12))
+def test_parametrized_constants_keep_the_behaviour(xs):
+    tree = ast.parse(CONSTANTS)
+    fn = tree.body[0]
+    params = parametrize(fn)
+    assert set(params.values()) == {7, 3, 42}
+    assert run(ast.unparse(tree), "f", xs) == run(CONSTANTS, "f", xs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=99), max_size=10))
+def test_refactored_program_behaves_like_the_original(xs):
+    ref = refactor_program(PROGRAM, TASK, known=set(), taken=set())
+    program = "".join(f.source + "\n" for f in ref.functions) + ref.solution
+    assert run(program, "f", xs) == run(PROGRAM, "f", xs)
+
+
+def test_learn_verifies_stores_and_merges_duplicates(tmp_path, plugins, sandbox):
+    lib = Library(tmp_path / "lib")
+    verifier = Verifier(sandbox, plugins)
+    first = learn(TASK, PROGRAM, library=lib, index=None, verifier=verifier, plugins=plugins, primitives=set(),
+                  run="r1", model="m")
+    assert [f.name for f in first.added][-1] == lib.functions()[-1].name and not first.reason
+    assert lib.functions()[-1].fingerprint
+    # The same behaviour written differently is merged, not added again.
+    other = Task("c901", TASK.train, domain="lists")
+    same = "def f(x):\n    out = []\n    for v in reversed(x):\n        out.append(v + 2)\n    return out\n"
+    second = learn(other, same, library=lib, index=None, verifier=verifier, plugins=plugins, primitives=set())
+    assert second.merged and not second.added and "c901" in lib.get(second.merged[0].id).tasks
+    # The stored module is what candidates call in the sandbox.
+    from inductor.sandbox import Prelude
+
+    entry = first.added[-1].name
+    check = verifier.check(TASK, [f"def f(x):\n    return {entry}(x)\n"],
+                           extra_preludes=[Prelude(lib.module_name("lists"), str(lib.module_path("lists")))])[0]
+    assert check
+
+
+def test_learn_refuses_a_rewrite_that_fails(tmp_path, plugins, sandbox):
+    lib = Library(tmp_path / "lib")
+    wrong = Task("c902", [Example(([1],), [99])], domain="lists")
+    res = learn(wrong, "def f(x):\n    return x\n", library=lib, index=None, verifier=Verifier(sandbox, plugins),
+                plugins=plugins, primitives=set())
+    assert res.reason.startswith("the rewritten solution fails") and len(lib) == 0
