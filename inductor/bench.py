@@ -269,3 +269,64 @@ def print_model_figures(figures: dict[str, Any]) -> None:
     console.print(f"model {figures['model']} ({figures['quantize']}), prompt {figures['prompt_tokens']} tokens "
                   f"(task {figures['task']}), up to {figures['max_new_tokens']} new tokens per sample", highlight=False)
     console.print("goals: >= 5x batched, <= 2 s cached load", highlight=False)
+
+
+def bench_retrieval(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), *, dim: int = 384, queries: int = 200,
+                    k: int = 5, embed_texts: int = 256, seed: int = 0, embedder: Any = None) -> dict[str, Any]:
+    """Top-k search latency over synthetic libraries, exact (flat) vs approximate (HNSW), and
+    embedding throughput of the embedder on function-like texts."""
+    import numpy as np
+
+    from inductor.index import VectorIndex
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in sizes:
+        data = rng.normal(size=(n, dim)).astype("float32")
+        data /= np.linalg.norm(data, axis=1, keepdims=True)
+        probe = data[rng.integers(0, n, size=queries)] + 0.05 * rng.normal(size=(queries, dim)).astype("float32")
+        row: dict[str, Any] = {"functions": n}
+        truth: list[int] = []
+        for kind in ("exact", "approximate"):
+            index = VectorIndex(dim, "synthetic", approximate=kind == "approximate")
+            start = time.perf_counter()
+            index.add(list(range(n)), data)
+            row[f"{kind}_build_s"] = round(time.perf_counter() - start, 3)
+            start = time.perf_counter()
+            hits = [index.search(q, k) for q in probe]
+            row[f"{kind}_ms"] = round((time.perf_counter() - start) / queries * 1000, 3)
+            if kind == "exact":
+                truth = [h[0][0] for h in hits]
+            else:
+                row["approximate_recall_at_1"] = round(sum(h[0][0] == t for h, t in zip(hits, truth)) / queries, 3)
+        rows.append(row)
+    figures: dict[str, Any] = {"benchmark": "retrieval", "dim": dim, "k": k, "queries": queries, "sizes": rows}
+    if embedder is not None:
+        texts = [f"def fn_{i}(x: list[int]) -> list[int]:\n    \"\"\"Keep the elements above {i}.\"\"\"\n"
+                 f"    return [v for v in x if v > {i}]" for i in range(embed_texts)]
+        embedder.embed(texts[:8])  # warm-up
+        start = time.perf_counter()
+        embedder.embed(texts)
+        figures["embedder"] = embedder.name
+        figures["embed_per_second"] = round(embed_texts / (time.perf_counter() - start), 1)
+    return figures
+
+
+def print_retrieval_figures(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"inductor bench retrieval (top-{figures['k']}, dim {figures['dim']}, "
+                        f"{figures['queries']} queries)")
+    for col in ("functions", "approximate ms", "exact ms", "ratio", "recall@1", "build s (approx / exact)"):
+        table.add_column(col, justify="right")
+    for r in figures["sizes"]:
+        table.add_row(f"{r['functions']:,}", f"{r['approximate_ms']:.3f}", f"{r['exact_ms']:.3f}",
+                      f"{r['exact_ms'] / max(r['approximate_ms'], 1e-9):.1f}x", f"{r['approximate_recall_at_1']:.2f}",
+                      f"{r['approximate_build_s']:.1f} / {r['exact_build_s']:.2f}")
+    console.print(table)
+    if "embed_per_second" in figures:
+        console.print(f"embedding: {figures['embed_per_second']:.0f} function texts/s with {figures['embedder']}",
+                      highlight=False)
+    console.print("goal: top-5 at 100k functions <= 5 ms", highlight=False)

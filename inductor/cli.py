@@ -179,7 +179,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 
 @cli.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", "model_spec", help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json.")
+@click.option("--model", "model_spec",
+              help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json, none (search only).")
 @click.option("--samples", type=int, help="Candidates sampled per round [16].")
 @click.option("--rounds", type=int, help="Repair rounds after the first proposal [2].")
 @click.option("--time-per-task", type=float, help="Seconds per task [60].")
@@ -195,12 +196,15 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="Function library folder [library].")
 @click.option("--frozen-library", is_flag=True, help="Use the library without adding to it.")
 @click.option("--no-library", is_flag=True, help="Run without a library (model and primitives only).")
+@click.option("--search/--no-search", "use_search", default=None,
+              help="Try compositions of primitives and library functions before the model [on].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: int | None, rounds: int | None,
         time_per_task: float | None, workers: int | None, report_path: Path | None, seed: int | None,
         only: tuple[str, ...], exclude: tuple[str, ...], train_count: int | None, runs_dir: Path | None,
-        library_dir: Path | None, frozen_library: bool, no_library: bool, quiet: bool) -> None:
+        library_dir: Path | None, frozen_library: bool, no_library: bool, use_search: bool | None,
+        quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
@@ -216,6 +220,7 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     settings = app.settings.with_options("run", samples=samples, rounds=rounds, time_per_task=time_per_task,
                                          seed=seed, runs_dir=str(runs_dir) if runs_dir else None)
     settings = settings.with_options("model", name=model_spec).with_options("sandbox", workers=workers)
+    settings = settings.with_options("search", enabled=use_search)
     app._settings = settings
     loaded = load_tasks(app, folders, train_count)
     from inductor.loop import Budget, EventLog, Induction, select_tasks
@@ -241,14 +246,18 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
             "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
     events.emit("run_started", folders=[str(f) for f in folders], tasks=len(tasks), **info)
-    console.start(f"loading model {m.name}")
-    try:
-        model = create_model(m.name, app.plugins.models(), m)
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        raise click.ClickException("interrupted while loading the model") from None
-    events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
+    model = None
+    if m.name != "none":
+        console.start(f"loading model {m.name}")
+        try:
+            model = create_model(m.name, app.plugins.models(), m)
+        except ModelError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted while loading the model") from None
+        events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
+    elif not settings.search.enabled:
+        raise click.ClickException("--model none needs the search (drop --no-search)")
     from inductor.loop import LibraryUse
 
     library_use = None
@@ -257,16 +266,24 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
         learn = settings.library.learn and not frozen_library
         library_use = LibraryUse(lib, app.library_index(lib), k=settings.library.k,
                                  behaviour_limit=settings.library.behaviour_limit, learn=learn,
-                                 run=run_dir.name, model=model.name)
+                                 run=run_dir.name, model=model.name if model else "search")
         if learn:
             lib.record_run(run_dir.name)
         info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
     try:
         prompts = Prompts(app.plugins.template_folders())
         with app.sandbox() as sandbox:
+            search = None
+            if settings.search.enabled:
+                from inductor.search import Enumerator
+
+                sc = settings.search
+                search = Enumerator(sandbox, max_size=sc.max_size, max_programs=sc.max_programs, seconds=sc.seconds)
+            info["search"] = settings.search.enabled
             induction = Induction(model, Verifier(sandbox, app.plugins), app.plugins, prompts=prompts,
                                   budget=Budget.from_settings(r), model_settings=m, shots=r.shots,
-                                  max_helpers=r.max_helpers, seed=r.seed, events=events, library=library_use)
+                                  max_helpers=r.max_helpers, seed=r.seed, events=events, library=library_use,
+                                  search=search)
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done)
     except (SandboxError, PromptError, ModelError) as exc:
@@ -573,6 +590,32 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
         click.echo(json.dumps(figures, indent=2))
         return
     print_model_figures(figures)
+
+
+@bench.command("retrieval")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Library sizes, comma-separated.")
+@click.option("--queries", default=200, show_default=True, help="Searches per size and index.")
+@click.option("--no-embedder", is_flag=True, help="Skip the embedding throughput figure.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, as_json: bool) -> None:
+    """Top-5 search latency at each library size, approximate vs exact index; embedding throughput."""
+    from inductor.bench import bench_retrieval as run_bench
+    from inductor.bench import print_retrieval_figures
+
+    try:
+        numbers = tuple(int(s) for s in sizes.split(",") if s.strip())
+    except ValueError:
+        raise click.BadParameter("comma-separated integers, e.g. 1000,10000", param_hint="--sizes") from None
+    embedder = None
+    if not no_embedder:
+        name = app.settings.library.embedder
+        embedder = app.plugins.embedders()[name]()
+    figures = run_bench(numbers, queries=queries, embedder=embedder)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    print_retrieval_figures(figures)
 
 
 def main() -> None:

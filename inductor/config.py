@@ -2,7 +2,7 @@
 
 Values come from the defaults below, then ``inductor.toml`` (the current folder's, or
 ``--config FILE``), then command-line options. Sections of the file match the
-dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``, ``[library]``.
+dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``, ``[library]``, ``[search]``.
 """
 
 from __future__ import annotations
@@ -70,6 +70,14 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    enabled: bool = setting(True, "try compositions of primitives and library functions before the model")
+    max_size: int = setting(4, "largest composition, counting calls, arguments and constants")
+    max_programs: int = setting(20000, "programs the search may run per task")
+    seconds: float = setting(10.0, "seconds the search may take per task")
+
+
+@dataclass(frozen=True)
 class LibrarySettings:
     folder: str = setting("library", "the function library: SQLite store, domain modules, FAISS index")
     embedder: str = setting("minilm", "embedder for the index: minilm (all-MiniLM-L6-v2, offline) or hash")
@@ -85,6 +93,7 @@ class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     run: RunSettings = field(default_factory=RunSettings)
     library: LibrarySettings = field(default_factory=LibrarySettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
 
     def with_options(self, section: str, **values: Any) -> Settings:
         """A copy with the given (non-None) values of one section replaced."""

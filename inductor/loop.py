@@ -33,6 +33,9 @@ from inductor.prompts import (
 from inductor.verify import CheckResult, Verdict, Verifier
 
 if TYPE_CHECKING:
+    from inductor.search import Enumerator
+
+if TYPE_CHECKING:
     from inductor.config import ModelSettings, RunSettings
     from inductor.index import LibraryIndex
     from inductor.plugins import Plugins
@@ -88,6 +91,8 @@ class TaskResult:
     unusable_samples: int = 0
     #: Names of the library functions this task added.
     learned: list[str] = field(default_factory=list)
+    #: What found the accepted program: search or model.
+    found_by: str = ""
 
     def to_report(self) -> dict[str, Any]:
         """The task's entry in the ``--report`` JSON (keys exactly as DESIGN.md defines them)."""
@@ -178,7 +183,8 @@ class Induction:
 
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
-                 seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None) -> None:
+                 seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None,
+                 search: Enumerator | None = None) -> None:
         self.model = model
         self.verifier = verifier
         self.plugins = plugins
@@ -190,6 +196,7 @@ class Induction:
         self.seed = seed
         self.events = events or EventLog(None)
         self.library = library
+        self.search = search
         self._helpers: dict[str, list[Helper]] = {}
         self._primitive_names: dict[str, set[str]] = {}
         self._preludes: list[Any] = []
@@ -237,17 +244,47 @@ class Induction:
             raise
         finally:
             result.seconds = time.perf_counter() - start
-            self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, rounds=result.rounds,
+            self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, found_by=result.found_by,
+                             rounds=result.rounds,
                              nearest=_miss_json(result.nearest()))
         return result
 
+    def _enumerate(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> bool:
+        """Compositions of library functions and primitives, before any model call."""
+        if self.search is None:
+            return False
+        from inductor.search import Component, library_component
+
+        domain = task.domain or "generic"
+        self.helpers(task)
+        components: list[Component] = []
+        if self.library is not None:
+            components += [c for f in self.library.library.functions(domain)
+                           if (c := library_component(f.name, f.signature)) is not None]
+        components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
+        found = self.search.search(task, components, preludes=[*self.verifier.preludes(task), *preludes],
+                                   same=self.plugins.comparator(task), deadline=deadline)
+        result.candidates_checked += found.evaluated
+        self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
+                         stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program)
+        if found.program is None:
+            return False
+        check = self.verifier.check(task, [found.program], extra_preludes=preludes)[0]
+        if not check:
+            return False
+        result.found_by = "search"
+        self._accept(task, result, check)
+        return True
+
     def _search(self, task: Task, result: TaskResult, deadline: float) -> None:
-        if self.model is None:
-            result.stopped = "no-model"
-            return
         library_helpers, preludes = self._library_context(task)
-        helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
         self._preludes = preludes
+        if self._enumerate(task, result, deadline, preludes):
+            return
+        if self.model is None:
+            result.stopped = result.stopped or ("no-model" if self.search is None else "search")
+            return
+        helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
         domain_text = self.plugins.prompt_context(task)
         shot_pool = self.plugins.prompt_shots(task)
         seen_sources: set[str] = set()
@@ -303,6 +340,7 @@ class Induction:
             self.events.emit("candidates_checked", task=task.id, round=round_no, distinct=len(fresh),
                              passed=len(passing), best=round(max((r.closeness for r in fresh), default=0.0), 3))
             if passing:
+                result.found_by = "model"
                 self._accept(task, result, min(passing, key=lambda r: len(r.source)))
                 return
             usable = [r for r in fresh if not r.error]

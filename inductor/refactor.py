@@ -106,8 +106,9 @@ def describe_name(fn: ast.FunctionDef, task: Task, known: set[str]) -> str:
             add("filter" if any(g.ifs for g in node.generators) else "map")
     if not words:
         return snake([task.domain or "task", task.id])
-    if len(words) == 1:  # one word alone ("insert") says too little
-        words.append(_NOUNS.get(task.domain or "", "value"))
+    noun = _NOUNS.get(task.domain or "", "value")
+    if len(words) == 1 and noun not in words[0]:  # one word alone ("insert") says too little
+        words.append(noun)
     return snake(words[:3])
 
 
@@ -187,6 +188,17 @@ def _set_docstring(fn: ast.FunctionDef, text: str) -> None:
         fn.body.insert(0, node)
 
 
+def _annotate(fn: ast.FunctionDef, task: Task) -> None:
+    """Type hints from the task's examples where the program gave none."""
+    from inductor.search import value_type
+
+    for i, arg in enumerate(fn.args.args[: len(task.train[0].args)]):
+        if arg.annotation is None:
+            arg.annotation = ast.parse(value_type([ex.args[i] for ex in task.train]), mode="eval").body
+    if fn.returns is None:
+        fn.returns = ast.parse(value_type([ex.output for ex in task.train]), mode="eval").body
+
+
 def _signature(fn: ast.FunctionDef) -> str:
     clone = copy.deepcopy(fn)
     clone.body = [ast.Pass()]
@@ -245,6 +257,7 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str])
                 node.id = renames[node.id]
         new.name = renames[fn.name]
         if fn is entry:
+            _annotate(new, task)
             parametrize(new)
             _set_docstring(new, _docstring(new.name, task, params))
         elif not ast.get_docstring(new):
@@ -259,6 +272,14 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str])
     out.sort(key=lambda f: f.name == entry_name)
     solution = f"def {task.entry_point}({', '.join(params)}):\n    return {entry_name}({', '.join(params)})\n"
     return Refactored(out, solution, entry_name, calls)
+
+
+def probe_inputs(domain: str, arity: int) -> list[tuple[Any, ...]]:
+    """The domain's probe inputs shaped for a function of ``arity`` arguments."""
+    values = [p[0] for p in PROBES.get(domain, [])]
+    if not values or arity < 1:
+        return []
+    return [tuple(values[(i + j) % len(values)] for j in range(arity)) for i in range(len(values))]
 
 
 def fingerprint(outputs: Sequence[Any]) -> str:
@@ -309,8 +330,8 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     if not check:
         return Learned(reason=f"the rewritten solution fails: {check.summary() or check.error}")
     entry = ref.functions[-1]
-    # Behaviour on the train inputs and the domain's probes identifies duplicates.
-    probes = [e.args for e in task.train] + [p for p in PROBES.get(domain, []) if len(p) == len(task.train[0].args)]
+    # Behaviour on the domain's probe inputs (the same for every task) identifies duplicates.
+    probes = probe_inputs(domain, len(task.train[0].args)) or [e.args for e in task.train]
     probe_task = TaskType(f"{task.id}:probe", [Example(args, None) for args in probes], domain=domain,
                           entry_point=entry.name)
     runs = verifier.check(probe_task, [combined], extra_preludes=library_preludes, notify=False)[0]

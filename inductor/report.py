@@ -70,6 +70,8 @@ class RunConsole:
             best = f"best {near.train_passed}/{len(near.train)}" if near is not None else "best -"
             line = f"[red]✗[/red] {res.task.id:<16} {res.task.domain or 'generic':<7} {best:<9}"
         line += f" {res.seconds:5.1f}s {res.lm_samples:>3} samples {res.candidates_checked:>3} checked"
+        if res.found_by == "search":
+            line += " (search)"
         if res.library_functions_used:
             line += f" uses {', '.join(res.library_functions_used)}"
         if res.learned:

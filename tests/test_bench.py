@@ -17,3 +17,14 @@ def test_bench_sandbox_reports_figures_beside_the_baseline(plugins):
     assert figures["verdicts"]["pass"] == figures["mix"]["right"]
     assert figures["verdicts"]["wrong"] == figures["mix"]["wrong"]
     assert figures["ratio"] > 0 and figures["layers"]["seccomp"]
+
+
+def test_bench_retrieval_reports_both_indexes_per_size():
+    from inductor.bench import bench_retrieval
+    from inductor.index import HashEmbedder
+
+    figures = bench_retrieval((200, 500), dim=32, queries=10, embedder=HashEmbedder(32), embed_texts=16)
+    assert [r["functions"] for r in figures["sizes"]] == [200, 500]
+    for row in figures["sizes"]:
+        assert row["exact_ms"] > 0 and row["approximate_ms"] > 0 and 0 <= row["approximate_recall_at_1"] <= 1
+    assert figures["embed_per_second"] > 0

@@ -119,7 +119,8 @@ def test_cli_run_writes_the_report_and_the_event_log(task_dir, tmp_path):
     folder, script = task_dir
     report_path = tmp_path / "r.json"
     res = CliRunner().invoke(cli, ["run", str(folder), "--model", f"fake:{script}", "--samples", "2",
-                                   "--rounds", "0", "--report", str(report_path), "--runs-dir", str(tmp_path / "runs")])
+                                   "--rounds", "0", "--report", str(report_path), "--runs-dir", str(tmp_path / "runs"),
+                                   "--no-search", "--no-library"])
     assert res.exit_code == 0, res.output
     report = json.loads(report_path.read_text())
     assert [t["id"] for t in report["tasks"]] == ["first", "rev"]
@@ -130,6 +131,22 @@ def test_cli_run_writes_the_report_and_the_event_log(task_dir, tmp_path):
     events = [json.loads(line)["event"] for line in (run_dir / "events.jsonl").read_text().splitlines()]
     assert events[0] == "run_started" and events[-1] == "run_finished" and events.count("task_finished") == 2
     assert "solved 2" in res.output and "return x[::-1]" in res.output
+
+
+def test_cli_run_with_search_and_library_learns_then_reuses(task_dir, tmp_path):
+    folder, _ = task_dir
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n')
+    base = ["run", str(folder), "--model", "none", "--library", str(tmp_path / "lib"), "-q"]
+    first = CliRunner().invoke(cli, [*base, "--report", str(tmp_path / "a.json")])
+    assert first.exit_code == 0, first.output
+    a = json.loads((tmp_path / "a.json").read_text())
+    assert a["summary"]["train_solved"] == 2 and a["summary"]["search"] is True
+    assert a["summary"]["library_size_end"] >= a["summary"]["library_size_start"] == 0
+    frozen = CliRunner().invoke(cli, [*base, "--frozen-library", "--report", str(tmp_path / "b.json")])
+    assert frozen.exit_code == 0, frozen.output
+    b = json.loads((tmp_path / "b.json").read_text())
+    assert b["summary"]["frozen_library"] is True
+    assert b["summary"]["library_size_end"] == a["summary"]["library_size_end"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -178,7 +195,7 @@ def test_ctrl_c_on_the_command_line_writes_the_report(tmp_path):
     report = tmp_path / "r.json"
     proc = subprocess.Popen([sys.executable, "-m", "inductor.cli", "--plugins-dir", str(plugins_dir), "run",
                              str(folder), "--model", "slow", "--rounds", "0", "--samples", "1", "--report",
-                             str(report), "-q"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             str(report), "-q", "--no-search", "--no-library"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "INDUCTOR_PLUGINS": ""})
     deadline = time.time() + 60
     while time.time() < deadline and not list((tmp_path / "runs").glob("*/events.jsonl")):
@@ -193,3 +210,18 @@ def test_ctrl_c_on_the_command_line_writes_the_report(tmp_path):
     assert data["summary"]["interrupted"] is True and 2 <= len(data["tasks"]) < 30
     assert all(t["train_solved"] for t in data["tasks"])
     assert b"Interrupted" in out and b"Traceback" not in out
+
+
+def test_the_search_runs_before_the_model(plugins, sandbox):
+    from inductor.search import Enumerator
+
+    model = FakeModel([" return []"])
+    loop = Induction(model, Verifier(sandbox, plugins), plugins, prompts=Prompts(),
+                     budget=Budget(samples=2, rounds=0), model_settings=ModelSettings(),
+                     search=Enumerator(sandbox, max_size=2))
+    res = loop.solve(REVERSE)
+    assert res.train_solved and res.found_by == "search" and res.lm_samples == 0 and model.prompts == []
+    assert res.candidates_checked >= 1 and res.test_solved
+    unsolvable = Task("odd", [Example(([1, 2],), [42]), Example(([3],), [7])], domain="lists")
+    res = loop.solve(unsolvable)
+    assert not res.train_solved and res.lm_samples == 2 and len(model.prompts) == 1  # the model's turn came
