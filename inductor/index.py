@@ -115,7 +115,7 @@ class VectorIndex:
         self.approximate = approximate
         base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT) if approximate else faiss.IndexFlatIP(dim)
         if approximate:
-            base.hnsw.efSearch = 64
+            base.hnsw.efSearch = 128
         self.index = faiss.IndexIDMap2(base) if not approximate else faiss.IndexIDMap(base)
 
     def __len__(self) -> int:
