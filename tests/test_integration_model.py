@@ -71,3 +71,12 @@ def test_the_loop_extracts_and_verifies_the_models_samples(model, plugins, sandb
         assert entry["id"] == task_id and isinstance(entry["train_solved"], bool)
         if res.train_solved:
             assert Verifier(sandbox, plugins).check(demo_tasks[task_id], [res.program])[0]
+
+
+def test_any_local_hugging_face_folder_loads_through_hf(model, plugins):
+    from inductor.models import cache_root, create_model
+
+    folder = converted_dir(embedded_gguf(), cache_root(Settings().model))
+    hf = create_model(f"hf:{folder}", plugins.models(), Settings().model)
+    assert isinstance(hf, TransformersModel) and hf.name == str(folder)
+    assert len(hf.sample("def f(x):\n   ", SampleParams(n=2, max_new_tokens=6, seed=0))) == 2
