@@ -106,6 +106,9 @@ def describe_name(fn: ast.FunctionDef, task: Task, known: set[str]) -> str:
             add("filter" if any(g.ifs for g in node.generators) else "map")
     if not words:
         return snake([task.domain or "task", task.id])
+    # A called function's long name contributes its first two parts only, so names of
+    # compositions of learned functions stay short (remove_at_list_take(...) -> remove_at).
+    words = list(dict.fromkeys("_".join(w.split("_")[:2]) for w in words))
     noun = _NOUNS.get(task.domain or "", "value")
     if len(words) == 1 and noun not in words[0]:  # one word alone ("insert") says too little
         words.append(noun)

@@ -100,3 +100,9 @@ def test_learn_refuses_a_rewrite_that_fails(tmp_path, plugins, sandbox):
     res = learn(wrong, "def f(x):\n    return x\n", library=lib, index=None, verifier=Verifier(sandbox, plugins),
                 plugins=plugins, primitives=set())
     assert res.reason.startswith("the rewritten solution fails") and len(lib) == 0
+
+
+def test_names_of_compositions_of_learned_functions_stay_short():
+    fn = ast.parse("def f(x):\n    return remove_at_list_take_list(reverse(x))\n").body[0]
+    name = describe_name(fn, TASK, {"remove_at_list_take_list", "reverse"})
+    assert name == "remove_at_reverse"
