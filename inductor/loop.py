@@ -199,7 +199,6 @@ class Induction:
         self.search = search
         self._helpers: dict[str, list[Helper]] = {}
         self._primitive_names: dict[str, set[str]] = {}
-        self._preludes: list[Any] = []
 
     def helpers(self, task: Task, limit: int | None = None) -> list[Helper]:
         domain = task.domain or "generic"
@@ -267,18 +266,13 @@ class Induction:
         result.candidates_checked += found.evaluated
         self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
                          stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program)
-        if found.program is None:
-            return False
-        check = self.verifier.check(task, [found.program], extra_preludes=preludes)[0]
-        if not check:
+        if found.program is None or not self._accept(task, result, found.program, preludes):
             return False
         result.found_by = "search"
-        self._accept(task, result, check)
         return True
 
     def _search(self, task: Task, result: TaskResult, deadline: float) -> None:
         library_helpers, preludes = self._library_context(task)
-        self._preludes = preludes
         if self._enumerate(task, result, deadline, preludes):
             return
         if self.model is None:
@@ -339,23 +333,26 @@ class Induction:
             passing = [r for r in fresh if r]
             self.events.emit("candidates_checked", task=task.id, round=round_no, distinct=len(fresh),
                              passed=len(passing), best=round(max((r.closeness for r in fresh), default=0.0), 3))
-            if passing:
+            if passing and self._accept(task, result, min(passing, key=lambda r: len(r.source)).source, preludes):
                 result.found_by = "model"
-                self._accept(task, result, min(passing, key=lambda r: len(r.source)))
                 return
             usable = [r for r in fresh if not r.error]
             misses = sorted([*misses, *usable], key=lambda r: -r.closeness)[:8]
             result.near_misses = sorted([*result.near_misses, *usable], key=lambda r: -r.closeness)[:3]
         result.stopped = result.stopped or "rounds"
 
-    def _accept(self, task: Task, result: TaskResult, passing: CheckResult) -> None:
-        final = self.verifier.check(task, [passing.source], test=bool(task.test), extra_preludes=self._preludes)[0]
-        result.train_solved = bool(final)
+    def _accept(self, task: Task, result: TaskResult, program: str, preludes: list[Any]) -> bool:
+        """Check ``program`` on train and test; when train holds, record it as the solution (and learn)."""
+        final = self.verifier.check(task, [program], test=bool(task.test), extra_preludes=preludes)[0]
+        if not final:
+            return False
+        result.train_solved = True
         result.program = final.source
         result.test_solved = final.test_solved
         result.stopped = "solved"
-        if self.library is not None and result.train_solved:
+        if self.library is not None:
             self._learn(task, result)
+        return True
 
     def _learn(self, task: Task, result: TaskResult) -> None:
         """Record which library functions the solution calls; add what it teaches unless frozen."""
