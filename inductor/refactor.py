@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from inductor.store import Function
+from inductor.store import Function, rename_def
 
 if TYPE_CHECKING:
     from inductor.index import LibraryIndex
@@ -344,7 +344,7 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     if same is not None and same.id is not None:
         library.add_provenance(same.id, task.id, run, model)
         if len(entry.source) < len(same.source) and not any(f is not entry for f in ref.functions):
-            library.replace_source(same.id, _rename(entry.source, entry.name, same.name))
+            library.replace_source(same.id, rename_def(entry.source, entry.name, same.name))
         learned.merged.append(same)
         learned.solution = ref.solution.replace(f"return {entry.name}(", f"return {same.name}(")
         return learned
@@ -355,7 +355,3 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     if index is not None:
         index.add(learned.added)
     return learned
-
-
-def _rename(source: str, old: str, new: str) -> str:
-    return re.sub(rf"\b{re.escape(old)}\b", new, source)

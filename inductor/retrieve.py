@@ -96,10 +96,6 @@ def retrieve(task: Task, library: Library, index: LibraryIndex | None, verifier:
     return sorted(scores.values(), key=lambda r: -r.score)[:k]
 
 
-def library_helpers(retrieved: list[Retrieved]) -> list[Helper]:
-    return [r.helper() for r in retrieved]
-
-
 def describe(retrieved: list[Retrieved]) -> list[dict[str, Any]]:
     return [{"name": r.function.name, "id": r.function.id, "score": round(r.score, 3),
              "meaning": round(r.meaning, 3), "behaviour": round(r.behaviour, 3)} for r in retrieved]

@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from inductor.prompts import type_name
@@ -78,7 +78,6 @@ class SearchResult:
     sizes_done: int = 0
     stopped: str = ""
     seconds: float = 0.0
-    found: list[str] = field(default_factory=list)
 
 
 def value_type(values: Sequence[Any]) -> str:

@@ -217,7 +217,7 @@ class Library:
         with self.transaction() as db:
             name = _unique(fn.name, {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?",
                                                                (fn.domain,))})
-            source = fn.source if name == fn.name else _rename_def(fn.source, fn.name, name)
+            source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
             cur = db.execute(
                 "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -343,7 +343,8 @@ def _unique(name: str, taken: set[str]) -> str:
     return f"{name}_{n}"
 
 
-def _rename_def(source: str, old: str, new: str) -> str:
+def rename_def(source: str, old: str, new: str) -> str:
+    """``source`` with every whole-word ``old`` (a function's name) replaced by ``new``."""
     import re
 
     return re.sub(rf"\b{re.escape(old)}\b", new, source)
