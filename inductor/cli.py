@@ -90,11 +90,26 @@ class App:
             raise click.ClickException(str(exc)) from None
 
     def sandbox(self, **overrides: Any) -> Any:
-        from inductor.sandbox import Limits, Sandbox
+        from inductor.sandbox import Limits
 
         s = self.settings.with_options("sandbox", **overrides).sandbox
+        factories = self.plugins.executors()
+        if s.executor not in factories:
+            raise click.ClickException(f"[sandbox] executor {s.executor!r}: unknown "
+                                       f"(known: {', '.join(sorted(factories))})")
         limits = Limits(timeout=s.timeout, memory_mb=s.memory_mb, max_output_bytes=s.max_output_bytes)
-        return Sandbox(workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
+        return factories[s.executor](workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
+
+    def searcher(self, sandbox: Any) -> Any:
+        """The configured search proposer, or None when the search is off."""
+        sc = self.settings.search
+        if not sc.enabled:
+            return None
+        factories = self.plugins.searchers()
+        if sc.searcher not in factories:
+            raise click.ClickException(f"[search] searcher {sc.searcher!r}: unknown "
+                                       f"(known: {', '.join(sorted(factories))})")
+        return factories[sc.searcher](sandbox, sc)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -183,6 +198,7 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json, none (search only).")
 @click.option("--samples", type=int, help="Candidates sampled per round [16].")
 @click.option("--rounds", type=int, help="Repair rounds after the first proposal [2].")
+@click.option("--passes", type=int, help="Passes; later ones retry unsolved tasks with what was learned [1].")
 @click.option("--time-per-task", type=float, help="Seconds per task [60].")
 @click.option("--workers", type=int, help="Sandbox worker processes [2].")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -190,6 +206,7 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 @click.option("--seed", type=int, help="Sampling seed [0].")
 @click.option("--only", multiple=True, help="Run only tasks whose id matches this glob (repeatable).")
 @click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
+@click.option("--sample", type=int, help="A fixed sample of this many tasks (the same on every machine).")
 @click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
 @click.option("--runs-dir", type=click.Path(path_type=Path, file_okay=False), help="Where run folders go [runs].")
 @click.option("--library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -201,8 +218,9 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: int | None, rounds: int | None,
-        time_per_task: float | None, workers: int | None, report_path: Path | None, seed: int | None,
-        only: tuple[str, ...], exclude: tuple[str, ...], train_count: int | None, runs_dir: Path | None,
+        passes: int | None, time_per_task: float | None, workers: int | None, report_path: Path | None,
+        seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
+        train_count: int | None, runs_dir: Path | None,
         library_dir: Path | None, frozen_library: bool, no_library: bool, use_search: bool | None,
         quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
@@ -210,23 +228,24 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
     Ctrl-C stops after the current task's work and still writes the report.
     """
-    for name, value in (("--samples", samples), ("--workers", workers)):
+    for name, value in (("--samples", samples), ("--workers", workers), ("--passes", passes), ("--sample", sample)):
         if value is not None and value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
     if rounds is not None and rounds < 0:
         raise click.BadParameter("must be at least 0", param_hint="--rounds")
     if time_per_task is not None and time_per_task <= 0:
         raise click.BadParameter("must be positive", param_hint="--time-per-task")
-    settings = app.settings.with_options("run", samples=samples, rounds=rounds, time_per_task=time_per_task,
-                                         seed=seed, runs_dir=str(runs_dir) if runs_dir else None)
+    settings = app.settings.with_options("run", samples=samples, rounds=rounds, passes=passes,
+                                         time_per_task=time_per_task, seed=seed,
+                                         runs_dir=str(runs_dir) if runs_dir else None)
     settings = settings.with_options("model", name=model_spec).with_options("sandbox", workers=workers)
     settings = settings.with_options("search", enabled=use_search)
     app._settings = settings
     loaded = load_tasks(app, folders, train_count)
-    from inductor.loop import Budget, EventLog, Induction, select_tasks
+    from inductor.loop import Budget, EventLog, Induction, sample_tasks, select_tasks
     from inductor.models import ModelError, create_model
     from inductor.prompts import PromptError, Prompts
-    from inductor.report import RunConsole, build_report, new_run_dir, write_report
+    from inductor.report import RunConsole, build_report, new_run_dir, write_report, write_tasks
     from inductor.sandbox import SandboxError
     from inductor.verify import Verifier
 
@@ -234,6 +253,8 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     for err in loaded.errors:
         console.warn(f"{err.path}: {err.reason} (skipped)")
     tasks = select_tasks(loaded.tasks, only, exclude)
+    if sample is not None:
+        tasks = sample_tasks(tasks, sample)
     if not tasks:
         raise click.ClickException(f"no tasks to run in {', '.join(map(str, folders))}"
                                    + (" after --only/--exclude" if only or exclude else ""))
@@ -243,7 +264,8 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     except OSError as exc:
         raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
     events = EventLog(run_dir / "events.jsonl")
-    info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
+    write_tasks(run_dir / "tasks.jsonl", tasks)
+    info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds, "max_passes": r.passes,
             "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
     events.emit("run_started", folders=[str(f) for f in folders], tasks=len(tasks), **info)
     model = None
@@ -273,19 +295,15 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     try:
         prompts = Prompts(app.plugins.template_folders())
         with app.sandbox() as sandbox:
-            search = None
-            if settings.search.enabled:
-                from inductor.search import Enumerator
-
-                sc = settings.search
-                search = Enumerator(sandbox, max_size=sc.max_size, max_programs=sc.max_programs, seconds=sc.seconds)
+            search = app.searcher(sandbox)
             info["search"] = settings.search.enabled
             induction = Induction(model, Verifier(sandbox, app.plugins), app.plugins, prompts=prompts,
                                   budget=Budget.from_settings(r), model_settings=m, shots=r.shots,
                                   max_helpers=r.max_helpers, seed=r.seed, events=events, library=library_use,
                                   search=search)
             with console.progress(len(tasks)) as progress:
-                result = induction.run(tasks, on_result=progress.task_done)
+                result = induction.run(tasks, on_result=progress.task_done, passes=r.passes,
+                                       on_pass=progress.pass_started)
     except (SandboxError, PromptError, ModelError) as exc:
         events.close()
         raise click.ClickException(str(exc)) from None
@@ -302,6 +320,21 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     events.close()
     console.summary(result, report, report_path or run_dir / "report.json")
     sys.exit(130 if result.interrupted else 0)
+
+
+@cli.command("report")
+@click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where the HTML goes [RUN_DIR/report.html].")
+def report_command(run_dir: Path, output: Path | None) -> None:
+    """Write a self-contained HTML report of the run in RUN_DIR: plots, tables, a section per task."""
+    from inductor.html import ReportError, write_html
+
+    try:
+        path = write_html(run_dir, output)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}")
 
 
 # --- library ------------------------------------------------------------------------------

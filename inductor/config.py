@@ -36,6 +36,7 @@ class TaskSettings:
 
 @dataclass(frozen=True)
 class SandboxSettings:
+    executor: str = setting("sandbox", "executor, by the name a plugin registers it under")
     workers: int = setting(2, "sandbox worker processes (zygotes); one per core is right")
     timeout: float = setting(1.0, "seconds a candidate may run on one example")
     memory_mb: int = setting(512, "memory a candidate's process may add, in MiB")
@@ -61,6 +62,7 @@ class ModelSettings:
 class RunSettings:
     samples: int = setting(16, "candidates sampled from the model per round (one batched call)")
     rounds: int = setting(2, "repair rounds after the first proposal round")
+    passes: int = setting(1, "passes over the tasks; a later pass retries the unsolved ones the library has grown for")
     repair_width: int = setting(1, "near misses shown to the model per repair round")
     time_per_task: float = setting(60.0, "seconds of work per task before giving up")
     shots: int = setting(2, "solved examples of the domain shown before the task")
@@ -72,6 +74,7 @@ class RunSettings:
 @dataclass(frozen=True)
 class SearchSettings:
     enabled: bool = setting(True, "try compositions of primitives and library functions before the model")
+    searcher: str = setting("enumerate", "search proposer, by the name a plugin registers it under")
     max_size: int = setting(4, "largest composition, counting calls, arguments and constants")
     max_programs: int = setting(20000, "programs the search may run per task")
     seconds: float = setting(10.0, "seconds the search may take per task")

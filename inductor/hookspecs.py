@@ -47,6 +47,11 @@ def inductor_register_executors(register: Callable[[str, Callable[..., Any]], No
 
 
 @hookspec
+def inductor_register_searchers(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register model-free search proposers by name: ``register("name", factory(sandbox, settings))``."""
+
+
+@hookspec
 def inductor_register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``inductor`` command-line group."""
 

@@ -33,7 +33,7 @@ from inductor.prompts import (
 from inductor.verify import CheckResult, Verdict, Verifier
 
 if TYPE_CHECKING:
-    from inductor.search import Enumerator
+    from inductor.search import Searcher
 
 if TYPE_CHECKING:
     from inductor.config import ModelSettings, RunSettings
@@ -93,6 +93,19 @@ class TaskResult:
     learned: list[str] = field(default_factory=list)
     #: What found the accepted program: search or model.
     found_by: str = ""
+    #: The pass (1, 2, ...) of this attempt; a retried task's costs add up over its attempts.
+    pass_no: int = 1
+    #: Library size when this attempt started (a later pass retries only when it has grown).
+    library_size: int = 0
+
+    def add_costs(self, earlier: TaskResult) -> None:
+        """Count an earlier attempt's seconds, samples and candidates in this one."""
+        self.seconds += earlier.seconds
+        self.lm_samples += earlier.lm_samples
+        self.candidates_checked += earlier.candidates_checked
+        self.unusable_samples += earlier.unusable_samples
+        if not self.near_misses:
+            self.near_misses = earlier.near_misses
 
     def to_report(self) -> dict[str, Any]:
         """The task's entry in the ``--report`` JSON (keys exactly as DESIGN.md defines them)."""
@@ -184,7 +197,7 @@ class Induction:
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
                  seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None,
-                 search: Enumerator | None = None) -> None:
+                 search: Searcher | None = None) -> None:
         self.model = model
         self.verifier = verifier
         self.plugins = plugins
@@ -197,6 +210,7 @@ class Induction:
         self.events = events or EventLog(None)
         self.library = library
         self.search = search
+        self._pass = 1
         self._helpers: dict[str, list[Helper]] = {}
         self._primitive_names: dict[str, set[str]] = {}
 
@@ -223,19 +237,28 @@ class Induction:
         self.events.emit("retrieved", task=task.id, functions=describe(found))
         return [r.helper() for r in found], [Prelude(lib.library.module_name(domain), str(path))]
 
+    def _seed(self, task: Task, *parts: Any) -> int:
+        # A later pass samples afresh; the first keeps the seeds runs had before passes existed.
+        return _seed(self.seed, task.id, *parts) if self._pass == 1 else _seed(self.seed, task.id, *parts, self._pass)
+
     def _params(self, n: int, seed: int, seconds: float) -> SampleParams:
         s = self.model_settings
         return SampleParams(n=n, temperature=s.temperature, top_p=s.top_p, max_new_tokens=s.max_new_tokens,
                             seed=seed, stop=STOP, stop_at_top_level=True, max_seconds=seconds)
 
-    def solve(self, task: Task) -> TaskResult:
+    def _library_size(self) -> int:
+        return len(self.library.library) if self.library is not None else 0
+
+    def solve(self, task: Task, pass_no: int = 1) -> TaskResult:
         """Propose, verify and repair until ``task`` is solved or its budget is spent."""
         start = time.perf_counter()
         deadline = start + self.budget.seconds
-        result = TaskResult(task, test_solved=False if task.test else None)
+        result = TaskResult(task, test_solved=False if task.test else None, pass_no=pass_no,
+                            library_size=self._library_size())
+        self._pass = pass_no
         self.plugins.task_started(task)
         self.events.emit("task_started", task=task.id, domain=task.domain, train=len(task.train),
-                         test=len(task.test))
+                         test=len(task.test), pass_no=pass_no)
         try:
             self._search(task, result, deadline)
         except KeyboardInterrupt:
@@ -244,7 +267,7 @@ class Induction:
         finally:
             result.seconds = time.perf_counter() - start
             self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, found_by=result.found_by,
-                             rounds=result.rounds,
+                             rounds=result.rounds, pass_no=pass_no, learned=result.learned,
                              nearest=_miss_json(result.nearest()))
         return result
 
@@ -290,7 +313,7 @@ class Induction:
                 return
             result.rounds = round_no + 1
             if round_no == 0 or not misses:
-                shots = choose_shots(shot_pool, self.shots, _seed(self.seed, task.id, round_no))
+                shots = choose_shots(shot_pool, self.shots, self._seed(task, round_no))
                 prompts = [self.prompts.propose(task, shots=shots, helpers=helpers, domain_text=domain_text)]
             else:
                 # Each near miss is shown once; later rounds repair the next best.
@@ -306,7 +329,7 @@ class Induction:
                 if time.perf_counter() >= deadline:
                     break
                 t0 = time.perf_counter()
-                params = self._params(per_prompt, _seed(self.seed, task.id, round_no, i), deadline - t0)
+                params = self._params(per_prompt, self._seed(task, round_no, i), deadline - t0)
                 texts = self.model.sample(prompt.text, params)
                 result.lm_samples += len(texts)
                 self.events.emit("model_called", task=task.id, round=round_no, template=prompt.template,
@@ -377,18 +400,43 @@ class Induction:
         self.events.emit("learned", task=task.id, added=[f.name for f in learned.added],
                          merged=[f.name for f in learned.merged], reason=learned.reason)
 
-    def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None) -> RunResult:
-        """Every task in order; Ctrl-C stops after recording what was finished."""
+    def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
+            passes: int = 1, on_pass: Callable[[int, int], None] | None = None) -> RunResult:
+        """Every task, then up to ``passes - 1`` more passes over the unsolved ones (Ctrl-C keeps what finished).
+
+        A later pass retries an unsolved task only when the library has grown since its last
+        attempt: that is what a pass is for (DreamCoder's wake after a sleep), and without new
+        functions the search would repeat itself.
+        """
+        order = list(tasks)
         run = RunResult()
+        latest: dict[int, TaskResult] = {}  # by position: two folders may hold tasks with one id
         start = time.perf_counter()
         try:
-            for task in tasks:
-                res = self.solve(task)
-                run.results.append(res)
-                if on_result is not None:
-                    on_result(res)
+            for pass_no in range(1, passes + 1):
+                todo = [i for i in range(len(order)) if i not in latest
+                        or (not latest[i].train_solved and self._library_size() > latest[i].library_size)]
+                if not todo:
+                    break
+                if on_pass is not None:
+                    on_pass(pass_no, len(todo))
+                self.events.emit("pass_started", pass_no=pass_no, tasks=len(todo), library_size=self._library_size())
+                t0 = time.perf_counter()
+                stats = {"pass": pass_no, "attempted": len(todo), "solved": 0, "library_size_start": self._library_size()}
+                run.passes.append(stats)
+                for i in todo:
+                    res = self.solve(order[i], pass_no)
+                    if i in latest:
+                        res.add_costs(latest[i])
+                    latest[i] = res
+                    stats["solved"] += res.train_solved
+                    stats["seconds"] = round(time.perf_counter() - t0, 3)
+                    stats["library_size_end"] = self._library_size()
+                    if on_result is not None:
+                        on_result(res)
         except KeyboardInterrupt:
             run.interrupted = True
+        run.results = [latest[i] for i in range(len(order)) if i in latest]
         run.seconds = time.perf_counter() - start
         return run
 
@@ -398,6 +446,8 @@ class RunResult:
     results: list[TaskResult] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
+    #: Per pass: attempted, solved, seconds, library size at its start and end.
+    passes: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         rs = self.results
@@ -419,6 +469,8 @@ class RunResult:
             "candidates_checked": sum(r.candidates_checked for r in rs),
             "interrupted": self.interrupted,
             "by_domain": by_domain,
+            "passes": self.passes,
+            "solved_in_pass": {r.task.id: r.pass_no for r in rs if r.train_solved},
         }
 
 
@@ -434,3 +486,9 @@ def select_tasks(tasks: Sequence[Task], only: Sequence[str] = (), exclude: Seque
 
     return [t for t in tasks
             if (not only or any(fnmatchcase(t.id, p) for p in only)) and not any(fnmatchcase(t.id, p) for p in exclude)]
+
+
+def sample_tasks(tasks: Sequence[Task], n: int) -> list[Task]:
+    """A fixed sample of ``n`` tasks: those whose ids hash lowest (CRC-32), in their original order."""
+    chosen = {t.id for t in sorted(tasks, key=lambda t: (zlib.crc32(t.id.encode()), t.id))[:n]}
+    return [t for t in tasks if t.id in chosen]

@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "inductor.default_plugins.executors",
     "inductor.default_plugins.models",
     "inductor.default_plugins.embedders",
+    "inductor.default_plugins.searchers",
     "inductor_plugins.lists",
     "inductor_plugins.strings",
     "inductor_plugins.grids",
@@ -172,6 +173,9 @@ class Plugins:
 
     def executors(self) -> dict[str, Callable[..., Any]]:
         return self._collect(self.pm.hook.inductor_register_executors)
+
+    def searchers(self) -> dict[str, Callable[..., Any]]:
+        return self._collect(self.pm.hook.inductor_register_searchers)
 
     def register_commands(self, cli: Any) -> None:
         self.pm.hook.inductor_register_commands(cli=cli)

@@ -29,6 +29,24 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+#: A task bigger than this (as JSON) is recorded in tasks.jsonl with its first few examples only.
+TASK_RECORD_CHARS = 100_000
+
+
+def write_tasks(path: Path, tasks: list[Any]) -> None:
+    """The run's tasks, one JSON object a line, for ``inductor report`` to show their examples."""
+    with path.open("w", encoding="utf-8") as f:
+        for task in tasks:
+            data = task.to_json()
+            text = json.dumps(data, default=repr)
+            if len(text) > TASK_RECORD_CHARS:
+                data = {**data, "train": data["train"][:3], "test": data["test"][:1], "truncated": True}
+                text = json.dumps(data, default=repr)
+                if len(text) > TASK_RECORD_CHARS:
+                    text = json.dumps({"id": data["id"], "train": [], "test": [], "truncated": True})
+            f.write(text + "\n")
+
+
 def new_run_dir(root: Path) -> Path:
     """A fresh folder for one run under ``root``: ``YYYYmmdd-HHMMSS`` (with a suffix if taken)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -72,6 +90,8 @@ class RunConsole:
         line += f" {res.seconds:5.1f}s {res.lm_samples:>3} samples {res.candidates_checked:>3} checked"
         if res.found_by == "search":
             line += " (search)"
+        if res.pass_no > 1:
+            line += f" pass {res.pass_no}"
         if res.library_functions_used:
             line += f" uses {', '.join(res.library_functions_used)}"
         if res.learned:
@@ -123,6 +143,10 @@ class RunConsole:
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
                                f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
+        if len(s.get("passes", [])) > 1:
+            for p in s["passes"]:
+                self.console.print(f"Pass {p['pass']}: {p['solved']} of {p['attempted']} attempted task(s) solved, "
+                                   f"library {p['library_size_start']} -> {p.get('library_size_end', '?')} functions.")
         if s["interrupted"]:
             self.console.print("[yellow]Interrupted: the report holds the tasks finished before Ctrl-C.[/yellow]",
                                markup=True)
@@ -156,6 +180,14 @@ class _Progress:
             self._progress.__enter__()
             self._bar = self._progress.add_task("run", total=self.total, solved=0, rate=0.0)
         return self
+
+    def pass_started(self, pass_no: int, tasks: int) -> None:
+        if pass_no == 1:
+            return
+        if self._progress is not None:
+            self._progress.console.rule(f"pass {pass_no}: retrying {tasks} unsolved task(s) with what was learned")
+            self.total += tasks
+            self._progress.update(self._bar, total=self.total)
 
     def task_done(self, res: Any) -> None:
         self.solved += res.train_solved

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inductor.prompts import type_name
 from inductor.sandbox import Status
@@ -61,6 +61,13 @@ def library_component(name: str, signature: str) -> Component | None:
         return None
     return Component(name, tuple(_norm_type(ast.unparse(a.annotation)) for a in required),
                      _norm_type(ast.unparse(fn.returns)))
+
+
+class Searcher(Protocol):
+    """What a search proposer plugin returns: finds a program for a task without a model."""
+
+    def search(self, task: Task, components: Sequence[Component], preludes: Sequence[Any] = (),
+               same: Any = None, deadline: float | None = None) -> SearchResult: ...
 
 
 @dataclass

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from samples import ODD_DESC, ODD_PLUS
 
 from inductor.cli import cli
 from inductor.config import ModelSettings
@@ -225,3 +226,52 @@ def test_the_search_runs_before_the_model(plugins, sandbox):
     unsolvable = Task("odd", [Example(([1, 2],), [42]), Example(([3],), [7])], domain="lists")
     res = loop.solve(unsolvable)
     assert not res.train_solved and res.lm_samples == 2 and len(model.prompts) == 1  # the model's turn came
+
+
+def _learning_loop(plugins, sandbox, tmp_path):
+    from inductor.index import HashEmbedder, LibraryIndex
+    from inductor.loop import LibraryUse
+    from inductor.search import Enumerator
+    from inductor.store import Library
+
+    lib = Library(tmp_path / "lib")
+    return Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(samples=1, rounds=0),
+                     model_settings=ModelSettings(), library=LibraryUse(lib, LibraryIndex(lib, HashEmbedder())),
+                     search=Enumerator(sandbox, max_size=4, max_programs=5000))
+
+
+def test_a_later_pass_solves_with_what_an_earlier_one_learned(plugins, sandbox, tmp_path):
+    passes_seen = []
+    run = _learning_loop(plugins, sandbox, tmp_path).run([ODD_DESC, ODD_PLUS], passes=3,
+                                                         on_pass=lambda p, n: passes_seen.append((p, n)))
+    first, second = run.results
+    assert (first.task.id, first.train_solved, first.pass_no) == ("a-odd-plus-one-desc", True, 2)
+    assert second.pass_no == 1 and second.learned
+    assert first.library_functions_used == second.learned  # calls what the other task taught
+    assert first.candidates_checked > 0 and first.seconds > 0  # both attempts counted
+    assert passes_seen == [(1, 2), (2, 1)]  # nothing left for a third pass
+    summary = run.summary()
+    assert summary["solved_in_pass"] == {"a-odd-plus-one-desc": 2, "b-odd-plus-one": 1}
+    assert [p["solved"] for p in summary["passes"]] == [1, 1]
+    assert summary["passes"][1]["library_size_start"] == 1
+
+
+def test_one_pass_leaves_what_it_could_not_solve(plugins, sandbox, tmp_path):
+    run = _learning_loop(plugins, sandbox, tmp_path).run([ODD_DESC, ODD_PLUS], passes=1)
+    assert [r.train_solved for r in run.results] == [False, True] and len(run.passes) == 1
+
+
+def test_a_later_pass_skips_tasks_the_library_has_not_grown_for(plugins, sandbox, tmp_path):
+    unsolvable = Task("odd", [Example(([1, 2],), [42]), Example(([3],), [7])], domain="lists")
+    run = _learning_loop(plugins, sandbox, tmp_path).run([unsolvable], passes=3)
+    assert len(run.passes) == 1 and not run.results[0].train_solved
+
+
+def test_sample_tasks_is_fixed_and_keeps_the_order():
+    from inductor.loop import sample_tasks
+
+    tasks = [Task(f"t{i:03}", [Example((1,), 1)]) for i in range(50)]
+    chosen = sample_tasks(tasks, 10)
+    assert len(chosen) == 10 and chosen == sample_tasks(list(reversed(tasks)), 10)[::-1]
+    assert [t.id for t in chosen] == sorted(t.id for t in chosen)
+    assert sample_tasks(tasks, 500) == tasks

@@ -201,3 +201,16 @@ def test_misspelled_hook_and_broken_plugin_are_clear_errors(plugins, tmp_path):
         plugins.load_file(broken)
     res = CliRunner().invoke(cli, ["--plugins-dir", str(tmp_path), "plugins"])
     assert res.exit_code == 1 and "Error:" in res.output and "Traceback" not in res.output
+
+
+def test_hook_register_searchers(plugins, shout, sandbox):
+    from inductor.config import ModelSettings, SearchSettings
+    from inductor.loop import Budget, Induction
+    from inductor.prompts import Prompts
+
+    searchers = plugins.searchers()
+    assert "enumerate" in searchers  # the built-in one, registered through the same hook
+    loop = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(),
+                     model_settings=ModelSettings(), search=searchers["lookup"](sandbox, SearchSettings()))
+    res = loop.solve(Task("shout2", [Example(("hey",), "HEY"), Example(("no",), "NO")], domain="shout"))
+    assert res.train_solved and res.found_by == "search" and "upper()" in res.program
