@@ -8,7 +8,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 EXAMPLES := inductor/examples
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench library report-check clean
 
 setup: $(STAMP)
 
@@ -31,11 +31,37 @@ $(STAMP): pyproject.toml Makefile
 	fi
 	@touch $(STAMP)
 
-# The induction loop with the embedded model on the bundled demo tasks (first List Functions
-# tasks, three SyGuS string families, one grid task). The first run converts the model once.
+# The induction loop with the embedded model on the bundled demo tasks (List Functions tasks,
+# three SyGuS string families, one grid task), in two passes from an empty library, so the
+# output shows what each task learned and which later tasks called it. Then the HTML report.
+# The first run converts the model once (~40 s).
+DEMO_RUNS := runs/demo
 demo: setup
-	@$(VENV)/bin/inductor run $(EXAMPLES)/demo --samples 8 --rounds 1 --time-per-task 30 --runs-dir runs/demo; \
+	@rm -rf $(DEMO_RUNS)/library
+	@$(VENV)/bin/inductor run $(EXAMPLES)/demo --passes 2 --samples 8 --rounds 1 --time-per-task 30 \
+		--library $(DEMO_RUNS)/library --runs-dir $(DEMO_RUNS); \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 130 ] || exit $$status
+	@$(VENV)/bin/inductor report "$$(ls -td $(DEMO_RUNS)/2* | head -1)"
+
+# Rebuilds the starter library shipped in library/ from the development benchmarks (search
+# alone, two passes; ~10 min on 2 cores). BENCHMARKS= points at the benchmark folders.
+BENCHMARKS ?= ../shared/benchmarks
+library: setup
+	rm -f library/library.sqlite library/index.faiss library/index.json library/lists.py library/strings.py library/grids.py
+	$(VENV)/bin/inductor run $(BENCHMARKS)/list-functions $(BENCHMARKS)/sygus-strings-2017 --model none --passes 2 \
+		--library library --runs-dir runs/library -q
+	$(VENV)/bin/inductor library stats --library library
+
+# Renders a run's HTML report with headless Chromium (the test that does it is skipped when
+# Chromium is missing; this installs it with apt when run as root).
+report-check: setup
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -q chromium >/dev/null 2>&1 || \
+			(apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1); \
+		else echo "install chromium to render the report"; exit 1; fi; \
+	fi
+	$(PY) -m pytest -q tests/test_html.py
 
 test: setup
 	$(PY) -m pytest -q

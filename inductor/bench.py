@@ -6,6 +6,7 @@ import multiprocessing
 import random
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -330,3 +331,84 @@ def print_retrieval_figures(figures: dict[str, Any]) -> None:
         console.print(f"embedding: {figures['embed_per_second']:.0f} function texts/s with {figures['embedder']}",
                       highlight=False)
     console.print("goal: top-5 at 100k functions <= 5 ms", highlight=False)
+
+
+# --- induction: the library ablation -----------------------------------------------------------
+
+
+def split_tasks(tasks: Sequence[Task], seed: int) -> tuple[list[Task], list[Task]]:
+    """Halves of ``tasks`` shuffled by ``seed``: (learn on, measure on), each in the original order."""
+    order = list(range(len(tasks)))
+    random.Random(seed).shuffle(order)
+    learn = set(order[: len(order) // 2])
+    return [t for i, t in enumerate(tasks) if i in learn], [t for i, t in enumerate(tasks) if i not in learn]
+
+
+def _arm(run: Any, budget: Any) -> dict[str, Any]:
+    s = run.summary()
+    return {"test_solved": s["test_solved"], "train_solved": s["train_solved"], "tasks": s["tasks"],
+            "seconds": s["seconds"], "lm_samples": s["lm_samples"], "candidates_checked": s["candidates_checked"],
+            "library_functions_used": sum(1 for r in run.results if r.library_functions_used),
+            "budget": {"samples": budget.samples, "rounds": budget.rounds, "seconds": budget.seconds}}
+
+
+def bench_induction(make_loop: Callable[[Any, int], Any], open_library: Callable[[Path], Any],
+                    tasks: Sequence[Task], *, workdir: Path, seeds: Sequence[int] = (0, 1, 2),
+                    learn_tasks: Sequence[Task] | None = None, passes: int = 1,
+                    progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Solve rate on test with a learned library against an empty one, at the same budget, per seed.
+
+    For each seed a fresh library learns from one set of tasks (``learn_tasks``, or half of
+    ``tasks`` chosen by the seed) and both arms then solve the other set with their library
+    frozen: the gain is transfer, not memory. ``make_loop(library_use, seed)`` builds the
+    loop (the same budget for every arm); ``open_library(folder)`` returns a LibraryUse.
+    """
+    import statistics
+
+    say = progress or (lambda message: None)
+    rows = []
+    for seed in seeds:
+        learn, measure = (list(learn_tasks), list(tasks)) if learn_tasks is not None else split_tasks(tasks, seed)
+        learned_use = open_library(workdir / f"seed-{seed}" / "learned")
+        say(f"seed {seed}: learning on {len(learn)} tasks")
+        learning = make_loop(learned_use, seed).run(learn, passes=passes)
+        learned_use.learn = False
+        empty_use = open_library(workdir / f"seed-{seed}" / "empty")
+        empty_use.learn = False
+        arms: dict[str, Any] = {}
+        # Alternate which arm goes first so a drift of the machine's speed favours neither.
+        order = [("library", learned_use), ("empty", empty_use)]
+        for name, use in order if seed % 2 == 0 else order[::-1]:
+            say(f"seed {seed}: measuring on {len(measure)} tasks with the {name} library ({len(use.library)} functions)")
+            loop = make_loop(use, seed)
+            arms[name] = _arm(loop.run(measure), loop.budget)
+        rows.append({"seed": seed, "learn_tasks": len(learn), "measure_tasks": len(measure),
+                     "learn_solved": learning.summary()["train_solved"], "learn_seconds": round(learning.seconds, 1),
+                     "library_size": len(learned_use.library), "library": arms["library"], "empty": arms["empty"],
+                     "difference": arms["library"]["test_solved"] - arms["empty"]["test_solved"]})
+    diffs = [r["difference"] for r in rows]
+    return {"benchmark": "induction", "seeds": rows, "difference_mean": round(statistics.mean(diffs), 2),
+            "difference_sd": round(statistics.stdev(diffs), 2) if len(diffs) > 1 else 0.0,
+            "passes": passes, "split": "given" if learn_tasks is not None else "halves"}
+
+
+def print_induction_figures(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    table = Table(title="inductor bench induction: test solved with the learned library vs an empty one")
+    for col in ("seed", "learn on", "library", "measure on", "with library", "empty", "difference",
+                "seconds (lib / empty)", "samples (lib / empty)"):
+        table.add_column(col, justify="right")
+    for r in figures["seeds"]:
+        lib, empty = r["library"], r["empty"]
+        table.add_row(str(r["seed"]), f"{r['learn_tasks']} ({r['learn_solved']} solved)", f"{r['library_size']} fns",
+                      str(r["measure_tasks"]), str(lib["test_solved"]), str(empty["test_solved"]),
+                      f"{r['difference']:+d}", f"{lib['seconds']:.0f} / {empty['seconds']:.0f}",
+                      f"{lib['lm_samples']} / {empty['lm_samples']}")
+    console.print(table)
+    b = figures["seeds"][0]["library"]["budget"]
+    console.print(f"difference {figures['difference_mean']:+.2f} tasks (sd {figures['difference_sd']:.2f} over "
+                  f"{len(figures['seeds'])} seed(s)); budget per task: {b['samples']} samples x {b['rounds'] + 1} "
+                  f"round(s), {b['seconds']:.0f} s; learning passes {figures['passes']}; split: {figures['split']}.")

@@ -100,6 +100,52 @@ class App:
         limits = Limits(timeout=s.timeout, memory_mb=s.memory_mb, max_output_bytes=s.max_output_bytes)
         return factories[s.executor](workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
 
+    def load_model(self) -> Any:
+        """The configured model, or None for ``--model none``."""
+        from inductor.models import ModelError, create_model
+
+        m = self.settings.model
+        if m.name == "none":
+            if not self.settings.search.enabled:
+                raise click.ClickException("--model none needs the search (drop --no-search)")
+            return None
+        try:
+            return create_model(m.name, self.plugins.models(), m)
+        except ModelError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted while loading the model") from None
+
+    def library_use(self, folder: Path | None, *, learn: bool, run: str = "", model: Any = None) -> Any:
+        """The library at ``folder`` (default: the configured one) as a run uses it."""
+        from inductor.loop import LibraryUse
+
+        lib = self.open_library(folder)
+        s = self.settings.library
+        if s.names not in ("model", "rules"):
+            raise click.ClickException(f"[library] names {s.names!r}: must be model or rules")
+        namer = None
+        if learn and model is not None and s.names == "model":
+            from inductor.prompts import Prompts
+            from inductor.refactor import ModelNamer
+
+            namer = ModelNamer(model, Prompts(self.plugins.template_folders()))
+        return LibraryUse(lib, self.library_index(lib), k=s.k, behaviour_limit=s.behaviour_limit, learn=learn,
+                          run=run, model=model.name if model is not None else "search", namer=namer)
+
+    def induction(self, sandbox: Any, model: Any, library: Any, events: Any = None, seed: int | None = None) -> Any:
+        """The loop with this app's settings, plugins and prompts."""
+        from inductor.loop import Budget, Induction
+        from inductor.prompts import Prompts
+        from inductor.verify import Verifier
+
+        r = self.settings.run
+        return Induction(model, Verifier(sandbox, self.plugins), self.plugins,
+                         prompts=Prompts(self.plugins.template_folders()), budget=Budget.from_settings(r),
+                         model_settings=self.settings.model, shots=r.shots, max_helpers=r.max_helpers,
+                         seed=r.seed if seed is None else seed, events=events, library=library,
+                         search=self.searcher(sandbox))
+
     def searcher(self, sandbox: Any) -> Any:
         """The configured search proposer, or None when the search is off."""
         sc = self.settings.search
@@ -242,12 +288,11 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     settings = settings.with_options("search", enabled=use_search)
     app._settings = settings
     loaded = load_tasks(app, folders, train_count)
-    from inductor.loop import Budget, EventLog, Induction, sample_tasks, select_tasks
-    from inductor.models import ModelError, create_model
-    from inductor.prompts import PromptError, Prompts
+    from inductor.loop import EventLog, sample_tasks, select_tasks
+    from inductor.models import ModelError
+    from inductor.prompts import PromptError
     from inductor.report import RunConsole, build_report, new_run_dir, write_report, write_tasks
     from inductor.sandbox import SandboxError
-    from inductor.verify import Verifier
 
     console = RunConsole(quiet=quiet)
     for err in loaded.errors:
@@ -268,39 +313,23 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds, "max_passes": r.passes,
             "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
     events.emit("run_started", folders=[str(f) for f in folders], tasks=len(tasks), **info)
-    model = None
     if m.name != "none":
         console.start(f"loading model {m.name}")
-        try:
-            model = create_model(m.name, app.plugins.models(), m)
-        except ModelError as exc:
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            raise click.ClickException("interrupted while loading the model") from None
+    model = app.load_model()
+    if model is not None:
         events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
-    elif not settings.search.enabled:
-        raise click.ClickException("--model none needs the search (drop --no-search)")
-    from inductor.loop import LibraryUse
-
     library_use = None
     if not no_library:
-        lib = app.open_library(library_dir)
         learn = settings.library.learn and not frozen_library
-        library_use = LibraryUse(lib, app.library_index(lib), k=settings.library.k,
-                                 behaviour_limit=settings.library.behaviour_limit, learn=learn,
-                                 run=run_dir.name, model=model.name if model else "search")
+        library_use = app.library_use(library_dir, learn=learn, run=run_dir.name, model=model)
+        lib = library_use.library
         if learn:
             lib.record_run(run_dir.name)
         info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
     try:
-        prompts = Prompts(app.plugins.template_folders())
         with app.sandbox() as sandbox:
-            search = app.searcher(sandbox)
             info["search"] = settings.search.enabled
-            induction = Induction(model, Verifier(sandbox, app.plugins), app.plugins, prompts=prompts,
-                                  budget=Budget.from_settings(r), model_settings=m, shots=r.shots,
-                                  max_helpers=r.max_helpers, seed=r.seed, events=events, library=library_use,
-                                  search=search)
+            induction = app.induction(sandbox, model, library_use, events)
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done, passes=r.passes,
                                        on_pass=progress.pass_started)
@@ -309,6 +338,9 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
         raise click.ClickException(str(exc)) from None
     if library_use is not None:
         info["library_size_end"] = len(library_use.library)
+        if library_use.namer is not None:
+            info.update(names_proposed=library_use.namer.proposed, names_accepted=library_use.namer.accepted)
+        library_use.library.close()  # the last connection folds the write-ahead log into library.sqlite
     report = build_report(result, **info)
     write_report(run_dir / "report.json", report)
     if report_path is not None:
@@ -623,6 +655,68 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
         click.echo(json.dumps(figures, indent=2))
         return
     print_model_figures(figures)
+
+
+@bench.command("induction")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--learn-from", multiple=True, type=click.Path(path_type=Path),
+              help="Learn on these folders, measure on FOLDERS (default: per seed, learn on half of FOLDERS).")
+@click.option("--seeds", default=3, show_default=True, help="Seeds (splits and sampling).")
+@click.option("--model", "model_spec", help="As for run; none measures the search alone.")
+@click.option("--samples", type=int, help="Budget: candidates sampled per round [16].")
+@click.option("--rounds", type=int, help="Budget: repair rounds [2].")
+@click.option("--time-per-task", type=float, help="Budget: seconds per task [60].")
+@click.option("--passes", default=1, show_default=True, help="Passes while learning.")
+@click.option("--only", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
+@click.option("--sample", type=int, help="A fixed sample of this many tasks.")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
+              help="Keep the learned libraries here [a temporary folder].")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path, ...], seeds: int,
+                    model_spec: str | None, samples: int | None, rounds: int | None, time_per_task: float | None,
+                    passes: int, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
+                    workdir: Path | None, as_json: bool) -> None:
+    """Solved on test with a learned library vs an empty one, at one budget (the library ablation)."""
+    import tempfile
+
+    from inductor.bench import bench_induction as run_bench
+    from inductor.bench import print_induction_figures
+    from inductor.loop import sample_tasks, select_tasks
+
+    for name, value in (("--seeds", seeds), ("--samples", samples), ("--passes", passes), ("--sample", sample)):
+        if value is not None and value < 1:
+            raise click.BadParameter("must be at least 1", param_hint=name)
+    app._settings = app.settings.with_options("run", samples=samples, rounds=rounds, time_per_task=time_per_task) \
+        .with_options("model", name=model_spec)
+
+    def chosen(paths: tuple[Path, ...]) -> list[Any]:
+        loaded = load_tasks(app, paths, None)
+        for err in loaded.errors:
+            click.echo(f"warning: {err.path}: {err.reason} (skipped)", err=True)
+        tasks = select_tasks(loaded.tasks, only, exclude)
+        tasks = sample_tasks(tasks, sample) if sample else tasks
+        if not tasks:
+            raise click.ClickException(f"no tasks in {', '.join(map(str, paths))}")
+        return tasks
+
+    tasks = chosen(folders)
+    learn_tasks = chosen(learn_from) if learn_from else None
+    if learn_tasks is None and len(tasks) < 2:
+        raise click.ClickException("the split needs at least 2 tasks (or give --learn-from)")
+    model = app.load_model()
+    quiet = as_json
+    with app.sandbox() as sandbox, tempfile.TemporaryDirectory(prefix="inductor-bench-") as tmp:
+        figures = run_bench(lambda use, seed: app.induction(sandbox, model, use, seed=seed),
+                            lambda folder: app.library_use(folder, learn=True, run="bench", model=model),
+                            tasks, workdir=workdir or Path(tmp), seeds=range(seeds), learn_tasks=learn_tasks,
+                            passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True))
+    figures["model"] = app.settings.model.name
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    print_induction_figures(figures)
 
 
 @bench.command("retrieval")

@@ -86,6 +86,7 @@ class LibrarySettings:
     embedder: str = setting("minilm", "embedder for the index: minilm (all-MiniLM-L6-v2, offline) or hash")
     k: int = setting(4, "library functions retrieved into a task's prompt")
     behaviour_limit: int = setting(200, "library functions run on a task's inputs when retrieving by behaviour")
+    names: str = setting("rules", "who names learned functions: rules, or model (checked, rules as fallback)")
     learn: bool = setting(True, "add functions refactored from accepted programs (false: like --frozen-library)")
 
 

@@ -54,6 +54,8 @@ class LibraryUse:
     learn: bool = True
     run: str = ""
     model: str = ""
+    #: Proposes names and summaries of learned functions (None: rule-made names).
+    namer: Any = None
 
 
 @dataclass(frozen=True)
@@ -395,7 +397,7 @@ class Induction:
         self.helpers(task)  # fills the primitive names of the domain
         learned = learn(task, result.program, library=lib.library, index=lib.index, verifier=self.verifier,
                         plugins=self.plugins, primitives=self._primitive_names.get(domain, set()), run=lib.run,
-                        model=lib.model)
+                        model=lib.model, namer=lib.namer)
         result.learned = [f.name for f in learned.added]
         self.events.emit("learned", task=task.id, added=[f.name for f in learned.added],
                          merged=[f.name for f in learned.merged], reason=learned.reason)

@@ -202,18 +202,22 @@ class Prompts:
 
     def render(self, name: str, **context: Any) -> Prompt:
         """Render template ``name`` (e.g. ``propose.j2``); the prefix starts at its last ``def``."""
+        text = self.render_text(name, **context)
+        text = text.rstrip("\n") + "\n" + BODY_START
+        start = text.rfind("\ndef ") + 1
+        return Prompt(text, text[start:], name)
+
+    def render_text(self, name: str, **context: Any) -> str:
+        """Template ``name`` rendered as it is."""
         import jinja2
 
         try:
-            text = self.env.get_template(name).render(**context)
+            return self.env.get_template(name).render(**context)
         except jinja2.TemplateNotFound:
             raise PromptError(f"prompt template {name!r} not found in {', '.join(map(str, self.folders))}") from None
         except jinja2.TemplateError as exc:
             where = f"{name}:{exc.lineno}" if getattr(exc, "lineno", None) else name
             raise PromptError(f"prompt template {where}: {exc}") from None
-        text = text.rstrip("\n") + "\n" + BODY_START
-        start = text.rfind("\ndef ") + 1
-        return Prompt(text, text[start:], name)
 
     def task_view(self, task: Task) -> dict[str, Any]:
         """What templates see of a task: name, params, returns, description and examples."""
@@ -227,6 +231,12 @@ class Prompts:
     def propose(self, task: Task, *, shots: Sequence[Shot], helpers: Sequence[Helper], domain_text: str) -> Prompt:
         return self.render("propose.j2", task=self.task_view(task), shots=shots, helpers=helpers,
                            domain_text=domain_text)
+
+    def describe(self, source: str, task: Task) -> str:
+        """The prompt asking for a function's name and summary; it ends where the name goes."""
+        examples = fit_examples(task.train, min(self.example_chars, 600))[:3]
+        return self.render_text("describe.j2", source=source.rstrip(), examples=examples,
+                                domain=task.domain or "generic").rstrip() + " "
 
     def repair(self, task: Task, attempt: Attempt, *, helpers: Sequence[Helper], domain_text: str) -> Prompt:
         return self.render("repair.j2", task=self.task_view(task), attempt=attempt, helpers=helpers,

@@ -16,7 +16,7 @@ import hashlib
 import json
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,85 @@ _PLAIN = {0, 1, -1, 2, "", " "}
 
 class RefactorError(ValueError):
     """The program cannot be refactored (no function, syntax error)."""
+
+
+@dataclass(frozen=True)
+class Naming:
+    """A name and a one-line summary proposed for a function."""
+
+    name: str
+    summary: str
+
+
+#: A proposed name: lower snake_case, one to five words.
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){0,4}$")
+#: Names that say nothing about what a function does.
+_VAGUE = {"f", "fn", "func", "function", "solve", "solution", "main", "helper", "task", "foo", "bar", "process",
+          "transform", "compute", "calculate", "do", "run", "result", "output", "get", "new"}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) >= 3]
+
+
+def related(name: str, vocabulary: Sequence[str]) -> bool:
+    """Whether ``name`` shares a word (by its first four letters) with ``vocabulary``."""
+    stems = {w[:4] for v in vocabulary for w in _words(v)}
+    return any(w[:4] in stems for w in _words(name))
+
+
+def parse_naming(text: str) -> Naming | None:
+    """``" keep_even\nsummary: Keep the even numbers."`` -> Naming, or None when malformed."""
+    lines = text.strip().splitlines()
+    if len(lines) < 2 or not lines[1].lower().startswith("summary:"):
+        return None
+    name = lines[0].strip().strip("`'\"")
+    summary = " ".join(lines[1].split(":", 1)[1].split())
+    if not NAME_RE.match(name) or keyword.iskeyword(name) or name in _VAGUE or not 3 <= len(name) <= 40:
+        return None
+    if not 3 <= len(summary.split()) <= 25 or any(c in summary for c in "`{}<>=\\") \
+            or summary.lower().startswith(("def ", "return ")):
+        return None
+    summary = summary[0].upper() + summary[1:]
+    return Naming(name, summary if summary.endswith(".") else summary + ".")
+
+
+class ModelNamer:
+    """Asks the model for a function's name and summary (prompts/describe.j2), greedy and short.
+
+    A proposal is kept only when it is well formed and shares a word with what the function
+    is known to do (the names it calls, the rule-made name, the task's description); otherwise
+    the rule-made name stays. ``proposed`` and ``accepted`` count what happened.
+    """
+
+    def __init__(self, model: Any, prompts: Any, *, max_new_tokens: int = 40, max_seconds: float = 20.0) -> None:
+        self.model = model
+        self.prompts = prompts
+        self.max_new_tokens = max_new_tokens
+        self.max_seconds = max_seconds
+        self.proposed = 0
+        self.accepted = 0
+
+    def __call__(self, fn: ast.FunctionDef, task: Task, fallback: str, vocabulary: Sequence[str]) -> Naming | None:
+        from inductor.models import SampleParams
+
+        clone = copy.deepcopy(fn)
+        clone.name = "function"
+        if ast.get_docstring(clone):
+            clone.body = clone.body[1:] or [ast.Pass()]
+        text = self.prompts.describe(ast.unparse(clone), task)
+        params = SampleParams(n=1, temperature=0.0, max_new_tokens=self.max_new_tokens, seed=0,
+                              stop=("\n\n", "\ndef ", "\n#"), max_seconds=self.max_seconds)
+        self.proposed += 1
+        try:
+            out = self.model.sample(text, params)
+        except Exception:  # naming is optional: a model failure keeps the rule-made name
+            return None
+        naming = parse_naming(out[0]) if out else None
+        if naming is None or not related(naming.name, [fallback, *vocabulary]):
+            return None
+        self.accepted += 1
+        return naming
 
 
 @dataclass
@@ -164,9 +243,9 @@ def parametrize(fn: ast.FunctionDef) -> dict[str, Any]:
     return {name: value for value, name in names.items()}
 
 
-def _docstring(name: str, task: Task, params: Sequence[str]) -> str:
-    first = task.description.strip().splitlines()[0] if task.description.strip() else \
-        f"{name.replace('_', ' ').capitalize()} (learned from task {task.id})."
+def _docstring(name: str, task: Task, params: Sequence[str], summary: str = "") -> str:
+    first = summary or (task.description.strip().splitlines()[0] if task.description.strip() else
+                        f"{name.replace('_', ' ').capitalize()} (learned from task {task.id}).")
     lines = [first, ""]
     for ex in task.train[:2]:
         call = ", ".join(_short(a) for a in ex.args)
@@ -221,9 +300,11 @@ def _is_alias(fn: ast.FunctionDef, known: set[str]) -> bool:
             and [a.id if isinstance(a, ast.Name) else None for a in call.args] == params)
 
 
-def refactor_program(program: str, task: Task, known: set[str], taken: set[str]) -> Refactored:
+def refactor_program(program: str, task: Task, known: set[str], taken: set[str],
+                     namer: Callable[..., Naming | None] | None = None) -> Refactored:
     """Split ``program`` into functions for the library; ``known`` are names already callable
-    (primitives, library functions), ``taken`` the names already used in the library."""
+    (primitives, library functions), ``taken`` the names already used in the library; ``namer``
+    may propose the entry function's name and summary (see :class:`ModelNamer`)."""
     try:
         tree = ast.parse(program)
     except SyntaxError as exc:
@@ -244,8 +325,15 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str])
     # Names: the entry gets a descriptive one; helpers keep theirs unless taken.
     renames: dict[str, str] = {}
     used = set(taken) | set(known)
+    naming = None
+    if namer is not None:
+        vocabulary = [*calls, task.description, _NOUNS.get(task.domain or "", "")]
+        naming = namer(entry, task, describe_name(entry, task, known), vocabulary)
     for fn in fns:
-        wanted = describe_name(fn, task, known) if fn is entry else snake([fn.name])
+        if fn is entry:
+            wanted = naming.name if naming is not None else describe_name(fn, task, known)
+        else:
+            wanted = snake([fn.name])
         name, n = wanted, 2
         while name in used:
             name, n = f"{wanted}_{n}", n + 1
@@ -262,7 +350,7 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str])
         if fn is entry:
             _annotate(new, task)
             parametrize(new)
-            _set_docstring(new, _docstring(new.name, task, params))
+            _set_docstring(new, _docstring(new.name, task, params, naming.summary if naming else ""))
         elif not ast.get_docstring(new):
             _set_docstring(new, f"{new.name.replace('_', ' ').capitalize()} (a helper of task {task.id}).")
         ast.fix_missing_locations(new)
@@ -308,7 +396,8 @@ class Learned:
 
 
 def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | None, verifier: Verifier,
-          plugins: Plugins, primitives: set[str], run: str = "", model: str = "") -> Learned:
+          plugins: Plugins, primitives: set[str], run: str = "", model: str = "",
+          namer: Callable[..., Naming | None] | None = None) -> Learned:
     """Refactor an accepted program, re-verify it, and store what is new; returns what happened."""
     from inductor.sandbox import Prelude
     from inductor.tasks import Example
@@ -319,7 +408,7 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     known = primitives | library_names
     custom = plugins.pm.hook.inductor_refactor(program=program, task=task)
     try:
-        ref = refactor_program(program, task, known, library.names())
+        ref = refactor_program(program, task, known, library.names(), namer)
         if custom:  # a plugin's split: its sources become the functions, named as written
             ref = refactor_program("\n\n".join(custom) + "\n\n" + ref.solution, task, known, library.names())
     except RefactorError as exc:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import json
+
+from click.testing import CliRunner
+
 from inductor.bench import bench_sandbox, candidate_mix
+from inductor.cli import cli
 from inductor.sandbox import Limits, Sandbox
+from inductor.tasks import Example, Task
 
 
 def test_candidate_mix_is_distinct_and_mostly_wrong():
@@ -28,3 +34,33 @@ def test_bench_retrieval_reports_both_indexes_per_size():
     for row in figures["sizes"]:
         assert row["exact_ms"] > 0 and row["approximate_ms"] > 0 and 0 <= row["approximate_recall_at_1"] <= 1
     assert figures["embed_per_second"] > 0
+
+
+def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
+    from samples import ODD_DESC, ODD_PLUS
+
+    for name, task in (("learn", ODD_PLUS), ("measure", ODD_DESC)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{task.id}.json").write_text(json.dumps(task.to_json()))
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n[search]\nmax_programs = 5000\n')
+    res = CliRunner().invoke(cli, ["--config", str(tmp_path / "inductor.toml"), "bench", "induction",
+                                   str(tmp_path / "measure"), "--learn-from", str(tmp_path / "learn"), "--model",
+                                   "none", "--seeds", "2", "--time-per-task", "20", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    assert figures["split"] == "given" and len(figures["seeds"]) == 2
+    for row in figures["seeds"]:
+        assert row["library"]["budget"] == row["empty"]["budget"] == {"samples": 16, "rounds": 2, "seconds": 20.0}
+        assert row["library_size"] >= 1 and row["learn_solved"] == 1
+        assert row["library"]["test_solved"] == 1 and row["empty"]["test_solved"] == 0  # transfer, not memory
+        assert row["library"]["library_functions_used"] == 1
+    assert figures["difference_mean"] == 1 and figures["difference_sd"] == 0
+
+
+def test_split_tasks_halves_by_seed():
+    from inductor.bench import split_tasks
+
+    tasks = [Task(f"t{i}", [Example((i,), i)]) for i in range(9)]
+    learn, measure = split_tasks(tasks, 0)
+    assert len(learn) == 4 and len(measure) == 5 and not {t.id for t in learn} & {t.id for t in measure}
+    assert split_tasks(tasks, 0) == (learn, measure) and split_tasks(tasks, 1) != (learn, measure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +107,47 @@ def test_names_of_compositions_of_learned_functions_stay_short():
     fn = ast.parse("def f(x):\n    return remove_at_list_take_list(reverse(x))\n").body[0]
     name = describe_name(fn, TASK, {"remove_at_list_take_list", "reverse"})
     assert name == "remove_at_reverse"
+
+
+SORT_UNIQUE = "def f(x):\n    return sorted(set(x))\n"
+
+
+def _namer(answer: str):
+    from inductor.models import FakeModel
+    from inductor.prompts import Prompts
+    from inductor.refactor import ModelNamer
+
+    model = FakeModel([answer])
+    return ModelNamer(model, Prompts()), model
+
+
+def test_the_model_names_and_summarises_a_function_when_its_answer_holds_up():
+    namer, model = _namer(" sorted_distinct\nsummary: the distinct numbers of a list, smallest first\n\nname: x")
+    ref = refactor_program(SORT_UNIQUE, TASK, known=set(), taken=set(), namer=namer)
+    assert ref.entry == "sorted_distinct" and ref.functions[0].summary == "The distinct numbers of a list, smallest first."
+    assert ">>> sorted_distinct([1, 2, 3])" in ref.functions[0].docstring
+    prompt = model.prompts[0]
+    assert prompt.endswith("name: ") and "def function(x):\n    return sorted(set(x))" in prompt
+    assert "# [1, 2, 3] -> [5, 4, 3]" in prompt  # the task's examples, as the worked ones show them
+    assert (namer.proposed, namer.accepted) == (1, 1)
+
+
+@pytest.mark.parametrize("answer", [
+    " f\nsummary: Sort the list of numbers.",  # vague
+    " SortedDistinct\nsummary: Sort the list of numbers.",  # not snake_case
+    " sorted_distinct",  # no summary
+    " sorted_distinct\nsummary: ok",  # a summary too short to say anything
+    " sorted_distinct\nsummary: return sorted(set(x)) == {x}",  # code, not prose
+    " banana_bread\nsummary: Bake a loaf of banana bread.",  # unrelated to what the function calls
+    " class\nsummary: Sort the list of numbers.",  # a keyword
+])
+def test_a_malformed_or_unrelated_proposal_falls_back_to_the_rule_made_name(answer):
+    namer, _ = _namer(answer)
+    ref = refactor_program(SORT_UNIQUE, TASK, known=set(), taken=set(), namer=namer)
+    assert ref.entry == "sort_unique" and (namer.proposed, namer.accepted) == (1, 0)
+
+
+def test_a_proposed_name_already_taken_gets_a_suffix():
+    namer, _ = _namer(" sorted_distinct\nsummary: The distinct numbers of a list, smallest first.")
+    ref = refactor_program(SORT_UNIQUE, TASK, known=set(), taken={"sorted_distinct"}, namer=namer)
+    assert ref.entry == "sorted_distinct_2"
