@@ -77,15 +77,24 @@ class App:
         except StoreError as exc:
             raise click.ClickException(str(exc)) from None
 
-    def library_index(self, library: Any) -> Any:
-        from inductor.index import EmbeddingError, LibraryIndex
+    def embedder(self) -> Any:
+        from inductor.index import EmbeddingError
 
         name = self.settings.library.embedder
         factories = self.plugins.embedders()
         if name not in factories:
             raise click.ClickException(f"[library] embedder {name!r}: unknown (known: {', '.join(sorted(factories))})")
         try:
-            return LibraryIndex(library, factories[name]())
+            return factories[name]()
+        except EmbeddingError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def library_index(self, library: Any) -> Any:
+        from inductor.index import EmbeddingError, LibraryIndex
+
+        embedder = self.embedder()
+        try:
+            return LibraryIndex(library, embedder)
         except EmbeddingError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -476,6 +485,62 @@ def library_prune(app: App, unused_runs: int, library_dir: Path | None, as_json:
         click.echo(json.dumps([f.name for f in dropped]))
         return
     click.echo(f"dropped {len(dropped)} function(s)" + (": " + ", ".join(f.name for f in dropped) if dropped else ""))
+
+
+@library.command("check")
+@click.option("--repair", is_flag=True, help="Fix what is found: rewrite modules, rebuild the index, drop "
+                                            "functions that fail their examples (and those calling them).")
+@library_option
+@pass_app
+def library_check(app: App, repair: bool, library_dir: Path | None, as_json: bool) -> None:
+    """Check the store, the modules, the index and every function against its examples.
+
+    Exits 1 when something is wrong and --repair was not given.
+    """
+    from inductor.index import LibraryIndex, index_problems
+    from inductor.verify import Verifier, failing_functions
+
+    lib = app.open_library(library_dir)
+    problems = lib.integrity()
+    if problems:  # a damaged file: nothing else can be trusted, and repairing needs a backup
+        for p in problems:
+            click.echo(p)
+        raise click.ClickException(f"{lib.folder}: the store is damaged; restore library.sqlite from a copy")
+    embedder = app.embedder()
+    found: dict[str, Any] = {"modules": lib.stale_modules(), "index": index_problems(lib, embedder), "failing": {},
+                             "dropped": []}
+    with app.sandbox() as sandbox:
+        verifier = Verifier(sandbox, app.plugins)
+        found["failing"] = failing_functions(lib, verifier)
+        if repair:
+            # Dropping a function can break one that calls it: check again until none fails.
+            failing = found["failing"]
+            while failing:
+                ids = [f.id for f in (lib.get(n) for n in failing) if f is not None and f.id is not None]
+                found["dropped"] += list(failing)
+                lib.remove(ids)
+                failing = failing_functions(lib, verifier)
+    if repair:
+        lib.export_modules()
+        LibraryIndex(lib, embedder)  # rebuilds a stale index
+    size = len(lib)
+    lib.close()
+    ok = not (found["modules"] or found["failing"] or found["index"])
+    if as_json:
+        click.echo(json.dumps({"ok": ok, "repaired": repair and not ok, **found}, indent=2))
+    else:
+        for name in found["modules"]:
+            click.echo(f"{name}: out of step with the store" + (" (rewritten)" if repair else ""))
+        for name, why in found["failing"].items():
+            click.echo(f"{name}: fails its examples: {why}" + (" (dropped)" if repair else ""))
+        for name in found["dropped"][len(found["failing"]):]:
+            click.echo(f"{name}: dropped, it called a dropped function")
+        if found["index"]:
+            click.echo(f"index: {found['index']}" + (" (rebuilt)" if repair else ""))
+        click.echo(f"{lib.folder}: {size} functions, " + ("all checks pass" if ok else
+                                                              "repaired" if repair else "problems found (--repair)"))
+    if not ok and not repair:
+        sys.exit(1)
 
 
 @library.command("export")

@@ -121,6 +121,11 @@ class VectorIndex:
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
+    def ids(self) -> set[int]:
+        import faiss
+
+        return {int(i) for i in faiss.vector_to_array(self.index.id_map)}
+
     def add(self, ids: Sequence[int], vectors: Any) -> None:
         import numpy as np
 
@@ -169,6 +174,25 @@ class VectorIndex:
         return self
 
 
+def stale(library: Any, loaded: VectorIndex, embedder: Embedder) -> str:
+    """Why ``loaded`` does not match the store and ``embedder`` ("" when it does)."""
+    if loaded.embedder != embedder.name or loaded.dim != embedder.dim:
+        return f"made with {loaded.embedder} ({loaded.dim} dimensions), not {embedder.name}"
+    ids = {f.id for f in library.functions()}
+    have = loaded.ids()
+    if have != ids:
+        return f"{len(ids - have)} function(s) missing from the index, {len(have - ids)} not in the store"
+    return ""
+
+
+def index_problems(library: Any, embedder: Embedder) -> str:
+    """Why the saved index does not match the store ("" when it does), without touching it."""
+    loaded = VectorIndex.load(library.folder)
+    if loaded is None:
+        return "the index file is missing or unreadable"
+    return stale(library, loaded, embedder)
+
+
 class LibraryIndex:
     """The store's functions in a VectorIndex, kept in step with the store."""
 
@@ -176,8 +200,7 @@ class LibraryIndex:
         self.library = library
         self.embedder = embedder
         loaded = VectorIndex.load(library.folder)
-        ids = {f.id for f in library.functions()}
-        if loaded is None or loaded.embedder != embedder.name or loaded.dim != embedder.dim or len(loaded) != len(ids):
+        if loaded is None or stale(library, loaded, embedder):
             self.rebuild()
         else:
             self.index = loaded

@@ -430,10 +430,14 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     entry.fingerprint = fingerprint([[r.verdict.value, r.actual] for r in runs.train])
     learned = Learned(solution=ref.solution)
     same = library.by_fingerprint(domain, entry.fingerprint)
-    if same is not None and same.id is not None:
+    # Probe inputs can miss a difference: merge only when the stored function also solves this
+    # task, and take the shorter source only when it passes the stored function's examples.
+    if same is not None and same.id is not None and _solves(verifier, task, same.name, library_preludes):
         library.add_provenance(same.id, task.id, run, model)
-        if len(entry.source) < len(same.source) and not any(f is not entry for f in ref.functions):
-            library.replace_source(same.id, rename_def(entry.source, entry.name, same.name))
+        shorter = rename_def(entry.source, entry.name, same.name)
+        if len(entry.source) < len(same.source) and not any(f is not entry for f in ref.functions) \
+                and _passes_examples(verifier, same, shorter, library_preludes):
+            library.replace_source(same.id, with_docstring(shorter, same.docstring))
         learned.merged.append(same)
         learned.solution = ref.solution.replace(f"return {entry.name}(", f"return {same.name}(")
         return learned
@@ -444,3 +448,31 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     if index is not None:
         index.add(learned.added)
     return learned
+
+
+def _solves(verifier: Verifier, task: Task, name: str, preludes: list[Any]) -> bool:
+    """Whether calling library function ``name`` passes ``task``'s train examples."""
+    params = ", ".join(task.params)
+    program = f"def {task.entry_point}({params}):\n    return {name}({params})\n"
+    return bool(verifier.check(task, [program], extra_preludes=preludes, notify=False)[0])
+
+
+def _passes_examples(verifier: Verifier, fn: Function, source: str, preludes: list[Any]) -> bool:
+    """Whether ``source`` (defining ``fn.name``) passes the examples ``fn`` was verified on."""
+    from inductor.tasks import Example
+    from inductor.tasks import Task as TaskType
+
+    if not fn.examples:
+        return False
+    task = TaskType(f"{fn.name}:examples", [Example(tuple(a), o) for a, o in fn.examples], domain=fn.domain,
+                    entry_point=fn.name)
+    return bool(verifier.check(task, [source], extra_preludes=preludes, notify=False)[0])
+
+
+def with_docstring(source: str, docstring: str) -> str:
+    """``source``'s first function with ``docstring`` in place of its own."""
+    tree = ast.parse(source)
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    if docstring:
+        _set_docstring(fn, docstring)
+    return ast.unparse(tree) + "\n"

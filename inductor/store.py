@@ -284,6 +284,27 @@ class Library:
             db.executemany("DELETE FROM functions WHERE id = ?", [(i,) for i in ids])
         self.export_modules()
 
+    def integrity(self) -> list[str]:
+        """What SQLite finds wrong with the store file (empty when it is sound)."""
+        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+        problems = [f"{DB_FILE}: {r}" for r in rows if r != "ok"]
+        problems += [f"{DB_FILE}: a row of {r[0]} points at a missing row of {r[2]}"
+                     for r in self.db.execute("PRAGMA foreign_key_check")]
+        return problems
+
+    def stale_modules(self) -> list[str]:
+        """Domain modules whose file differs from what the store would write now."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = {p.name: p.read_text(encoding="utf-8") for p in self.export_modules(Path(tmp))}
+        out = []
+        for name, text in fresh.items():
+            path = self.folder / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                out.append(name)
+        return out
+
     # --- the readable modules ----------------------------------------------------------
 
     def module_path(self, domain: str) -> Path:

@@ -306,3 +306,36 @@ class Verifier:
             res.train = self.compare(task, task.train, outs[:n], same)
             if test:
                 res.test = self.compare(task, task.test, outs[n:], same)
+
+
+def failing_functions(library: Any, verifier: Verifier) -> dict[str, str]:
+    """Library functions that do not pass the examples they were stored with: name -> why.
+
+    The functions run as the store has them (its modules written afresh to a temporary
+    folder), whatever the module files in the library folder say.
+    """
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from inductor.sandbox import Prelude
+    from inductor.tasks import Example, Task
+
+    failing: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="inductor-check-") as tmp:
+        library.export_modules(Path(tmp))
+        for domain in library.domains():
+            path = Path(tmp) / library.module_path(domain).name
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            prelude = Prelude(f"inductor_check_{path.stem}_{digest}", str(path))
+            for fn in library.functions(domain):
+                if not fn.examples:  # a helper split out of a solution: its callers' examples check it
+                    continue
+                arity = len(fn.examples[0][0])
+                params = ", ".join(f"a{i}" for i in range(arity))
+                task = Task(f"check:{fn.name}", [Example(tuple(a), o) for a, o in fn.examples], domain=domain)
+                res = verifier.check(task, [f"def f({params}):\n    return {fn.name}({params})\n"],
+                                     extra_preludes=[prelude], notify=False)[0]
+                if not res:
+                    failing[fn.name] = res.summary() or res.error or "fails its examples"
+    return failing

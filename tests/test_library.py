@@ -120,3 +120,55 @@ def test_real_embedder_finds_the_relevant_function_first(lib):
     assert index.index.dim == 384
     assert index.search("reverse the list", 1)[0][0].name == "reverse_order"
     assert index.search("add up all the numbers", 1)[0][0].name == "sum_as_list"
+
+
+def test_the_shipped_starter_library_holds_verified_functions(tmp_path, plugins, sandbox):
+    import shutil
+    from pathlib import Path
+
+    from inductor.sandbox import Prelude
+
+    shipped = Path(__file__).parent.parent / "library"
+    assert (shipped / "library.sqlite").is_file(), "the starter library is missing: make library"
+    for name in ("library.sqlite", "lists.py", "strings.py", "index.faiss", "index.json"):
+        shutil.copy(shipped / name, tmp_path / name)  # a copy: opening must not touch the tracked files
+    lib = Library(tmp_path)
+    domains = {f.domain for f in lib.functions()}
+    assert len(lib) >= 20 and {"lists", "strings"} <= domains
+    verifier = Verifier(sandbox, plugins)
+    for fn in lib.functions():
+        assert fn.docstring and fn.tasks and fn.examples, fn.name
+        arity = len(fn.examples[0][0])
+        params = ", ".join(f"a{i}" for i in range(arity))
+        task = Task(f"check-{fn.name}", [Example(tuple(a), o) for a, o in fn.examples], domain=fn.domain)
+        program = f"def f({params}):\n    return {fn.name}({params})\n"
+        prelude = Prelude(lib.module_name(fn.domain), str(lib.module_path(fn.domain)))
+        assert verifier.check(task, [program], extra_preludes=[prelude])[0], fn.name
+    hits = LibraryIndex(lib, HashEmbedder()).search("replace an element", k=3)  # the index rebuilds for this embedder
+    assert len(hits) == 3
+
+
+def test_library_check_finds_and_repairs(cli_lib, lib):
+    lib.add(Function(name="add_one", domain="lists", signature=SIG, docstring="Add one to each element.",
+                     source=f"def add_one{SIG}:\n    return [v + 1 for v in x]\n", examples=[([[1, 2]], [2, 3])]))
+    lib.add(Function(name="add_two", domain="lists", signature=SIG, docstring="Add two to each element.",
+                     source=f"def add_two{SIG}:\n    return [v + 3 for v in x]\n", examples=[([[1, 2]], [3, 4])]))
+    lib.add(Function(name="add_four", domain="lists", signature=SIG, docstring="Add four to each element.",
+                     source=f"def add_four{SIG}:\n    return add_two(add_two(x))\n", examples=[([[0]], [4])]))
+    base = ["library", "check", "--library", str(cli_lib)]
+    assert CliRunner().invoke(cli, ["library", "reindex", "--library", str(cli_lib)]).exit_code == 0
+    (cli_lib / "index.faiss").unlink()
+    (cli_lib / "lists.py").write_text("# edited by hand\n")
+    res = CliRunner().invoke(cli, [*base, "--json"])
+    assert res.exit_code == 1, res.output
+    found = json.loads(res.output)
+    assert found["ok"] is False and found["modules"] == ["lists.py"] and "missing" in found["index"]
+    # add_four fails only because it calls add_two: both are reported before the repair.
+    assert set(found["failing"]) == {"add_two", "add_four"}
+    res = CliRunner().invoke(cli, [*base, "--repair"])
+    assert res.exit_code == 0 and "add_two: fails its examples" in res.output and "(dropped)" in res.output
+    res = CliRunner().invoke(cli, [*base, "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)["ok"] is True
+    reopened = Library(cli_lib)
+    assert "add_one" in reopened.names() and not {"add_two", "add_four"} & reopened.names()
+    assert len(reopened) == len(FUNCTIONS) + 1  # the functions without examples stay

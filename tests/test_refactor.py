@@ -151,3 +151,24 @@ def test_a_proposed_name_already_taken_gets_a_suffix():
     namer, _ = _namer(" sorted_distinct\nsummary: The distinct numbers of a list, smallest first.")
     ref = refactor_program(SORT_UNIQUE, TASK, known=set(), taken={"sorted_distinct"}, namer=namer)
     assert ref.entry == "sorted_distinct_2"
+
+
+def test_functions_alike_on_the_probes_but_not_on_the_examples_are_not_merged(tmp_path, plugins, sandbox):
+    # x[:7] and x[:8] agree on every probe input (none is longer than 7) but not on these tasks.
+    lib = Library(tmp_path / "lib")
+    verifier = Verifier(sandbox, plugins)
+    long = [([1, 2, 3, 4, 5, 6, 7, 8, 9],), ([9, 8, 7, 6, 5, 4, 3, 2, 1, 0],)]
+    seven = Task("take7", [Example(a, a[0][:7]) for a in long], domain="lists")
+    eight = Task("take8", [Example(a, a[0][:8]) for a in long], domain="lists")
+    first = learn(seven, "def f(x):\n    return x[:7]\n", library=lib, index=None, verifier=verifier,
+                  plugins=plugins, primitives=set())
+    second = learn(eight, "def f(x):\n    return x[:8]\n", library=lib, index=None, verifier=verifier,
+                   plugins=plugins, primitives=set())
+    assert first.added and second.added and not second.merged
+    assert first.added[0].fingerprint == second.added[0].fingerprint
+    for fn in lib.functions():  # each stored function still does what its examples say
+        task = Task(f"check-{fn.name}", [Example(tuple(a), o) for a, o in fn.examples], domain="lists")
+        from inductor.sandbox import Prelude
+
+        prelude = Prelude(lib.module_name("lists"), str(lib.module_path("lists")))
+        assert verifier.check(task, [f"def f(x):\n    return {fn.name}(x)\n"], extra_preludes=[prelude])[0]

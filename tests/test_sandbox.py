@@ -35,6 +35,13 @@ HOSTILE = {
     "not JSON": ("def f(x):\n    return {1, 2}\n", Status.OUTPUT),
     "self-reference": ("def f(x):\n    a = []\n    a.append(a)\n    return a\n", Status.OUTPUT),
     "huge integer": ("def f(x):\n    return 10 ** 100000\n", Status.ERROR),
+    "read /etc/passwd": ("def f(x):\n    return open('/etc/passwd').read()\n", Status.FORBIDDEN),
+    "read ~/.ssh": ("import os\ndef f(x):\n    return os.listdir(os.path.expanduser('~/.ssh'))\n",
+                    (Status.FORBIDDEN, Status.ERROR)),
+    "read the parent's environment": ("import os\ndef f(x):\n    return open(f'/proc/{os.getppid()}/environ').read()\n",
+                                      Status.FORBIDDEN),
+    "list the work folder": ("import os\ndef f(x):\n    return os.listdir('/work')\n", (Status.FORBIDDEN, Status.ERROR)),
+    "huge power": ("def f(x):\n    return 10 ** 10 ** 8\n", (Status.TIMEOUT, Status.ERROR, Status.MEMORY)),
     "never-ending generator": ("def f(x):\n    def g():\n        while True:\n            yield 1\n    return list(g())\n",
                                (Status.MEMORY, Status.TIMEOUT)),
 }

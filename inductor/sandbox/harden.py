@@ -2,7 +2,8 @@
 
 Built once per worker ("zygote") process and applied in each forked child in a few
 syscalls: resource limits, a new session, parent-death signal, no_new_privs, Landlock
-(no writes, no TCP, no signals outside the sandbox) and a seccomp deny-list (sockets,
+(no writes, no TCP, no signals outside the sandbox, reads only beneath the Python
+installation and the system libraries) and a seccomp deny-list (sockets,
 exec, fork, kill, ptrace, mount, file writes and metadata changes). Each layer is
 feature-detected; :func:`layers` reports which are active so the caller can warn.
 """
@@ -33,10 +34,14 @@ SECCOMP_MODE_FILTER = 2
 
 # Landlock (x86_64 and aarch64 share these generic syscall numbers).
 SYS_LANDLOCK_CREATE_RULESET = 444
+SYS_LANDLOCK_ADD_RULE = 445
 SYS_LANDLOCK_RESTRICT_SELF = 446
+LANDLOCK_RULE_PATH_BENEATH = 1
 LANDLOCK_CREATE_RULESET_VERSION = 1
 FS_EXECUTE = 1 << 0
 FS_WRITE_FILE = 1 << 1
+FS_READ_FILE = 1 << 2
+FS_READ_DIR = 1 << 3
 FS_REMOVE_DIR = 1 << 4
 FS_REMOVE_FILE = 1 << 5
 FS_MAKE_CHAR = 1 << 6
@@ -154,6 +159,31 @@ class SeccompProgram:
             raise OSError(ctypes.get_errno(), "seccomp filter was refused")
 
 
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1  # the kernel's struct is packed: u64 then s32
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def readable_paths() -> list[str]:
+    """Where a candidate may read: the Python installation(s), system libraries, a few devices.
+
+    Everything else (home folders, /etc, /proc, the library, the task folders) is unreadable
+    to it. Empty when one of them is the root folder: then reads cannot be narrowed.
+    """
+    import inductor
+
+    # The package itself (an editable install lives outside the installation, in a checkout
+    # whose other folders stay unreadable).
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.abspath(inductor.__file__))}
+    roots = {os.path.realpath(r) for r in roots if r}
+    if "/" in roots:
+        return []
+    roots |= {"/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo", "/etc/localtime",
+              "/dev/null", "/dev/zero", "/dev/urandom"}
+    return sorted(p for p in roots if os.path.exists(p))
+
+
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
     if not sys.platform.startswith("linux"):
@@ -163,13 +193,11 @@ def landlock_abi() -> int:
     return int(res) if res > 0 else 0
 
 
-def create_landlock_ruleset(abi: int) -> int:
-    """A ruleset fd that denies every write to the file system, TCP and outside signals.
-
-    No rules are added, so every handled right is denied everywhere; reading stays allowed
-    (the stricter executor of the reliability work adds a read allowlist).
-    """
-    fs = (FS_EXECUTE | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_CHAR | FS_MAKE_DIR
+def create_landlock_ruleset(abi: int, readable: list[str] | None = None) -> int:
+    """A ruleset fd that denies every write to the file system, TCP and outside signals,
+    and every read outside ``readable`` (reads are not restricted when it is empty)."""
+    read = FS_READ_FILE | FS_READ_DIR if readable else 0
+    fs = read | (FS_EXECUTE | FS_WRITE_FILE | FS_REMOVE_DIR | FS_REMOVE_FILE | FS_MAKE_CHAR | FS_MAKE_DIR
           | FS_MAKE_REG | FS_MAKE_SOCK | FS_MAKE_FIFO | FS_MAKE_BLOCK | FS_MAKE_SYM)
     if abi >= 2:
         fs |= FS_REFER
@@ -184,6 +212,22 @@ def create_landlock_ruleset(abi: int) -> int:
     fd = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if fd < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset failed")
+    for path in readable or ():
+        try:
+            parent = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            # A file (a device, /etc/localtime) may only be granted file rights.
+            access = FS_READ_FILE | (FS_READ_DIR if os.path.isdir(path) else 0)
+            rule = _PathBeneathAttr(access, parent)
+            if _libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(fd), ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH),
+                             ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+                err = ctypes.get_errno()
+                os.close(fd)
+                raise OSError(err, f"landlock_add_rule failed for {path}")
+        finally:
+            os.close(parent)
     return int(fd)
 
 
@@ -195,16 +239,21 @@ def landlock_restrict(ruleset_fd: int) -> None:
 class Hardening:
     """What a zygote prepares once and every child applies right after fork."""
 
-    def __init__(self, *, seccomp: bool = True, landlock: bool = True) -> None:
+    def __init__(self, *, seccomp: bool = True, landlock: bool = True, restrict_reads: bool = True) -> None:
         self.seccomp_program = build_seccomp_program() if seccomp else None
         self._seccomp = SeccompProgram(self.seccomp_program) if self.seccomp_program else None
         self.landlock_fd = -1
         self.landlock_version = landlock_abi() if landlock else 0
+        self.readable = readable_paths() if restrict_reads else []
         if self.landlock_version:
             try:
-                self.landlock_fd = create_landlock_ruleset(self.landlock_version)
+                self.landlock_fd = create_landlock_ruleset(self.landlock_version, self.readable)
             except OSError:
-                self.landlock_version = 0
+                try:  # without the read allowlist rather than without Landlock
+                    self.readable = []
+                    self.landlock_fd = create_landlock_ruleset(self.landlock_version)
+                except OSError:
+                    self.landlock_version = 0
 
     def layers(self) -> dict[str, bool | int]:
         return {
@@ -214,6 +263,7 @@ class Hardening:
             "no_new_privs": sys.platform.startswith("linux"),
             "seccomp": self.seccomp_program is not None,
             "landlock": self.landlock_version,
+            "read_allowlist": bool(self.landlock_version and self.readable),
         }
 
     def apply(self, *, memory_bytes: int, cpu_seconds: int, max_fds: int) -> None:
