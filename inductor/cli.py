@@ -248,7 +248,9 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 
 
 @cli.command()
-@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Continue the interrupted run in this run folder (its folders and options).")
 @click.option("--model", "model_spec",
               help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json, none (search only).")
 @click.option("--samples", type=int, help="Candidates sampled per round [16].")
@@ -272,7 +274,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="Try compositions of primitives and library functions before the model [on].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
-def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: int | None, rounds: int | None,
+def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, samples: int | None,
+        rounds: int | None,
         passes: int | None, time_per_task: float | None, workers: int | None, report_path: Path | None,
         seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
         train_count: int | None, runs_dir: Path | None,
@@ -281,8 +284,33 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
-    Ctrl-C stops after the current task's work and still writes the report.
+    Ctrl-C stops after the current task's work and still writes the report; --resume RUN_DIR
+    continues a run that was stopped or killed, skipping the tasks it finished.
     """
+    resumed: dict[str, Any] = {}
+    if resume_dir is not None:
+        if folders:
+            raise click.UsageError("--resume continues a run with its own folders: drop FOLDERS")
+        from inductor.report import read_events
+
+        try:
+            resumed = read_events(resume_dir)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        o = resumed["options"]
+        folders = tuple(Path(f) for f in o["folders"])
+        model_spec = model_spec or o.get("model")
+        samples, rounds = samples or o.get("samples"), rounds if rounds is not None else o.get("rounds")
+        passes, seed = passes or o.get("max_passes"), seed if seed is not None else o.get("seed")
+        time_per_task = time_per_task or o.get("time_per_task")
+        only, exclude = only or tuple(o.get("only") or ()), exclude or tuple(o.get("exclude") or ())
+        sample, train_count = sample or o.get("sample"), train_count or o.get("train_count")
+        library_dir = library_dir or (Path(o["library"]) if o.get("library") else None)
+        frozen_library = frozen_library or bool(o.get("frozen_library"))
+        no_library = no_library or bool(o.get("no_library"))
+        use_search = use_search if use_search is not None else o.get("search")
+    elif not folders:
+        raise click.UsageError("give task FOLDERS, or --resume RUN_DIR")
     for name, value in (("--samples", samples), ("--workers", workers), ("--passes", passes), ("--sample", sample)):
         if value is not None and value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
@@ -313,15 +341,22 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
         raise click.ClickException(f"no tasks to run in {', '.join(map(str, folders))}"
                                    + (" after --only/--exclude" if only or exclude else ""))
     r, m = settings.run, settings.model
-    try:
-        run_dir = new_run_dir(Path(r.runs_dir))
-    except OSError as exc:
-        raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
+    if resume_dir is not None:
+        run_dir = resume_dir
+    else:
+        try:
+            run_dir = new_run_dir(Path(r.runs_dir))
+        except OSError as exc:
+            raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
     events = EventLog(run_dir / "events.jsonl")
     write_tasks(run_dir / "tasks.jsonl", tasks)
     info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds, "max_passes": r.passes,
             "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
-    events.emit("run_started", folders=[str(f) for f in folders], tasks=len(tasks), **info)
+    library_path = None if no_library else str(Path(library_dir or settings.library.folder).resolve())
+    events.emit("run_resumed" if resumed else "run_started", folders=[str(Path(f).resolve()) for f in folders],
+                tasks=len(tasks), **info, only=list(only), exclude=list(exclude), sample=sample,
+                train_count=train_count, library=library_path, frozen_library=frozen_library,
+                no_library=no_library, search=settings.search.enabled)
     if m.name != "none":
         console.start(f"loading model {m.name}")
     model = app.load_model()
@@ -335,13 +370,16 @@ def run(app: App, folders: tuple[Path, ...], model_spec: str | None, samples: in
         if learn:
             lib.record_run(run_dir.name)
         info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
+    done = _resumed_results(tasks, resumed.get("finished", []))
+    if done:
+        console.start(f"resuming {run_dir}: {len(done)} of {len(tasks)} task(s) already finished")
     try:
         with app.sandbox() as sandbox:
             info["search"] = settings.search.enabled
             induction = app.induction(sandbox, model, library_use, events)
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done, passes=r.passes,
-                                       on_pass=progress.pass_started)
+                                       on_pass=progress.pass_started, done=done)
     except (SandboxError, PromptError, ModelError) as exc:
         events.close()
         raise click.ClickException(str(exc)) from None
@@ -376,6 +414,19 @@ def report_command(run_dir: Path, output: Path | None) -> None:
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}")
+
+
+def _resumed_results(tasks: list[Any], finished: list[dict[str, Any]]) -> list[Any]:
+    """The last recorded result of each task the interrupted run finished."""
+    from inductor.loop import TaskResult
+
+    by_id: dict[str, list[Any]] = {}
+    for task in tasks:
+        by_id.setdefault(task.id, []).append(task)
+    last: dict[str, dict[str, Any]] = {}
+    for event in finished:
+        last[str(event.get("id"))] = event
+    return [TaskResult.from_event(by_id[i][0], e) for i, e in last.items() if i in by_id]
 
 
 # --- library ------------------------------------------------------------------------------

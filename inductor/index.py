@@ -216,13 +216,28 @@ class LibraryIndex:
 
     def add(self, functions: Sequence[Any]) -> None:
         if functions:
-            self.index.add([f.id for f in functions], self.embedder.embed([f.text() for f in functions]))
-            self.index.save(self.library.folder)
+            with self.library.lock():
+                self._sync()
 
     def remove(self, ids: Sequence[int]) -> None:
         if ids:
-            self.index.remove(ids)
-            self.index.save(self.library.folder)
+            with self.library.lock():
+                self._sync()
+
+    def _sync(self) -> None:
+        """Bring the index in step with the store (other processes may have written to it), then save."""
+        ids = {f.id for f in self.library.functions()}
+        have = self.index.ids()
+        gone = sorted(have - ids)
+        if gone and self.index.approximate:  # HNSW cannot remove entries
+            self.rebuild()
+            return
+        if gone:
+            self.index.remove(gone)
+        missing = [f for f in (self.library.get(i) for i in sorted(ids - have)) if f is not None]
+        if missing:
+            self.index.add([f.id for f in missing], self.embedder.embed([f.text() for f in missing]))
+        self.index.save(self.library.folder)
 
     def search(self, query: str, k: int = 5) -> list[tuple[Any, float]]:
         """Library functions nearest in meaning to ``query``, with their cosine similarity."""

@@ -100,6 +100,18 @@ class TaskResult:
     #: Library size when this attempt started (a later pass retries only when it has grown).
     library_size: int = 0
 
+    @classmethod
+    def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:
+        """The result a ``task_finished`` event recorded (to resume a run)."""
+        return cls(task, train_solved=bool(event.get("train_solved")), test_solved=event.get("test_solved"),
+                   program=event.get("program"), seconds=float(event.get("seconds") or 0.0),
+                   lm_samples=int(event.get("lm_samples") or 0),
+                   candidates_checked=int(event.get("candidates_checked") or 0),
+                   library_functions_used=list(event.get("library_functions_used") or []),
+                   stopped=str(event.get("stopped") or ""), found_by=str(event.get("found_by") or ""),
+                   learned=list(event.get("learned") or []), pass_no=int(event.get("pass_no") or 1),
+                   library_size=int(event.get("library_size") or 0))
+
     def add_costs(self, earlier: TaskResult) -> None:
         """Count an earlier attempt's seconds, samples and candidates in this one."""
         self.seconds += earlier.seconds
@@ -270,6 +282,7 @@ class Induction:
             result.seconds = time.perf_counter() - start
             self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, found_by=result.found_by,
                              rounds=result.rounds, pass_no=pass_no, learned=result.learned,
+                             library_size=result.library_size,
                              nearest=_miss_json(result.nearest()))
         return result
 
@@ -403,21 +416,30 @@ class Induction:
                          merged=[f.name for f in learned.merged], reason=learned.reason)
 
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
-            passes: int = 1, on_pass: Callable[[int, int], None] | None = None) -> RunResult:
+            passes: int = 1, on_pass: Callable[[int, int], None] | None = None,
+            done: Sequence[TaskResult] = ()) -> RunResult:
         """Every task, then up to ``passes - 1`` more passes over the unsolved ones (Ctrl-C keeps what finished).
 
         A later pass retries an unsolved task only when the library has grown since its last
         attempt: that is what a pass is for (DreamCoder's wake after a sleep), and without new
-        functions the search would repeat itself.
+        functions the search would repeat itself. ``done`` are results of an earlier,
+        interrupted run of the same tasks (``--resume``): those tasks are not attempted again
+        in the pass that recorded them.
         """
         order = list(tasks)
         run = RunResult()
         latest: dict[int, TaskResult] = {}  # by position: two folders may hold tasks with one id
+        for earlier in done:
+            i = next((i for i, t in enumerate(order) if t is earlier.task), None)
+            if i is not None:
+                latest[i] = earlier
+        resumed_pass = max((r.pass_no for r in latest.values()), default=0)
         start = time.perf_counter()
         try:
-            for pass_no in range(1, passes + 1):
+            for pass_no in range(max(1, resumed_pass), passes + 1):
                 todo = [i for i in range(len(order)) if i not in latest
-                        or (not latest[i].train_solved and self._library_size() > latest[i].library_size)]
+                        or (latest[i].pass_no < pass_no and not latest[i].train_solved
+                            and self._library_size() > latest[i].library_size)]
                 if not todo:
                     break
                 if on_pass is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 DB_FILE = "library.sqlite"
+LOCK_FILE = ".lock"
 
 #: Schema steps; step i takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -146,6 +147,22 @@ class Library:
             raise
         else:
             self.db.execute("COMMIT")
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the library folder's file lock: one process at a time writes modules and index.
+
+        Each writer writes after its own commit and reads the store inside the lock, so the
+        last one to write leaves files in step with every commit before it.
+        """
+        import fcntl
+
+        with open(self.folder / LOCK_FILE, "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self.db.close()
@@ -318,7 +335,12 @@ class Library:
 
     def export_modules(self, folder: Path | None = None) -> list[Path]:
         """Write one module per domain (all of its functions, oldest first); returns the paths."""
-        folder = folder or self.folder
+        if folder is None or folder == self.folder:
+            with self.lock():
+                return self._export_modules(self.folder)
+        return self._export_modules(folder)
+
+    def _export_modules(self, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
         domains = set(self.domains())
