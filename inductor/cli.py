@@ -330,6 +330,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     from inductor.prompts import PromptError
     from inductor.report import RunConsole, build_report, new_run_dir, write_report, write_tasks
     from inductor.sandbox import SandboxError
+    from inductor.store import StoreError
 
     console = RunConsole(quiet=quiet)
     for err in loaded.errors:
@@ -380,7 +381,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done, passes=r.passes,
                                        on_pass=progress.pass_started, done=done)
-    except (SandboxError, PromptError, ModelError) as exc:
+    except (SandboxError, PromptError, ModelError, StoreError) as exc:
         events.close()
         raise click.ClickException(str(exc)) from None
     if library_use is not None:

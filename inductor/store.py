@@ -114,9 +114,13 @@ class Library:
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.folder}: cannot open the library: {exc}") from None
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.migrate()
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.folder / DB_FILE}: not a usable library store ({exc})") from None
 
     # --- schema ------------------------------------------------------------------------
 
@@ -139,14 +143,19 @@ class Library:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside commits together or not at all."""
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # read-only folder, locked too long, full disk
+            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {exc}") from None
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        else:
+        try:
             self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {exc}") from None
 
     @contextmanager
     def lock(self) -> Iterator[None]:

@@ -110,3 +110,37 @@ def test_two_runs_on_one_library_at_once_lose_nothing(tmp_path):
     assert len(learned) >= 3 and learned <= Library(lib).names()
     res = CliRunner().invoke(cli, ["library", "check", "--library", str(lib), "--json"])
     assert res.exit_code == 0, res.output  # store, modules and index in step, every function passes
+
+
+@pytest.mark.parametrize("config, args, message", [
+    ('[library]\nembedder = "nope"\n', ["library", "search", "x"], "embedder 'nope': unknown"),
+    ("[library\n", ["library", "list"], "inductor.toml: invalid TOML"),
+    ('[sandbox]\nexecutor = "nope"\n', ["run", "TASKS", "--model", "none"], "executor 'nope': unknown"),
+    ('[search]\nsearcher = "nope"\n', ["run", "TASKS", "--model", "none"], "searcher 'nope': unknown"),
+    ("", ["run", "TASKS", "--model", "nope"], "--model 'nope': unknown model"),
+    ('[library]\nnames = "poetry"\n', ["run", "TASKS", "--model", "fake:script.json"], "names 'poetry'"),
+])
+def test_bad_configuration_is_one_line(tmp_path, config, args, message):
+    (tmp_path / "inductor.toml").write_text(config)
+    (tmp_path / "script.json").write_text('[" return x"]')
+    tasks = _tasks(tmp_path / "tasks", ["c001"])
+    res = CliRunner().invoke(cli, [a.replace("TASKS", str(tasks)) for a in args])
+    assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output, res.output
+    lines = res.output.strip().splitlines()
+    assert lines[-1].startswith("Error: ") and message in lines[-1]  # one line, after any progress line
+
+
+def test_a_damaged_library_is_one_line_and_a_damaged_index_is_rebuilt(tmp_path):
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n')
+    lib = tmp_path / "lib"
+    tasks = _tasks(tmp_path / "tasks", ["c001"])
+    assert CliRunner().invoke(cli, ["run", str(tasks), "--model", "none", "--library", str(lib), "-q"]).exit_code == 0
+    (lib / "index.faiss").write_bytes(b"garbage")
+    res = CliRunner().invoke(cli, ["library", "search", "slice", "--library", str(lib), "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)  # rebuilt from the store
+    (lib / "library.sqlite").write_bytes(b"not a database at all" * 100)
+    for f in lib.glob("library.sqlite-*"):
+        f.unlink()
+    res = CliRunner().invoke(cli, ["library", "list", "--library", str(lib)])
+    assert res.exit_code == 1 and "library.sqlite: not a usable library store" in res.output
+    assert "Traceback" not in res.output
