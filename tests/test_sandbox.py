@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from inductor.sandbox import Status
+from inductor.sandbox import Limits, Sandbox, Status, bwrap_path
 from inductor.tasks import Example, Task
 from inductor.verify import Verdict, Verifier
 
@@ -35,7 +35,8 @@ HOSTILE = {
     "not JSON": ("def f(x):\n    return {1, 2}\n", Status.OUTPUT),
     "self-reference": ("def f(x):\n    a = []\n    a.append(a)\n    return a\n", Status.OUTPUT),
     "huge integer": ("def f(x):\n    return 10 ** 100000\n", Status.ERROR),
-    "read /etc/passwd": ("def f(x):\n    return open('/etc/passwd').read()\n", Status.FORBIDDEN),
+    # Unreadable (Landlock) or absent (the strict executor shows no /etc): contained either way.
+    "read /etc/passwd": ("def f(x):\n    return open('/etc/passwd').read()\n", (Status.FORBIDDEN, Status.ERROR)),
     "read ~/.ssh": ("import os\ndef f(x):\n    return os.listdir(os.path.expanduser('~/.ssh'))\n",
                     (Status.FORBIDDEN, Status.ERROR)),
     "read the parent's environment": ("import os\ndef f(x):\n    return open(f'/proc/{os.getppid()}/environ').read()\n",
@@ -45,6 +46,33 @@ HOSTILE = {
     "never-ending generator": ("def f(x):\n    def g():\n        while True:\n            yield 1\n    return list(g())\n",
                                (Status.MEMORY, Status.TIMEOUT)),
 }
+
+
+@pytest.fixture(scope="module")
+def strict_sandbox():
+    """The stricter executor: workers inside a bare bubblewrap (skipped where it cannot run)."""
+    if bwrap_path(True) is None:
+        pytest.skip("bubblewrap cannot create namespaces here (make setup installs it as root)")
+    sb = Sandbox(workers=2, limits=Limits(timeout=0.5, memory_mb=256), wrap="strict")
+    sb.start()
+    yield sb
+    sb.close()
+
+
+@pytest.fixture(params=["sandbox", "strict"])
+def box(request):
+    """Every hostile test runs on both executors."""
+    return request.getfixturevalue("sandbox" if request.param == "sandbox" else "strict_sandbox")
+
+
+def test_the_strict_executor_shows_the_worker_no_host_files(strict_sandbox):
+    assert strict_sandbox.layers["bwrap"] == "strict" and strict_sandbox.layers["read_allowlist"]
+    import inductor
+
+    library = os.path.join(os.path.dirname(os.path.dirname(inductor.__file__)), "library")
+    probe = ("import os\ndef f(x):\n    return [os.path.exists(p) for p in "
+             f"('/etc/passwd', '/root/.ssh', '/home', {library!r}, '/usr/lib')]\n")
+    assert strict_sandbox.run([probe], [(0,)])[0][0].value == [False, False, False, False, True]
 
 
 def _allowed(status):
@@ -59,80 +87,98 @@ def test_layers_are_on(sandbox):
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_candidate_gets_its_verdict_and_the_run_goes_on(sandbox, name):
+def test_hostile_candidate_gets_its_verdict_and_the_run_goes_on(box, name):
     code, status = HOSTILE[name]
-    outcomes = sandbox.run([GOOD, code, GOOD + "\n# again\n"], [([3, 1, 2],), ([2, 1],)])
+    outcomes = box.run([GOOD, code, GOOD + "\n# again\n"], [([3, 1, 2],), ([2, 1],)])
     assert outcomes[0][0].status is Status.OK and outcomes[0][0].value == [1, 2, 3]
     assert outcomes[1][0].status in _allowed(status), (name, outcomes[1])
     assert outcomes[2][1].status is Status.OK and outcomes[2][1].value == [1, 2]
     assert not os.path.exists("/tmp/inductor-pwned")
 
 
-def test_all_hostile_cases_in_one_batch(sandbox):
+def test_all_hostile_cases_in_one_batch(box):
     codes = [GOOD] + [c for c, _ in HOSTILE.values()] + [GOOD]
-    outcomes = sandbox.run(codes, [([3, 1, 2],)])
+    outcomes = box.run(codes, [([3, 1, 2],)])
     for (name, (_, status)), out in zip(HOSTILE.items(), outcomes[1:-1]):
         assert out[0].status in _allowed(status), (name, out)
     assert outcomes[-1][0].value == [1, 2, 3]
 
 
-def test_monkeypatched_builtins_do_not_reach_the_next_candidate(sandbox):
+def test_monkeypatched_builtins_do_not_reach_the_next_candidate(box):
     poison = "import builtins\nbuiltins.sorted = lambda x: [42]\nbuiltins.len = lambda x: 42\ndef f(x):\n    return x\n"
-    outcomes = sandbox.run([poison, GOOD, "def f(x):\n    return len(x)\n"], [([3, 1, 2],)])
+    outcomes = box.run([poison, GOOD, "def f(x):\n    return len(x)\n"], [([3, 1, 2],)])
     assert outcomes[1][0].value == [1, 2, 3]
     assert outcomes[2][0].value == 3
 
 
-def test_patched_primitive_does_not_reach_the_next_candidate(sandbox):
+def test_patched_primitive_does_not_reach_the_next_candidate(box):
     import inductor_plugins.lists.primitives as prims
 
     poison = "def f(x):\n    reverse.__code__ = (lambda xs: [7]).__code__\n    return x\n"
-    outcomes = sandbox.run([poison, "def f(x):\n    return reverse(x)\n"], [([1, 2],)], preludes=[prims])
+    outcomes = box.run([poison, "def f(x):\n    return reverse(x)\n"], [([1, 2],)], preludes=[prims])
     assert outcomes[1][0].value == [2, 1]
 
 
-def test_threads_left_running_do_not_leak(sandbox):
+def test_threads_left_running_do_not_leak(box):
     code = ("import threading, time\ndef f(x):\n    threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
             "    return x\n")
-    outcomes = sandbox.run([code, GOOD], [([2, 1],)])
+    outcomes = box.run([code, GOOD], [([2, 1],)])
     assert outcomes[0][0].status is Status.OK
     assert outcomes[1][0].value == [1, 2]
 
 
-def test_sigterm_ignored_still_ends(sandbox):
+def test_sigterm_ignored_still_ends(box):
     code = "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n" \
            "def f(x):\n    while True:\n        pass\n"
-    outcomes = sandbox.run([code, GOOD], [([2, 1],)])
+    outcomes = box.run([code, GOOD], [([2, 1],)])
     assert outcomes[0][0].status is Status.TIMEOUT
     assert outcomes[1][0].value == [1, 2]
 
 
-def test_environment_is_empty_in_the_sandbox(sandbox, monkeypatch):
-    outcomes = sandbox.run(["import os\ndef f(x):\n    return dict(os.environ)\n"], [(0,)])
+def test_environment_is_empty_in_the_sandbox(box, monkeypatch):
+    outcomes = box.run(["import os\ndef f(x):\n    return dict(os.environ)\n"], [(0,)])
     env = outcomes[0][0].value
     assert "INDUCTOR_PLUGINS" not in env and "PATH" not in env
 
 
-def test_inputs_are_fresh_copies_for_each_candidate(sandbox):
+def test_inputs_are_fresh_copies_for_each_candidate(box):
     mutate = "def f(x):\n    x.append(99)\n    return x\n"
-    outcomes = sandbox.run([mutate, mutate + "# 2\n", GOOD], [([2, 1],)])
+    outcomes = box.run([mutate, mutate + "# 2\n", GOOD], [([2, 1],)])
     assert [o[0].value for o in outcomes] == [[2, 1, 99], [2, 1, 99], [1, 2]]
 
 
-def test_no_processes_leak(sandbox):
-    sandbox.run([HOSTILE["fork bomb"][0], HOSTILE["C-level loop"][0]], [(1,)])
-    workers = {w.proc.pid for w in sandbox._pool}
+def test_no_processes_leak(box):
+    box.run([HOSTILE["fork bomb"][0], HOSTILE["C-level loop"][0]], [(1,)])
+    workers = {w.proc.pid for w in box._pool}
     out = subprocess.run(["ps", "-o", "pid=,ppid=", "--ppid", ",".join(map(str, workers))],
                          capture_output=True, text=True).stdout
     # Under bubblewrap each worker has one child (the zygote inside); without it, none.
     assert len(out.split()) // 2 <= len(workers)
 
 
-def test_eq_tricks_cannot_forge_a_pass(sandbox, plugins):
+def test_eq_tricks_cannot_forge_a_pass(box, plugins):
     task = Task(id="t", train=[Example(([1, 2],), [2, 1])], domain="lists")
     trick = ("class Liar(list):\n    def __eq__(self, other):\n        return True\n"
              "def f(x):\n    return Liar()\n")
     always = "class A:\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return A()\n"
-    results = Verifier(sandbox, plugins).check(task, [trick, always])
+    results = Verifier(box, plugins).check(task, [trick, always])
     assert not results[0] and results[0].train[0].verdict is Verdict.WRONG
     assert not results[1] and results[1].train[0].verdict is Verdict.ERROR
+
+
+def test_a_candidate_cannot_touch_the_library_files(box, tmp_path):
+    from inductor.store import Function, Library
+
+    lib = Library(tmp_path / "lib")
+    lib.add(Function(name="twice", domain="lists", signature="(x: list[int]) -> list[int]",
+                     source="def twice(x: list[int]) -> list[int]:\n    return x + x\n"))
+    module, db = lib.module_path("lists"), lib.folder / "library.sqlite"
+    before = (module.read_bytes(), db.read_bytes())
+    attacks = [f"def f(x):\n    open({str(module)!r}, 'a').write('def twice(x): return [1]')\n    return x\n",
+               f"import os\ndef f(x):\n    os.remove({str(db)!r})\n    return x\n",
+               f"def f(x):\n    return open({str(db)!r}, 'rb').read(100).hex()\n"]
+    outcomes = box.run([*attacks, GOOD], [([2, 1],)])
+    for out in outcomes[:3]:
+        assert out[0].status in (Status.FORBIDDEN, Status.ERROR), out
+    assert outcomes[3][0].value == [1, 2]
+    assert (module.read_bytes(), db.read_bytes()) == before

@@ -1,4 +1,4 @@
-"""Registers the built-in sandbox executor."""
+"""Registers the built-in executors: the sandbox, and a stricter one inside a bare bubblewrap."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ def _sandbox(**options):
     return Sandbox(**options)
 
 
+def _strict(**options):
+    """The sandbox's workers inside bubblewrap showing only Python and the system libraries."""
+    from inductor.sandbox import Sandbox
+
+    return Sandbox(**{**options, "wrap": "strict"})
+
+
 @hookimpl
 def inductor_register_executors(register):
     register("sandbox", _sandbox)
+    register("strict", _strict)

@@ -83,14 +83,58 @@ BWRAP_ARGS = (
 )
 
 
-@lru_cache(maxsize=1)
-def bwrap_path() -> str | None:
+def strict_bwrap_args() -> list[str]:
+    """bubblewrap arguments that show the worker only what Python needs to run.
+
+    No /home, /root, /etc (but the dynamic linker's cache), /work, /tmp or /proc of the host:
+    the Python installation(s), the system libraries and the ``inductor`` package, read-only.
+    Modules the candidates call are sent as source, so no task or library folder is needed.
+    """
+    import inductor
+
+    args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+            "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--setenv", "INDUCTOR_IN_BWRAP", "1"]
+    for top in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    package = os.path.dirname(os.path.abspath(inductor.__file__))
+    roots = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix, package)})
+    for root in roots:
+        if not any(root == r or root.startswith(r.rstrip("/") + "/") for r in ("/usr", "/lib", "/lib64", "/bin")):
+            args += ["--ro-bind", root, root]
+    exe = os.path.realpath(sys.executable)
+    if not any(exe.startswith(r + "/") for r in roots + ["/usr", "/bin"]):
+        args += ["--ro-bind", exe, exe]
+    return args
+
+
+def _prelude_source(path: str) -> str:
+    """A prelude's source, sent to the workers: they need not (and in strict mode cannot) read it."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise SandboxError(f"{path}: cannot read a module for the sandbox: {exc}") from None
+    return _read_source(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_source(path: str, mtime_ns: int, size: int) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+@lru_cache(maxsize=2)
+def bwrap_path(strict: bool = False) -> str | None:
     """bubblewrap's path when it is installed and works here (user namespaces allowed)."""
     path = shutil.which("bwrap")
     if not path:
         return None
+    args = strict_bwrap_args() if strict else list(BWRAP_ARGS)
     try:
-        res = subprocess.run([path, *BWRAP_ARGS, "--", sys.executable, "-I", "-c", "import inductor"],
+        res = subprocess.run([path, *args, "--", sys.executable, "-I", "-c", "import inductor.sandbox.zygote"],
                              capture_output=True, timeout=30, env={})
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -117,16 +161,20 @@ def _read_exact(fd: int, n: int, deadline: float) -> bytes:
 class Worker:
     """One zygote process and the pipes to it."""
 
-    def __init__(self, wrap: str | None, workdir: str) -> None:
+    def __init__(self, wrap: str | None, workdir: str, strict: bool = False) -> None:
         self.wrap = wrap
         self.workdir = workdir
+        self.strict = strict
         self.proc: subprocess.Popen[bytes] | None = None
         self.layers: dict[str, Any] = {}
         self._job = 0
 
     def start(self) -> None:
         cmd = [sys.executable, "-I", "-m", "inductor.sandbox.zygote", str(os.getpid())]
-        if self.wrap:
+        if self.wrap and self.strict:
+            cmd = [self.wrap, *strict_bwrap_args(), "--ro-bind", self.workdir, self.workdir, "--chdir", self.workdir,
+                   "--", *cmd]
+        elif self.wrap:
             cmd = [self.wrap, *BWRAP_ARGS, "--chdir", self.workdir, "--", *cmd]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -144,7 +192,7 @@ class Worker:
         if not msg.get("ready"):
             raise SandboxError("sandbox worker did not start")
         self.layers = dict(msg.get("layers", {}))
-        self.layers["bwrap"] = bool(self.wrap)
+        self.layers["bwrap"] = ("strict" if self.strict else True) if self.wrap else False
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -265,16 +313,18 @@ class Sandbox:
             if self._pool:
                 return
             wrap = None
-            if self.wrap in ("auto", "bwrap"):
-                wrap = bwrap_path()
-                if wrap is None and self.wrap == "bwrap":
-                    raise SandboxError("bubblewrap (bwrap) is not installed or cannot create namespaces here")
+            if self.wrap in ("auto", "bwrap", "strict"):
+                wrap = bwrap_path(self.wrap == "strict")
+                if wrap is None and self.wrap != "auto":
+                    raise SandboxError("bubblewrap (bwrap) is not installed or cannot create namespaces here"
+                                       + (" (make setup installs it with apt when run as root)"
+                                          if self.wrap == "strict" else ""))
             elif self.wrap != "none":
-                raise SandboxError(f"unknown sandbox wrap {self.wrap!r} (use auto, bwrap or none)")
+                raise SandboxError(f"unknown sandbox wrap {self.wrap!r} (use auto, bwrap, strict or none)")
             self._workdir = tempfile.mkdtemp(prefix="inductor-sandbox-")
             os.chmod(self._workdir, 0o555)
             for _ in range(max(1, self.workers)):
-                worker = Worker(wrap, self._workdir)
+                worker = Worker(wrap, self._workdir, strict=self.wrap == "strict")
                 worker.start()
                 self._pool.append(worker)
                 self._free.put(worker)
@@ -324,7 +374,7 @@ class Sandbox:
         pre = [p if isinstance(p, Prelude) else Prelude.of(p) for p in preludes]
         base = {
             "inputs": [list(args) for args in inputs],
-            "preludes": [(p.name, p.path) for p in pre],
+            "preludes": [(p.name, p.path, _prelude_source(p.path)) for p in pre],
             "timeout": self.limits.timeout,
             "memory_bytes": self.limits.memory_mb << 20,
             "max_output_bytes": self.limits.max_output_bytes,

@@ -80,22 +80,22 @@ class Zygote:
 
     # --- jobs -----------------------------------------------------------------------------
 
-    def prelude(self, name: str, path: str, earlier: list[ModuleType] | None = None) -> ModuleType:
-        """Import a domain/library module by file path once; children inherit it.
+    def prelude(self, name: str, path: str, source: str, earlier: list[ModuleType] | None = None) -> ModuleType:
+        """Run a domain/library module's ``source`` (sent by the parent) once; children inherit it.
 
         The public names of the ``earlier`` preludes are in its globals before it runs, so a
         library module can call its domain's primitives.
         """
-        key = f"{name}@{path}"
+        key = f"{name}@{path}@{hash(source)}"
         mod = self.modules.get(key)
         if mod is None:
-            spec = importlib.util.spec_from_file_location(name, path)
-            if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {path}")
+            spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
+            assert spec is not None
             mod = importlib.util.module_from_spec(spec)
+            mod.__file__ = path
             mod.__dict__.update({k: v for k, v in runner.namespace(earlier or []).items() if k != "__name__"})
             sys.modules[name] = mod
-            spec.loader.exec_module(mod)
+            exec(compile(source, path, "exec"), mod.__dict__)  # noqa: S102 (trusted: plugin or library code)
             self.modules[key] = mod
             gc.freeze()
         return mod
@@ -111,8 +111,8 @@ class Zygote:
                 return
             try:
                 modules: list[ModuleType] = []
-                for n, p in job.get("preludes", ()):
-                    modules.append(self.prelude(n, p, modules))
+                for n, p, src in job.get("preludes", ()):
+                    modules.append(self.prelude(n, p, src, modules))
             except Exception as exc:
                 self.control(done=job["id"], error=f"prelude failed: {type(exc).__name__}: {exc}")
                 continue
