@@ -412,3 +412,120 @@ def print_induction_figures(figures: dict[str, Any]) -> None:
     console.print(f"difference {figures['difference_mean']:+.2f} tasks (sd {figures['difference_sd']:.2f} over "
                   f"{len(figures['seeds'])} seed(s)); budget per task: {b['samples']} samples x {b['rounds'] + 1} "
                   f"round(s), {b['seconds']:.0f} s; learning passes {figures['passes']}; split: {figures['split']}.")
+
+
+# --- soak: normal and hostile candidates for a long stretch --------------------------------------
+
+#: Hostile candidates the soak mixes in (each made distinct with its index).
+HOSTILE_KINDS: dict[str, str] = {
+    "infinite loop": "def f(x):\n    while True:\n        pass\n",
+    "memory bomb": "def f(x):\n    return [0] * (10**10)\n",
+    "fork bomb": "import os\ndef f(x):\n    while True:\n        os.fork()\n",
+    "file write": "def f(x):\n    open('/tmp/inductor-soak', 'w').write('x')\n    return x\n",
+    "read secrets": "def f(x):\n    return open('/etc/passwd').read()\n",
+    "socket": "import socket\ndef f(x):\n    socket.create_connection(('127.0.0.1', 22))\n",
+    "subprocess": "import subprocess\ndef f(x):\n    return subprocess.run(['true'])\n",
+    "kill the parent": "import os, signal\ndef f(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n",
+    "os._exit": "import os\ndef f(x):\n    os._exit(0)\n",
+    "ctypes crash": "import ctypes\ndef f(x):\n    return ctypes.string_at(0)\n",
+    "deep recursion": "def f(x):\n    return f(x)\n",
+    "thread left running": ("import threading, time\ndef f(x):\n    threading.Thread(target=time.sleep, args=(30,),"
+                            " daemon=True).start()\n    return x\n"),
+    "SIGTERM ignored": ("import signal\ndef f(x):\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                        "    while True:\n        pass\n"),
+    "huge output": "def f(x):\n    return 'a' * (50 * 2**20)\n",
+    "lying __eq__": "class L(list):\n    def __eq__(self, o):\n        return True\ndef f(x):\n    return L()\n",
+    "self-reference": "def f(x):\n    a = []\n    a.append(a)\n    return a\n",
+}
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _sandbox_processes() -> list[int]:
+    """Pids of processes started for this process's sandbox (zygotes carry our pid in argv)."""
+    import os
+
+    mark = f"inductor.sandbox.zygote {os.getpid()}".encode()
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if mark in f.read().replace(b"\0", b" "):
+                    out.append(int(entry))
+        except OSError:
+            continue
+    return out
+
+
+def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float = 0.1, seed: int = 0,
+               chunk: int = 500, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Check ``n`` candidates (``hostile`` of them hostile) in chunks, as a long run would."""
+    from inductor.verify import Verifier
+
+    rng = random.Random(seed)
+    task = bench_task(seed)
+    normal, _ = candidate_mix(n, seed)
+    kinds: Counter[str] = Counter()
+    codes = []
+    names = sorted(HOSTILE_KINDS)
+    for i, code in enumerate(normal):
+        if rng.random() < hostile:
+            kind = rng.choice(names)
+            kinds[kind] += 1
+            codes.append(f"{HOSTILE_KINDS[kind]}# {i}\n")
+        else:
+            codes.append(code)
+    rss_start = _rss_mb()
+    sandbox.start()
+    verifier = Verifier(sandbox, plugins)
+    verdicts: Counter[str] = Counter()
+    t0 = time.perf_counter()
+    for start in range(0, len(codes), chunk):
+        for res in verifier.check(task, codes[start:start + chunk]):
+            verdicts["pass" if res else (res.train[0].verdict.value if res.train else "error")] += 1
+        if progress is not None:
+            progress(min(len(codes), start + chunk))
+    seconds = time.perf_counter() - t0
+    rss_end = _rss_mb()
+    during = len(_sandbox_processes())
+    layers = sandbox.layers
+    sandbox.close()
+    time.sleep(0.5)
+    leaked = _sandbox_processes()
+    import os
+
+    return {"benchmark": "soak", "candidates": len(codes), "hostile": sum(kinds.values()),
+            "hostile_kinds": dict(sorted(kinds.items())), "verdicts": dict(sorted(verdicts.items())),
+            "seconds": round(seconds, 2), "per_second": round(len(codes) / seconds, 1),
+            "rss_mb_start": round(rss_start, 1), "rss_mb_end": round(rss_end, 1),
+            "sandbox_processes_while_running": during, "leaked_processes": len(leaked),
+            "stray_file": os.path.exists("/tmp/inductor-soak"), "layers": layers}
+
+
+def print_soak_figures(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    table = Table(title="inductor bench soak")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key in ("candidates", "hostile", "seconds", "per_second", "rss_mb_start", "rss_mb_end",
+                "sandbox_processes_while_running", "leaked_processes"):
+        table.add_row(key.replace("_", " "), str(figures[key]))
+    console.print(table)
+    console.print(f"verdicts: {figures['verdicts']}")
+    console.print(f"hostile kinds: {figures['hostile_kinds']}")
+    console.print(f"hardening: {', '.join(f'{k}={v}' for k, v in figures['layers'].items())}; "
+                  f"stray file written: {figures['stray_file']}")

@@ -837,6 +837,32 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
     print_induction_figures(figures)
 
 
+@bench.command("soak")
+@click.option("--candidates", "-n", default=5000, show_default=True, help="Candidates to check.")
+@click.option("--hostile", default=0.1, show_default=True, help="Share of hostile candidates.")
+@click.option("--workers", type=int, help="Sandbox workers [2].")
+@click.option("--executor", help="Executor plugin: sandbox or strict [sandbox].")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_soak(app: App, candidates: int, hostile: float, workers: int | None, executor: str | None, seed: int,
+               as_json: bool) -> None:
+    """Normal and hostile candidates for a long stretch: verdicts, memory, leaked processes."""
+    from inductor.bench import bench_soak as run_bench
+    from inductor.bench import print_soak_figures
+
+    if not 0 <= hostile <= 1:
+        raise click.BadParameter("must be between 0 and 1", param_hint="--hostile")
+    sandbox = app.sandbox(workers=workers, executor=executor)
+    figures = run_bench(sandbox, app.plugins, n=candidates, hostile=hostile, seed=seed)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        print_soak_figures(figures)
+    if figures["leaked_processes"] or figures["stray_file"]:
+        sys.exit(1)
+
+
 @bench.command("retrieval")
 @click.option("--sizes", default="1000,10000,100000", show_default=True, help="Library sizes, comma-separated.")
 @click.option("--queries", default=200, show_default=True, help="Searches per size and index.")

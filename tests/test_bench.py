@@ -64,3 +64,15 @@ def test_split_tasks_halves_by_seed():
     learn, measure = split_tasks(tasks, 0)
     assert len(learn) == 4 and len(measure) == 5 and not {t.id for t in learn} & {t.id for t in measure}
     assert split_tasks(tasks, 0) == (learn, measure) and split_tasks(tasks, 1) != (learn, measure)
+
+
+def test_bench_soak_contains_every_hostile_candidate_and_leaks_nothing():
+    res = CliRunner().invoke(cli, ["bench", "soak", "-n", "200", "--hostile", "0.3", "--seed", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    assert figures["candidates"] == 200 and sum(figures["verdicts"].values()) == 200
+    assert figures["hostile"] >= 30 and figures["leaked_processes"] == 0 and not figures["stray_file"]
+    assert figures["sandbox_processes_while_running"] >= 2
+    # The right programs are the only passes: no hostile candidate forged one.
+    assert figures["verdicts"].get("pass", 0) <= 200 - figures["hostile"]
+    assert figures["verdicts"].get("forbidden", 0) > 0 and figures["verdicts"].get("timeout", 0) > 0
