@@ -254,8 +254,12 @@ def load_folders(
         if not folder.exists():
             result.errors.append(TaskLoadError(folder, "no such file or folder"))
             continue
+        root = folder.resolve()
         for path in iter_task_files(folder):
             name = path.name
+            if folder.is_dir() and not path.resolve().is_relative_to(root):
+                result.errors.append(TaskLoadError(path, f"a link to {path.resolve()}, outside {folder} (skipped)"))
+                continue
             candidates = [ld for ld in loaders if name.endswith(tuple(ld.suffixes))]
             if not candidates:
                 result.skipped.append(path)

@@ -41,6 +41,8 @@ class JsonlTaskLoader:
                 tasks.append(task_from_json(path, data, str(data["id"]), self.name))
             except TaskLoadError as exc:
                 raise TaskLoadError(path, f"line {lineno}: {exc.reason}") from None
+        if not tasks:
+            raise TaskLoadError(path, "no tasks in the file (one JSON task object a line)")
         return tasks
 
 
