@@ -430,6 +430,38 @@ def _resumed_results(tasks: list[Any], finished: list[dict[str, Any]]) -> list[A
     return [TaskResult.from_event(by_id[i][0], e) for i, e in last.items() if i in by_id]
 
 
+# --- dream ------------------------------------------------------------------------------------
+
+
+@cli.command("dream")
+@click.argument("domains", nargs=-1, required=True)
+@click.option("-n", "count", default=200, show_default=True, help="Dreams per domain.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="JSONL file to write: one {task, program} a line.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--depth", default=3, show_default=True, help="Deepest nesting of calls.")
+@pass_app
+def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path, seed: int, depth: int) -> None:
+    """Make training pairs from random compositions of DOMAINS' primitives, verified in the sandbox."""
+    from inductor.dream import dream, write_dreams
+
+    known = {d for d in domains if app.plugins.primitives(d) and app.plugins.dream_inputs(d, 1, 0)}
+    for d in domains:
+        if d not in known:
+            raise click.BadParameter(f"{d!r} has no plugin with primitives and dream inputs", param_hint="DOMAINS")
+    dreams = []
+    with app.sandbox() as sandbox:
+        for d in domains:
+            found = dream(sandbox, app.plugins, d, count, seed=seed, depth=depth)
+            click.echo(f"{d}: {len(found)} dreams", err=True)
+            dreams += found
+    try:
+        write_dreams(out_path, dreams)
+    except OSError as exc:
+        raise click.ClickException(f"{out_path}: cannot write: {exc}") from None
+    click.echo(f"wrote {len(dreams)} dreams to {out_path}")
+
+
 # --- library ------------------------------------------------------------------------------
 
 

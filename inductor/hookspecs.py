@@ -92,6 +92,11 @@ def inductor_extract_code(text: str, prefix: str, task: Task) -> str | None:
     """Extract program source from a model's continuation of ``prefix``; the first answer wins."""
 
 
+@hookspec(firstresult=True)
+def inductor_dream_inputs(domain: str, count: int, seed: int) -> list[tuple[Any, ...]] | None:
+    """Return ``count`` random valid inputs (argument tuples) of ``domain`` to dream on; the first answer wins."""
+
+
 # --- verify: checking candidates ------------------------------------------------------------
 
 

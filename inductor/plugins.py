@@ -188,6 +188,10 @@ class Plugins:
     def primitives(self, domain: str) -> list[ModuleType]:
         return [m for m in self.pm.hook.inductor_primitives(domain=domain) if m is not None]
 
+    def dream_inputs(self, domain: str, count: int, seed: int) -> list[tuple[Any, ...]]:
+        """Random valid inputs of ``domain`` from its plugin (empty when no plugin gives any)."""
+        return list(self.pm.hook.inductor_dream_inputs(domain=domain, count=count, seed=seed) or [])
+
     def prompt_context(self, task: Task) -> str:
         parts = [p for p in self.pm.hook.inductor_prompt_context(task=task) if p]
         return "\n\n".join(reversed(parts))

@@ -214,3 +214,11 @@ def test_hook_register_searchers(plugins, shout, sandbox):
                      model_settings=ModelSettings(), search=searchers["lookup"](sandbox, SearchSettings()))
     res = loop.solve(Task("shout2", [Example(("hey",), "HEY"), Example(("no",), "NO")], domain="shout"))
     assert res.train_solved and res.found_by == "search" and "upper()" in res.program
+
+
+def test_hook_dream_inputs(plugins, shout):
+    inputs = plugins.dream_inputs("shout", 4, seed=1)
+    assert inputs == [("a",), ("b",), ("c",), ("d",)]
+    lists = plugins.dream_inputs("lists", 3, seed=1)  # a built-in domain, through the same hook
+    assert len(lists) == 3 and all(isinstance(args[0], list) for args in lists)
+    assert plugins.dream_inputs("music", 3, seed=1) == []

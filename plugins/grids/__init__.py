@@ -92,3 +92,20 @@ def inductor_prompt_shots(task: Task):
     from inductor.prompts import load_shots
 
     return load_shots(Path(__file__).with_name("shots.json"))
+
+
+@hookimpl
+def inductor_dream_inputs(domain: str, count: int, seed: int):
+    """Small ARC-like grids: 2-6 rows and columns, a background and a few coloured cells."""
+    if domain != DOMAIN:
+        return None
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        h, w = rng.randint(2, 6), rng.randint(2, 6)
+        colours = rng.sample(range(1, 10), rng.randint(1, 3))
+        grid = [[rng.choice(colours) if rng.random() < 0.3 else 0 for _ in range(w)] for _ in range(h)]
+        out.append((grid,))
+    return out

@@ -84,3 +84,18 @@ def inductor_prompt_shots(task: Task):
     from inductor.prompts import load_shots
 
     return load_shots(Path(__file__).with_name("shots.json"))
+
+
+@hookimpl
+def inductor_dream_inputs(domain: str, count: int, seed: int):
+    """Lists like List Functions': 1-10 integers, mostly small, sometimes repeated."""
+    if domain != DOMAIN:
+        return None
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        top = rng.choice((9, 9, 20, 99))
+        out.append(([rng.randint(0, top) for _ in range(rng.randint(1, 10))],))
+    return out

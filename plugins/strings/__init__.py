@@ -101,3 +101,31 @@ def inductor_prompt_shots(task: Task):
     from inductor.prompts import load_shots
 
     return load_shots(Path(__file__).with_name("shots.json"))
+
+
+_FIRST = ("Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "John")
+_LAST = ("Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Ritchie", "Allen", "Backus")
+
+
+@hookimpl
+def inductor_dream_inputs(domain: str, count: int, seed: int):
+    """Short texts like SyGuS': names, phone numbers, dates, words with separators."""
+    if domain != DOMAIN:
+        return None
+    import random
+
+    rng = random.Random(seed)
+
+    def one() -> str:
+        kind = rng.randrange(5)
+        if kind == 0:
+            return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        if kind == 1:
+            return f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
+        if kind == 2:
+            return f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(1990, 2030)}"
+        if kind == 3:
+            return rng.choice(_LAST).lower() + rng.choice(("", ".", "-", "_")) + str(rng.randint(0, 99))
+        return " ".join(rng.choice(_FIRST + _LAST) for _ in range(rng.randint(1, 3)))
+
+    return [(one(),) for _ in range(count)]

@@ -137,3 +137,8 @@ class LookupSearcher:
 @hookimpl
 def inductor_register_searchers(register):
     register("lookup", LookupSearcher)
+
+
+@hookimpl
+def inductor_dream_inputs(domain, count, seed):
+    return [(chr(ord("a") + i),) for i in range(count)] if domain == "shout" else None
