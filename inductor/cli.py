@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,8 @@ class App:
         limits = Limits(timeout=s.timeout, memory_mb=s.memory_mb, max_output_bytes=s.max_output_bytes)
         return factories[s.executor](workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
 
-    def load_model(self) -> Any:
-        """The configured model, or None for ``--model none``."""
+    def load_model(self, library_dir: Path | None = None) -> Any:
+        """The configured model, or None for ``--model none``; ``adapter = "auto"`` takes the library's."""
         from inductor.models import ModelError, create_model
 
         m = self.settings.model
@@ -118,6 +119,11 @@ class App:
             if not self.settings.search.enabled:
                 raise click.ClickException("--model none needs the search (drop --no-search)")
             return None
+        if m.adapter == "auto":  # the library's adapter when there is one
+            from inductor.train import ADAPTER_DIR
+
+            found = Path(library_dir or self.settings.library.folder) / ADAPTER_DIR
+            m = replace(m, adapter=str(found) if (found / "adapter_model.safetensors").is_file() else "none")
         try:
             return create_model(m.name, self.plugins.models(), m)
         except ModelError as exc:
@@ -360,9 +366,10 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
                 no_library=no_library, search=settings.search.enabled)
     if m.name != "none":
         console.start(f"loading model {m.name}")
-    model = app.load_model()
+    model = app.load_model(None if no_library else library_dir)
     if model is not None:
-        events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3))
+        events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3),
+                    adapter=getattr(model, "adapter", ""))
     library_use = None
     if not no_library:
         learn = settings.library.learn and not frozen_library
@@ -460,6 +467,87 @@ def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path
     except OSError as exc:
         raise click.ClickException(f"{out_path}: cannot write: {exc}") from None
     click.echo(f"wrote {len(dreams)} dreams to {out_path}")
+
+
+# --- train ------------------------------------------------------------------------------------
+
+
+@cli.command("train")
+@click.option("--steps", default=200, show_default=True, help="Optimizer steps.")
+@click.option("--batch", default=4, show_default=True, help="Pairs per step.")
+@click.option("--lr", default=3e-4, show_default=True, help="Learning rate.")
+@click.option("--rank", default=8, show_default=True, help="LoRA rank.")
+@click.option("--max-tokens", default=512, show_default=True, help="Longest pair; a prompt loses its start first.")
+@click.option("--from-library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Library whose verified functions are training pairs, and where the adapter goes [library].")
+@click.option("--dreams", default=300, show_default=True, help="Dreamed pairs per domain (0: none).")
+@click.option("--domains", default="lists,strings", show_default=True, help="Domains to dream in.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where the adapter goes [LIBRARY/adapter].")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--background", is_flag=True, help="Train in a detached process; progress goes to OUT/train.log.")
+@pass_app
+def train_command(app: App, steps: int, batch: int, lr: float, rank: int, max_tokens: int, library_dir: Path | None,
+                  dreams: int,
+                  domains: str, out_dir: Path | None, seed: int, background: bool) -> None:
+    """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt format."""
+    from inductor.train import (
+        ADAPTER_DIR,
+        TrainError,
+        TrainSettings,
+        dream_pairs,
+        library_pairs,
+        train_lora,
+    )
+
+    for name, value in (("--steps", steps), ("--batch", batch), ("--rank", rank)):
+        if value < 1:
+            raise click.BadParameter("must be at least 1", param_hint=name)
+    lib = app.open_library(library_dir)
+    out = out_dir or lib.folder / ADAPTER_DIR
+    if background:
+        import subprocess
+
+        out.mkdir(parents=True, exist_ok=True)
+        args = [a for a in sys.argv[1:] if a != "--background"]
+        with open(out / "train.log", "w") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "inductor.cli", *args], stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        click.echo(f"training in the background (pid {proc.pid}); progress: {out / 'train.log'}")
+        return
+    from inductor.dream import dream
+    from inductor.models import cache_root, convert_gguf, converted_dir, embedded_gguf
+    from inductor.prompts import Prompts
+
+    prompts = Prompts(app.plugins.template_folders())
+    pairs = library_pairs(lib, prompts=prompts, plugins=app.plugins, seed=seed)
+    click.echo(f"{len(pairs)} pairs from {lib.folder}")
+    if dreams:
+        with app.sandbox() as sandbox:
+            for d in [x.strip() for x in domains.split(",") if x.strip()]:
+                made = dream(sandbox, app.plugins, d, dreams, seed=seed)
+                pairs += dream_pairs(made, prompts=prompts, plugins=app.plugins, seed=seed)
+                click.echo(f"{len(made)} dreams in {d}")
+    if not pairs:
+        raise click.ClickException("no training pairs: dream some (--dreams) or give a library with verified "
+                                   "functions (--from-library)")
+    gguf = embedded_gguf()
+    base = converted_dir(gguf, cache_root(app.settings.model))
+    if not (base / "config.json").is_file():
+        convert_gguf(gguf, base)
+    every = max(1, min(50, steps))
+    settings = TrainSettings(steps=steps, batch=batch, lr=lr, rank=rank, seed=seed, checkpoint_every=every,
+                             max_tokens=max_tokens)
+
+    def progress(step: int, loss: float) -> None:
+        if step == 1 or step % 10 == 0 or step == steps:
+            click.echo(f"step {step}/{steps} loss {loss:.4f}")
+
+    try:
+        info = train_lora(pairs, base, out, settings, progress=progress)
+    except TrainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"adapter saved in {out} ({info['seconds']} s, loss {info['loss_first']} -> {info['loss_last']})")
 
 
 # --- library ------------------------------------------------------------------------------

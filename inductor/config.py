@@ -56,6 +56,7 @@ class ModelSettings:
     cache_dir: str = setting("", "converted weights (default $INDUCTOR_CACHE_DIR or ~/.cache/inductor)")
     api_url: str = setting("http://localhost:8000/v1", "openai: server base URL when --model gives none")
     api_key_env: str = setting("OPENAI_API_KEY", "openai: environment variable holding the API key")
+    adapter: str = setting("auto", "smollm2: LoRA adapter folder; auto = the library's adapter/ when present, none")
 
 
 @dataclass(frozen=True)

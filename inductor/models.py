@@ -167,6 +167,8 @@ class TransformersModel:
         self.stats = ModelStats()
         #: Seconds spent loading (set by the constructors).
         self.load_seconds = 0.0
+        #: The LoRA adapter folder merged into the weights, if any.
+        self.adapter = ""
         # transformers 5.x renamed past_key_values to cache.
         self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
@@ -419,6 +421,9 @@ def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = 
         convert_gguf(gguf, target)
     quantize = settings.quantize if settings else "int8"
     device = settings.device if settings else "auto"
+    adapter = Path(settings.adapter) if settings and settings.adapter not in ("", "auto", "none") else None
+    if adapter is not None:
+        return _load_with_adapter(target, adapter, quantize, device, start)
     if quantize == "none" or _device(device) != "cpu":
         model = TransformersModel.load(str(target), device=device, name="smollm2")
         model.load_seconds = time.perf_counter() - start
@@ -451,6 +456,47 @@ def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = 
         tmp = qfile.with_name(f"{qfile.name}.tmp{os.getpid()}")
         torch.save(model.model, tmp)
         tmp.replace(qfile)
+    model.load_seconds = time.perf_counter() - start
+    return model
+
+
+def _load_with_adapter(target: Path, adapter: Path, quantize: str, device: str, start: float) -> TransformersModel:
+    """The embedded model with a LoRA adapter merged in (then int8 on a CPU, cached per adapter)."""
+    import hashlib
+
+    weights = adapter / "adapter_model.safetensors"
+    if not weights.is_file():
+        raise ModelError(f"{adapter}: no LoRA adapter here (adapter_model.safetensors); train one with inductor train")
+    try:
+        import peft
+    except ImportError:
+        raise ModelError("loading an adapter needs peft: pip install peft") from None
+    _prepare_transformers()
+    import torch
+
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12]
+    name = f"smollm2+{adapter.name}"
+    qfile = target / f"int8-adapter-{digest}-torch{torch.__version__}.pt"
+    cpu_int8 = quantize == "int8" and _device(device) == "cpu"
+    if cpu_int8 and qfile.is_file():
+        from transformers import AutoTokenizer
+
+        qmodel = torch.load(qfile, weights_only=False, mmap=True)
+        model = TransformersModel(qmodel.eval(), AutoTokenizer.from_pretrained(str(target)), name)
+        os.environ.setdefault("TRANSFORMERS_SDPA_FORCE_GQA", "1")
+    else:
+        base = TransformersModel.load(str(target), device="cpu" if cpu_int8 else device, name=name)
+        try:
+            merged = peft.PeftModel.from_pretrained(base.model, str(adapter)).merge_and_unload()
+        except (ValueError, OSError, RuntimeError) as exc:
+            raise ModelError(f"{adapter}: cannot load the adapter: {exc}") from None
+        model = TransformersModel(merged.eval(), base.tokenizer, name)
+        if cpu_int8:
+            model = TransformersModel(quantize_int8(merged).eval(), base.tokenizer, name)
+            tmp = qfile.with_name(f"{qfile.name}.tmp{os.getpid()}")
+            torch.save(model.model, tmp)
+            tmp.replace(qfile)
+    model.adapter = str(adapter)
     model.load_seconds = time.perf_counter() - start
     return model
 
