@@ -37,6 +37,8 @@ class Component:
     name: str
     params: tuple[str, ...]
     returns: str
+    #: A learned library function (a primitive otherwise).
+    library: bool = False
 
     @classmethod
     def of(cls, helper: Helper) -> Component | None:
@@ -60,7 +62,7 @@ def library_component(name: str, signature: str) -> Component | None:
     if not required or any(a.annotation is None for a in required) or fn.returns is None:
         return None
     return Component(name, tuple(_norm_type(ast.unparse(a.annotation)) for a in required),
-                     _norm_type(ast.unparse(fn.returns)))
+                     _norm_type(ast.unparse(fn.returns)), library=True)
 
 
 class Searcher(Protocol):
@@ -76,6 +78,8 @@ class Term:
     type: str
     size: int
     values: list[Any]
+    #: Calls a library function somewhere.
+    library: bool = False
 
 
 @dataclass
@@ -160,14 +164,22 @@ class Enumerator:
             return self._done(result, start)
         by_size: dict[int, list[Term]] = {1: [t for ts in terms.values() for t in ts]}
         for size in range(2, self.max_size + 1):
-            exprs: list[tuple[str, str]] = []
-            for comp in components:
-                for args in self._arguments(comp, by_size, size - 1):
-                    exprs.append((f"{comp.name}({', '.join(a.expr for a in args)})", comp.returns))
+            # Programs of primitives alone first, then those calling the library: a level cut
+            # short by the budget loses library programs, never what the primitives alone find.
+            exprs: list[tuple[str, str, bool]] = []
+            for with_library in (False, True):
+                for comp in components:
+                    if comp.library and not with_library:
+                        continue
+                    for args in self._arguments(comp, by_size, size - 1):
+                        uses = comp.library or any(a.library for a in args)
+                        if uses != with_library:
+                            continue
+                        exprs.append((f"{comp.name}({', '.join(a.expr for a in args)})", comp.returns, uses))
+                        if result.evaluated + len(exprs) >= self.max_programs:
+                            break
                     if result.evaluated + len(exprs) >= self.max_programs:
                         break
-                if result.evaluated + len(exprs) >= self.max_programs:
-                    break
             if not exprs:
                 continue
             found = self._evaluate(task, exprs, preludes, deadline, result, size)
@@ -209,7 +221,7 @@ class Enumerator:
                 out.extend(itertools.product(*pools))
         return out
 
-    def _evaluate(self, task: Task, exprs: list[tuple[str, str]], preludes: Sequence[Any], deadline: float,
+    def _evaluate(self, task: Task, exprs: list[tuple[str, str, bool]], preludes: Sequence[Any], deadline: float,
                   result: SearchResult, level: int) -> list[Term]:
         inputs = [ex.args for ex in task.train]
         size = self.sandbox.batch_size * self.sandbox.workers
@@ -218,14 +230,14 @@ class Enumerator:
             if time.perf_counter() >= deadline:
                 break
             chunk = exprs[start:start + size]
-            codes = [self.program(task, e) for e, _ in chunk]
+            codes = [self.program(task, e) for e, _, _ in chunk]
             outcomes = self.sandbox.run(codes, inputs, entries=task.entry_point, preludes=preludes)
             result.evaluated += len(chunk)
-            for (expr, returns), outs in zip(chunk, outcomes):
+            for (expr, returns, uses), outs in zip(chunk, outcomes):
                 if all(o.status is Status.OK for o in outs):
                     values = [o.value for o in outs]
                     if all(type_name(v) == returns or (returns.startswith("list") and v == []) for v in values):
-                        terms.append(Term(expr, returns, level, values))
+                        terms.append(Term(expr, returns, level, values, uses))
         return terms
 
 

@@ -51,5 +51,27 @@ def test_the_budget_is_kept(plugins, sandbox):
 
 def test_library_signatures_become_components():
     assert library_component("third", "(x: list[int], k: int = 3) -> list[int]") == \
-        Component("third", ("list[int]",), "list[int]")
+        Component("third", ("list[int]",), "list[int]", library=True)
     assert library_component("untyped", "(x)") is None
+
+
+def test_programs_of_primitives_alone_are_tried_before_those_calling_the_library(sandbox):
+    from inductor.sandbox import Prelude
+
+    # A budget that ends inside size 2: the primitive program must still be found with a
+    # library that adds many size-2 candidates of its own.
+    task = Task("rev", [Example(([1, 2, 3],), [3, 2, 1]), Example(([4, 5],), [5, 4])], domain="lists")
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp())
+    names = [f"noise_{i}" for i in range(30)]
+    (folder / "noise.py").write_text("".join(f"def {n}(x: list[int]) -> list[int]:\n    return x + [{i}]\n"
+                                             for i, n in enumerate(names)))
+    library = [Component(n, ("list[int]",), "list[int]", library=True) for n in names]
+    prims = [Component("reverse", ("list[int]",), "list[int]")]
+    from inductor_plugins.lists import primitives
+
+    found = Enumerator(sandbox, max_size=2, max_programs=5).search(
+        task, [*library, *prims], preludes=[primitives, Prelude("noise", str(folder / "noise.py"))])
+    assert found.program is not None and "reverse(x)" in found.program
