@@ -529,3 +529,60 @@ def print_soak_figures(figures: dict[str, Any]) -> None:
     console.print(f"hostile kinds: {figures['hostile_kinds']}")
     console.print(f"hardening: {', '.join(f'{k}={v}' for k, v in figures['layers'].items())}; "
                   f"stray file written: {figures['stray_file']}")
+
+
+# --- model: the base model against a fine-tuned one on held-out tasks ---------------------------
+
+
+def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequence[Task], adapter: Path, *,
+                  n: int = 8, seed: int = 0) -> dict[str, Any]:
+    """At ``n`` samples per task: candidates passing train (and test) and tasks solved, base vs tuned."""
+    from dataclasses import replace
+
+    from inductor.models import SampleParams, load_embedded
+    from inductor.prompts import STOP, Prompts, choose_shots, helpers_from_module, rank_helpers
+    from inductor.verify import Verifier
+
+    verifier = Verifier(sandbox, plugins)
+    prompts = Prompts(plugins.template_folders())
+    rows = {}
+    for label, adapter_setting in (("base", "none"), ("tuned", str(adapter))):
+        model = load_embedded(replace(settings.model, adapter=adapter_setting))
+        passed_train = passed_both = solved = samples = 0
+        start = time.perf_counter()
+        for i, task in enumerate(tasks):
+            helpers = rank_helpers([h for m in plugins.primitives(task.domain or "generic")
+                                    for h in helpers_from_module(m)], task, settings.run.max_helpers)
+            prompt = prompts.propose(task, shots=choose_shots(plugins.prompt_shots(task), settings.run.shots, seed + i),
+                                     helpers=helpers, domain_text=plugins.prompt_context(task))
+            texts = model.sample(prompt.text, SampleParams(n=n, temperature=settings.model.temperature,
+                                                           top_p=settings.model.top_p,
+                                                           max_new_tokens=settings.model.max_new_tokens,
+                                                           seed=seed + i, stop=STOP, stop_at_top_level=True))
+            samples += len(texts)
+            sources = [s for t in texts if (s := plugins.extract_code(t, task, prompt.prefix))]
+            results = verifier.check(task, sources, test=bool(task.test)) if sources else []
+            ok = [r for r in results if r]
+            passed_train += len(ok)
+            both = [r for r in ok if r.test_solved or (r.test_solved is None and not task.test)]
+            passed_both += len(both)
+            solved += bool(both)
+        seconds = time.perf_counter() - start
+        rows[label] = {"samples": samples, "passed_train": passed_train, "passed_train_and_test": passed_both,
+                       "tasks_solved": solved, "seconds": round(seconds, 1),
+                       "per_second": round(samples / seconds, 2) if seconds else 0.0, "model": model.name}
+    return {"benchmark": "model-adapter", "tasks": len(tasks), "samples_per_task": n, "adapter": str(adapter),
+            **rows}
+
+
+def print_adapter_figures(figures: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"inductor bench model --adapter: {figures['tasks']} held-out tasks, "
+                        f"{figures['samples_per_task']} samples each")
+    for col in ("figure", "tuned", "base"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    for key in ("passed_train", "passed_train_and_test", "tasks_solved", "samples", "seconds", "per_second"):
+        table.add_row(key.replace("_", " "), str(figures["tuned"][key]), str(figures["base"][key]))
+    Console(highlight=False).print(table)

@@ -874,16 +874,45 @@ def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None,
 @click.option("--single", default=4, show_default=True, help="Samples drawn one at a time for the baseline.")
 @click.option("--max-new-tokens", default=64, show_default=True, help="Longest sample, in tokens.")
 @click.option("--seed", default=0, show_default=True)
+@click.option("--adapter", type=click.Path(path_type=Path, file_okay=False),
+              help="Compare the base model with this fine-tuned adapter on --tasks instead.")
+@click.option("--tasks", "task_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Held-out tasks for --adapter (never used for dreams or training).")
+@click.option("--per-task", default=8, show_default=True, help="Samples per task for --adapter.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
-def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: int, as_json: bool) -> None:
-    """Embedded model: candidates/s batched vs one at a time; cached load vs first conversion."""
+def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: int, adapter: Path | None,
+                task_dirs: tuple[Path, ...], per_task: int, as_json: bool) -> None:
+    """Embedded model: candidates/s batched vs one at a time; cached load vs first conversion.
+
+    With --adapter and --tasks: candidates passing train and test, and tasks solved, for the
+    base model and the fine-tuned one at the same samples per task.
+    """
     from inductor.bench import bench_model as run_bench
     from inductor.bench import print_model_figures
     from inductor.models import ModelError
 
-    if samples < 1 or single < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--samples/--single")
+    if samples < 1 or single < 1 or per_task < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--samples/--single/--per-task")
+    if adapter is not None:
+        from inductor.bench import bench_adapter, print_adapter_figures
+
+        if not task_dirs:
+            raise click.BadParameter("give the held-out tasks to compare on", param_hint="--tasks")
+        loaded = load_tasks(app, task_dirs, None)
+        if not loaded.tasks:
+            raise click.ClickException(f"no tasks in {', '.join(map(str, task_dirs))}")
+        try:
+            with app.sandbox() as sandbox:
+                figures = bench_adapter(app.settings, app.plugins, sandbox, loaded.tasks, adapter, n=per_task,
+                                        seed=seed)
+        except ModelError as exc:
+            raise click.ClickException(str(exc)) from None
+        if as_json:
+            click.echo(json.dumps(figures, indent=2))
+        else:
+            print_adapter_figures(figures)
+        return
     try:
         figures = run_bench(app.settings, app.plugins, n=samples, n_single=single, max_new_tokens=max_new_tokens,
                             seed=seed)

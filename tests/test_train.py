@@ -62,6 +62,24 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     from inductor.models import SampleParams
 
     assert len(tuned.sample("def f(x):\n   ", SampleParams(n=2, max_new_tokens=8, seed=1))) == 2
+    # The comparison at equal samples per task, base against tuned, in one run.
+    import shutil
+    from pathlib import Path
+
+    import inductor
+
+    held_out = tmp_path / "held-out"
+    held_out.mkdir()
+    for name in ("c004.json", "c005.json"):
+        shutil.copy(Path(inductor.__file__).parent / "examples" / "demo" / name, held_out / name)
+    # float32 and short samples: the comparison's plumbing, not its figures, is under test here
+    (tmp_path / "inductor.toml").write_text('[model]\nquantize = "none"\nmax_new_tokens = 12\n')
+    res = CliRunner().invoke(cli, ["bench", "model", "--adapter", str(adapter), "--tasks", str(held_out),
+                                   "--per-task", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    assert figures["base"]["samples"] == figures["tuned"]["samples"] == 4
+    assert figures["tuned"]["model"].startswith("smollm2+") and figures["base"]["model"] == "smollm2"
 
 
 def test_train_refuses_when_there_is_nothing_to_learn_from(tmp_path):
