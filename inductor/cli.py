@@ -375,6 +375,8 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         learn = settings.library.learn and not frozen_library
         library_use = app.library_use(library_dir, learn=learn, run=run_dir.name, model=model)
         lib = library_use.library
+        if learn and lib.stale_modules():  # a run killed between a commit and the module write
+            lib.export_modules()
         if learn:
             lib.record_run(run_dir.name)
         info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
