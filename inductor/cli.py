@@ -570,23 +570,43 @@ def library() -> None:
 @click.argument("query")
 @click.option("-k", default=5, show_default=True, help="How many functions.")
 @click.option("--domain", help="Only functions of this domain.")
+@click.option("--primitives/--no-primitives", default=True, show_default=True,
+              help="Also rank the domains' primitives (the functions every program may call).")
 @library_option
 @pass_app
-def library_search(app: App, query: str, k: int, domain: str | None, library_dir: Path | None, as_json: bool) -> None:
-    """Functions nearest in meaning to QUERY."""
+def library_search(app: App, query: str, k: int, domain: str | None, primitives: bool, library_dir: Path | None,
+                   as_json: bool) -> None:
+    """Functions nearest in meaning to QUERY: learned ones, and the domains' primitives."""
     lib = app.open_library(library_dir)
-    hits = app.library_index(lib).search(query, k=k * 4 if domain else k)
-    hits = [(f, s) for f, s in hits if domain is None or f.domain == domain][:k]
+    index = app.library_index(lib)
+    hits = index.search(query, k=k * 4 if domain else k)
+    found = [(s, f.to_json() | {"kind": "learned"}) for f, s in hits if domain is None or f.domain == domain]
+    if primitives:
+        from inductor.prompts import helpers_from_module
+
+        domains = [domain] if domain else lib.domains()
+        helpers = [(d, h) for d in domains for m in app.plugins.primitives(d) for h in helpers_from_module(m)]
+        if helpers:
+            import numpy as np
+
+            vectors = index.embedder.embed([query] + [f"{h.name}{h.signature}\n{h.summary}" for _, h in helpers])
+            scores = np.asarray(vectors[1:]) @ np.asarray(vectors[0])
+            found += [(float(sc), {"name": h.name, "domain": d, "signature": h.signature[h.signature.find("("):],
+                                   "docstring": h.summary,
+                                   "kind": "primitive"}) for (d, h), sc in zip(helpers, scores)]
+    found = sorted(found, key=lambda x: -x[0])[:k]
     if as_json:
-        click.echo(json.dumps([{**f.to_json(), "score": round(s, 4)} for f, s in hits], indent=2))
+        click.echo(json.dumps([{**f, "score": round(s, 4)} for s, f in found], indent=2))
         return
-    if not hits:
+    if not found:
         click.echo(f"no functions in {lib.folder}" if not len(lib) else "no match")
         return
-    for f, score in hits:
-        click.echo(f"{score:.3f}  {f.name}{f.signature}  [{f.domain}, id {f.id}]")
-        if f.summary:
-            click.echo(f"       {f.summary}")
+    for score, f in found:
+        where = f"id {f['id']}" if f["kind"] == "learned" else "primitive"
+        click.echo(f"{score:.3f}  {f['name']}{f['signature']}  [{f['domain']}, {where}]")
+        summary = (f.get("docstring") or "").strip().splitlines()
+        if summary:
+            click.echo(f"       {summary[0]}")
 
 
 @library.command("show")

@@ -92,7 +92,10 @@ def cli_lib(lib, tmp_path):
 
 
 @pytest.mark.parametrize("args, check", [
-    (["search", "reverse the order", "-k", "2"], lambda d: d[0]["name"] == "reverse_order" and len(d) == 2),
+    (["search", "reverse the order", "-k", "2", "--no-primitives"],
+     lambda d: d[0]["name"] == "reverse_order" and len(d) == 2 and d[0]["kind"] == "learned"),
+    (["search", "reverse the order", "-k", "40"],
+     lambda d: {"reverse_order", "reverse"} <= {f["name"] for f in d} and "primitive" in {f["kind"] for f in d}),
     (["show", "drop_first"], lambda d: d["name"] == "drop_first" and d["tasks"] == ["seed"]),
     (["show", "1"], lambda d: d["id"] == 1),
     (["list"], lambda d: [f["name"] for f in d] == list(FUNCTIONS)),
