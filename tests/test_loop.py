@@ -196,8 +196,10 @@ def test_ctrl_c_on_the_command_line_writes_the_report(tmp_path):
     report = tmp_path / "r.json"
     proc = subprocess.Popen([sys.executable, "-m", "inductor.cli", "--plugins-dir", str(plugins_dir), "run",
                              str(folder), "--model", "slow", "--rounds", "0", "--samples", "1", "--report",
-                             str(report), "-q", "--no-search", "--no-library"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "INDUCTOR_PLUGINS": ""})
+                             str(report), "-q", "--no-search", "--no-library"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env={**os.environ, "INDUCTOR_PLUGINS": ""},
+                            # A shell's background job starts with SIGINT ignored; a user's terminal does not.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     while time.time() < deadline and not list((tmp_path / "runs").glob("*/events.jsonl")):
         time.sleep(0.1)
