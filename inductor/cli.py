@@ -862,6 +862,14 @@ def plugins_cmd(app: App, as_json: bool, task_folders: tuple[Path, ...]) -> None
 # --- bench ------------------------------------------------------------------------------------
 
 
+def _show(figures: dict[str, Any], as_json: bool, printer: Any) -> None:
+    """A benchmark's figures as JSON, or as its table."""
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        printer(figures)
+
+
 @cli.group()
 def bench() -> None:
     """Benchmarks that print each figure beside a baseline measured in the same run."""
@@ -883,12 +891,9 @@ def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None,
 
     sandbox = app.sandbox(workers=workers, timeout=timeout, executor=executor)
     figures = run_bench(sandbox, app.plugins, n=candidates, n_baseline=baseline, seed=seed)
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-        return
     from inductor.bench import print_figures
 
-    print_figures(figures)
+    _show(figures, as_json, print_figures)
 
 
 @bench.command("model")
@@ -930,20 +935,14 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
                                         seed=seed)
         except ModelError as exc:
             raise click.ClickException(str(exc)) from None
-        if as_json:
-            click.echo(json.dumps(figures, indent=2))
-        else:
-            print_adapter_figures(figures)
+        _show(figures, as_json, print_adapter_figures)
         return
     try:
         figures = run_bench(app.settings, app.plugins, n=samples, n_single=single, max_new_tokens=max_new_tokens,
                             seed=seed)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-        return
-    print_model_figures(figures)
+    _show(figures, as_json, print_model_figures)
 
 
 @bench.command("induction")
@@ -1002,10 +1001,7 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
                             tasks, workdir=workdir or Path(tmp), seeds=range(seeds), learn_tasks=learn_tasks,
                             passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True))
     figures["model"] = app.settings.model.name
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-        return
-    print_induction_figures(figures)
+    _show(figures, as_json, print_induction_figures)
 
 
 @bench.command("soak")
@@ -1026,10 +1022,7 @@ def bench_soak(app: App, candidates: int, hostile: float, workers: int | None, e
         raise click.BadParameter("must be between 0 and 1", param_hint="--hostile")
     sandbox = app.sandbox(workers=workers, executor=executor)
     figures = run_bench(sandbox, app.plugins, n=candidates, hostile=hostile, seed=seed)
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-    else:
-        print_soak_figures(figures)
+    _show(figures, as_json, print_soak_figures)
     if figures["leaked_processes"] or figures["stray_file"]:
         sys.exit(1)
 
@@ -1054,10 +1047,7 @@ def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, as_js
         name = app.settings.library.embedder
         embedder = app.plugins.embedders()[name]()
     figures = run_bench(numbers, queries=queries, embedder=embedder)
-    if as_json:
-        click.echo(json.dumps(figures, indent=2))
-        return
-    print_retrieval_figures(figures)
+    _show(figures, as_json, print_retrieval_figures)
 
 
 def main() -> None:
