@@ -43,7 +43,7 @@ def inductor_register_embedders(register: Callable[[str, Callable[..., Any]], No
 
 @hookspec
 def inductor_register_executors(register: Callable[[str, Callable[..., Any]], None]) -> None:
-    """Register executor (sandbox) factories by name: ``register("name", factory)``."""
+    """Register executor factories by name: ``register("name", factory)``; an executor has ``Sandbox``'s methods."""
 
 
 @hookspec

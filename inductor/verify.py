@@ -279,7 +279,8 @@ class Verifier:
                 # Inert programs first: then every inert program ran after inert ones only.
                 to_run.sort(key=lambda r: id(r) not in inert)
                 future = self._pool.submit(self.sandbox.run, [r.code for r in to_run], inputs,
-                                           entries=[r.entry_point for r in to_run], preludes=preludes)
+                                           entries=[r.entry_point for r in to_run], preludes=preludes,
+                                           inert=[id(r) in inert for r in to_run])
                 chunks.append((to_run, future))
         passed: list[CheckResult] = []
         for to_run, future in chunks:

@@ -111,6 +111,18 @@ def test_monkeypatched_builtins_do_not_reach_the_next_candidate(box):
     assert outcomes[2][0].value == 3
 
 
+def test_inert_flags_skip_the_guard_only_where_given(box):
+    from inductor.verify import is_inert
+
+    poison = "import builtins\nbuiltins.len = lambda x: 42\ndef f(x):\n    return x\n"
+    codes = [GOOD, poison, "def f(x):\n    return len(x)\n"]
+    # The verifier flags exactly the programs that cannot reach shared state; the poison is not one.
+    flags = [is_inert(c) for c in codes]
+    assert flags == [True, False, True]
+    outcomes = box.run(codes, [([3, 1, 2],)], inert=flags)
+    assert outcomes[0][0].value == [1, 2, 3] and outcomes[2][0].value == 3
+
+
 def test_patched_primitive_does_not_reach_the_next_candidate(box):
     import inductor_plugins.lists.primitives as prims
 
