@@ -540,7 +540,8 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
     from dataclasses import replace
 
     from inductor.models import SampleParams, load_embedded
-    from inductor.prompts import STOP, Prompts, choose_shots, helpers_from_module, rank_helpers
+    from inductor.prompts import STOP, Prompts
+    from inductor.train import PromptFormat, task_prompt
     from inductor.verify import Verifier
 
     verifier = Verifier(sandbox, plugins)
@@ -548,13 +549,13 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
     rows = {}
     for label, adapter_setting in (("base", "none"), ("tuned", str(adapter))):
         model = load_embedded(replace(settings.model, adapter=adapter_setting))
+        # Each model prompted as the proposer prompts it: the tuned one in its trained format.
+        fmt = model.prompt_format or PromptFormat(settings.run.shots, settings.run.max_helpers)
         passed_train = passed_both = solved = samples = 0
+        solved_ids: list[str] = []
         start = time.perf_counter()
         for i, task in enumerate(tasks):
-            helpers = rank_helpers([h for m in plugins.primitives(task.domain or "generic")
-                                    for h in helpers_from_module(m)], task, settings.run.max_helpers)
-            prompt = prompts.propose(task, shots=choose_shots(plugins.prompt_shots(task), settings.run.shots, seed + i),
-                                     helpers=helpers, domain_text=plugins.prompt_context(task))
+            prompt = task_prompt(task, prompts=prompts, plugins=plugins, fmt=fmt, seed=seed + i)
             texts = model.sample(prompt.text, SampleParams(n=n, temperature=settings.model.temperature,
                                                            top_p=settings.model.top_p,
                                                            max_new_tokens=settings.model.max_new_tokens,
@@ -567,9 +568,12 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
             both = [r for r in ok if r.test_solved or (r.test_solved is None and not task.test)]
             passed_both += len(both)
             solved += bool(both)
+            if both:
+                solved_ids.append(task.id)
         seconds = time.perf_counter() - start
         rows[label] = {"samples": samples, "passed_train": passed_train, "passed_train_and_test": passed_both,
-                       "tasks_solved": solved, "seconds": round(seconds, 1),
+                       "tasks_solved": solved, "solved": solved_ids, "prompt": fmt.to_json(),
+                       "seconds": round(seconds, 1),
                        "per_second": round(samples / seconds, 2) if seconds else 0.0, "model": model.name}
     return {"benchmark": "model-adapter", "tasks": len(tasks), "samples_per_task": n, "adapter": str(adapter),
             **rows}

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from inductor import __version__
+from inductor.train import PromptFormat, TrainSettings
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -155,9 +156,11 @@ class App:
         from inductor.verify import Verifier
 
         r = self.settings.run
+        # A fine-tuned model is prompted the way it was trained (its adapter records how).
+        fmt = getattr(model, "prompt_format", None) or PromptFormat(r.shots, r.max_helpers)
         return Induction(model, Verifier(sandbox, self.plugins), self.plugins,
                          prompts=Prompts(self.plugins.template_folders()), budget=Budget.from_settings(r),
-                         model_settings=self.settings.model, shots=r.shots, max_helpers=r.max_helpers,
+                         model_settings=self.settings.model, shots=fmt.shots, max_helpers=fmt.max_helpers,
                          seed=r.seed if seed is None else seed, events=events, library=library,
                          search=self.searcher(sandbox))
 
@@ -400,6 +403,10 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         library_use.library.close()  # the last connection folds the write-ahead log into library.sqlite
     report = build_report(result, **info)
     write_report(run_dir / "report.json", report)
+    from inductor.dream import relabel_results, write_dreams
+
+    # Hindsight relabels of the near misses: training pairs for `inductor train --dreams-file`.
+    write_dreams(run_dir / "relabeled.jsonl", relabel_results(result.results))
     if report_path is not None:
         try:
             write_report(report_path, report)
@@ -475,34 +482,41 @@ def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path
 
 
 @cli.command("train")
-@click.option("--steps", default=200, show_default=True, help="Optimizer steps.")
-@click.option("--batch", default=4, show_default=True, help="Pairs per step.")
-@click.option("--lr", default=3e-4, show_default=True, help="Learning rate.")
-@click.option("--rank", default=8, show_default=True, help="LoRA rank.")
-@click.option("--max-tokens", default=512, show_default=True, help="Longest pair; a prompt loses its start first.")
+@click.option("--steps", default=TrainSettings.steps, show_default=True, help="Optimizer steps.")
+@click.option("--batch", default=TrainSettings.batch, show_default=True, help="Pairs per step.")
+@click.option("--lr", default=TrainSettings.lr, show_default=True, help="Peak learning rate (warm-up, then linear decay).")
+@click.option("--rank", default=TrainSettings.rank, show_default=True, help="LoRA rank.")
+@click.option("--layers", default=TrainSettings.layers, show_default=True,
+              help="LoRA on the top this many decoder layers (0: all; fewer is faster on a CPU).")
+@click.option("--max-tokens", default=TrainSettings.max_tokens, show_default=True,
+              help="Longest pair; a prompt loses its start first.")
+@click.option("--shots", default=PromptFormat.shots, show_default=True,
+              help="Solved examples in each training prompt (the proposer then prompts the tuned model alike).")
+@click.option("--helpers", "max_helpers", default=PromptFormat.max_helpers, show_default=True,
+              help="Helper functions listed in each training prompt (the ones the program calls among them).")
 @click.option("--from-library", "library_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Library whose verified functions are training pairs, and where the adapter goes [library].")
+@click.option("--library-pairs/--no-library-pairs", default=True, show_default=True,
+              help="Train on the library's functions too; without, dreams only (every task stays held out).")
 @click.option("--dreams", default=300, show_default=True, help="Dreamed pairs per domain (0: none).")
+@click.option("--dreams-file", "dream_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="More pairs from a JSONL file: `inductor dream --out`, or a run's relabeled.jsonl (repeatable).")
 @click.option("--domains", default="lists,strings", show_default=True, help="Domains to dream in.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Where the adapter goes [LIBRARY/adapter].")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--background", is_flag=True, help="Train in a detached process; progress goes to OUT/train.log.")
 @pass_app
-def train_command(app: App, steps: int, batch: int, lr: float, rank: int, max_tokens: int, library_dir: Path | None,
-                  dreams: int,
-                  domains: str, out_dir: Path | None, seed: int, background: bool) -> None:
+def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers: int, max_tokens: int, shots: int,
+                  max_helpers: int, library_dir: Path | None, library_pairs: bool, dreams: int,
+                  dream_files: tuple[Path, ...], domains: str, out_dir: Path | None, seed: int,
+                  background: bool) -> None:
     """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt format."""
-    from inductor.train import (
-        ADAPTER_DIR,
-        TrainError,
-        TrainSettings,
-        dream_pairs,
-        library_pairs,
-        train_lora,
-    )
+    from inductor.train import ADAPTER_DIR, TrainError, dream_pairs, train_lora
+    from inductor.train import library_pairs as pairs_of_library
 
-    for name, value in (("--steps", steps), ("--batch", batch), ("--rank", rank)):
+    for name, value in (("--steps", steps), ("--batch", batch), ("--rank", rank), ("--helpers", max_helpers),
+                        ("--max-tokens", max_tokens)):
         if value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
     lib = app.open_library(library_dir)
@@ -513,22 +527,37 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, max_to
         out.mkdir(parents=True, exist_ok=True)
         args = [a for a in sys.argv[1:] if a != "--background"]
         with open(out / "train.log", "w") as log:
+            import os
+
+            # Unbuffered, so the log shows each progress line as it is made.
             proc = subprocess.Popen([sys.executable, "-m", "inductor.cli", *args], stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+                                    stderr=subprocess.STDOUT, start_new_session=True,
+                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
         click.echo(f"training in the background (pid {proc.pid}); progress: {out / 'train.log'}")
         return
-    from inductor.dream import dream
+    from inductor.dream import DreamFileError, dream, read_dreams
     from inductor.models import cache_root, convert_gguf, converted_dir, embedded_gguf
     from inductor.prompts import Prompts
 
+    if shots < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--shots")
     prompts = Prompts(app.plugins.template_folders())
-    pairs = library_pairs(lib, prompts=prompts, plugins=app.plugins, seed=seed)
+    fmt = PromptFormat(shots=shots, max_helpers=max_helpers)
+    pairs = pairs_of_library(lib, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed) if library_pairs else []
     click.echo(f"{len(pairs)} pairs from {lib.folder}")
+    for path in dream_files:
+        try:
+            read = read_dreams(path)
+        except DreamFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        from_file = dream_pairs(read, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed)
+        pairs += from_file
+        click.echo(f"{len(from_file)} pairs from {path}")
     if dreams:
         with app.sandbox() as sandbox:
             for d in [x.strip() for x in domains.split(",") if x.strip()]:
                 made = dream(sandbox, app.plugins, d, dreams, seed=seed)
-                pairs += dream_pairs(made, prompts=prompts, plugins=app.plugins, seed=seed)
+                pairs += dream_pairs(made, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed)
                 click.echo(f"{len(made)} dreams in {d}")
     if not pairs:
         raise click.ClickException("no training pairs: dream some (--dreams) or give a library with verified "
@@ -538,8 +567,8 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, max_to
     if not (base / "config.json").is_file():
         convert_gguf(gguf, base)
     every = max(1, min(50, steps))
-    settings = TrainSettings(steps=steps, batch=batch, lr=lr, rank=rank, seed=seed, checkpoint_every=every,
-                             max_tokens=max_tokens)
+    settings = TrainSettings(steps=steps, batch=batch, lr=lr, rank=rank, layers=layers, seed=seed,
+                             checkpoint_every=every, max_tokens=max_tokens, prompt=fmt)
 
     def progress(step: int, loss: float) -> None:
         if step == 1 or step % 10 == 0 or step == steps:

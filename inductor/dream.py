@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from inductor.prompts import type_name
 from inductor.sandbox import Status
 from inductor.search import Component, value_type
-from inductor.tasks import Example, Task
+from inductor.tasks import Example, Task, TaskLoadError
 
 if TYPE_CHECKING:
+    from inductor.loop import TaskResult
     from inductor.plugins import Plugins
     from inductor.sandbox import Sandbox
     from inductor.verify import CheckResult
@@ -134,9 +135,25 @@ def relabel(task: Task, result: CheckResult) -> Dream | None:
     outputs = [r.actual for r in result.train]
     if not informative([ex.args[0] if len(ex.args) == 1 else list(ex.args) for ex in task.train], outputs):
         return None
+    from inductor.loop import strip_docstrings
+
     examples = [Example(ex.args, out) for ex, out in zip(task.train, outputs)]
+    # Without the docstring: it shows the examples of the task the program missed.
     return Dream(Task(f"{task.id}:relabeled", examples, domain=task.domain, entry_point=task.entry_point,
-                      arg_names=task.arg_names), result.source, "relabeled")
+                      arg_names=task.arg_names), strip_docstrings(result.source).rstrip() + "\n", "relabeled")
+
+
+def relabel_results(results: Sequence[TaskResult]) -> list[Dream]:
+    """Hindsight relabels of a run's nearest misses: each a program and the examples it produced."""
+    out = []
+    seen: set[str] = set()
+    for res in results:
+        for miss in res.near_misses:
+            d = relabel(res.task, miss)
+            if d is not None and d.program not in seen:
+                seen.add(d.program)
+                out.append(d)
+    return out
 
 
 def write_dreams(path: Path, dreams: Sequence[Dream]) -> None:
@@ -145,9 +162,22 @@ def write_dreams(path: Path, dreams: Sequence[Dream]) -> None:
             f.write(json.dumps(d.to_json()) + "\n")
 
 
+class DreamFileError(ValueError):
+    """A dreams file cannot be read; the message names the file and line."""
+
+
 def read_dreams(path: Path) -> list[Dream]:
+    """Dreams from a JSONL file written by ``inductor dream`` or a run (``relabeled.jsonl``)."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DreamFileError(f"{path}: cannot read: {exc}") from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
             out.append(Dream.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError, TaskLoadError) as exc:
+            raise DreamFileError(f"{path}:{no}: not a dream ({{task, program}}): {exc}") from None
     return out

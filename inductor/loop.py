@@ -371,12 +371,13 @@ class Induction:
             passing = [r for r in fresh if r]
             self.events.emit("candidates_checked", task=task.id, round=round_no, distinct=len(fresh),
                              passed=len(passing), best=round(max((r.closeness for r in fresh), default=0.0), 3))
+            usable = [r for r in fresh if not r.error and not r]
+            # Kept even when the task is solved: a miss is a correct program for what it produced.
+            result.near_misses = sorted([*result.near_misses, *usable], key=lambda r: -r.closeness)[:3]
             if passing and self._accept(task, result, min(passing, key=lambda r: len(r.source)).source, preludes):
                 result.found_by = "model"
                 return
-            usable = [r for r in fresh if not r.error]
             misses = sorted([*misses, *usable], key=lambda r: -r.closeness)[:8]
-            result.near_misses = sorted([*result.near_misses, *usable], key=lambda r: -r.closeness)[:3]
         result.stopped = result.stopped or "rounds"
 
     def _accept(self, task: Task, result: TaskResult, program: str, preludes: list[Any]) -> bool:

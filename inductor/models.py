@@ -169,6 +169,8 @@ class TransformersModel:
         self.load_seconds = 0.0
         #: The LoRA adapter folder merged into the weights, if any.
         self.adapter = ""
+        #: How the adapter was trained to be prompted (``inductor.train.PromptFormat``), if recorded.
+        self.prompt_format: Any = None
         # transformers 5.x renamed past_key_values to cache.
         self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
@@ -496,7 +498,10 @@ def _load_with_adapter(target: Path, adapter: Path, quantize: str, device: str, 
             tmp = qfile.with_name(f"{qfile.name}.tmp{os.getpid()}")
             torch.save(model.model, tmp)
             tmp.replace(qfile)
+    from inductor.train import prompt_format
+
     model.adapter = str(adapter)
+    model.prompt_format = prompt_format(adapter)
     model.load_seconds = time.perf_counter() - start
     return model
 

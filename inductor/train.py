@@ -10,25 +10,30 @@ when present (``[model] adapter``).
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inductor.prompts import BODY_START, choose_shots, helpers_from_module, rank_helpers
+from inductor.prompts import BODY_START, Helper, choose_shots, helpers_from_module, rank_helpers
 
 if TYPE_CHECKING:
     from inductor.dream import Dream
     from inductor.plugins import Plugins
-    from inductor.prompts import Prompts
+    from inductor.prompts import Prompt, Prompts
     from inductor.store import Function, Library
     from inductor.tasks import Task
 
 #: Where the adapter goes inside a library folder.
 ADAPTER_DIR = "adapter"
+#: Names a program may call without the prompt listing them.
+BUILTIN_NAMES = frozenset(dir(builtins))
+#: What a training run records beside its adapter (settings, losses, the prompt format).
+TRAIN_INFO = "inductor-train.json"
 
 
 class TrainError(ValueError):
@@ -63,16 +68,78 @@ def body_continuation(program: str) -> str | None:
     return text[len(BODY_START):] + "\n\n"
 
 
-def render_pair(task: Task, program: str, origin: str, *, prompts: Prompts, plugins: Plugins, shots: int = 2,
-                max_helpers: int = 8, seed: int = 0) -> Pair | None:
-    """``task`` as the proposer would prompt for it, and ``program``'s body as the answer."""
+@dataclass(frozen=True)
+class PromptFormat:
+    """How the proposer prompts a model. An adapter records the format it was trained on, and
+    the proposer prompts it the same way (a tuned model needs no solved examples first)."""
+
+    shots: int = 0
+    max_helpers: int = 8
+
+    def to_json(self) -> dict[str, int]:
+        return {"shots": self.shots, "max_helpers": self.max_helpers}
+
+
+def prompt_format(adapter: str | Path) -> PromptFormat | None:
+    """The format recorded with the adapter in ``adapter`` (``inductor-train.json``), if any."""
+    try:
+        info = json.loads((Path(adapter) / TRAIN_INFO).read_text(encoding="utf-8"))
+        fmt = info["prompt"]
+        return PromptFormat(shots=int(fmt["shots"]), max_helpers=int(fmt["max_helpers"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def called_names(program: str) -> set[str]:
+    """Names ``program`` calls directly (``f(...)``)."""
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return set()
+    return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+def pick_helpers(helpers: Sequence[Helper], task: Task, limit: int, *, include: Iterable[str] = (),
+                 rng: random.Random | None = None) -> list[Helper]:
+    """``limit`` helpers for ``task``'s prompt: those named in ``include`` always, the rest the best
+    ranked (or, with ``rng``, a random draw of the usable ones, so training sees varied lists)."""
+    ranked = rank_helpers(helpers, task, len(helpers))
+    wanted = set(include)
+    must = [h for h in helpers if h.name in wanted]
+    rest = [h for h in ranked if h.name not in wanted]
+    room = max(0, limit - len(must))
+    fill = rng.sample(rest, min(room, len(rest))) if rng is not None else rest[:room]
+    chosen = {h.name for h in [*must, *fill]}
+    order = [*ranked, *(h for h in must if h not in ranked)]
+    return [h for h in order if h.name in chosen]
+
+
+def task_prompt(task: Task, *, prompts: Prompts, plugins: Plugins, fmt: PromptFormat, seed: int = 0,
+                include: Iterable[str] = (), vary: bool = False) -> Prompt:
+    """The proposer's first prompt for ``task`` (primitives as helpers, no library) in ``fmt``."""
+    helpers = [h for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)]
+    chosen = choose_shots(plugins.prompt_shots(task), fmt.shots, seed)
+    listed = pick_helpers(helpers, task, fmt.max_helpers, include=include,
+                          rng=random.Random(seed) if vary else None)
+    return prompts.propose(task, shots=chosen, helpers=listed, domain_text=plugins.prompt_context(task))
+
+
+def render_pair(task: Task, program: str, origin: str, *, prompts: Prompts, plugins: Plugins,
+                fmt: PromptFormat | None = None, seed: int = 0) -> Pair | None:
+    """``task`` as the proposer would prompt for it, and ``program``'s body as the answer.
+
+    The helpers ``program`` calls are always listed, among others drawn at random, so the
+    model learns to use what the prompt lists rather than to guess names.
+    """
     target = body_continuation(program)
     if target is None:
         return None
-    helpers = [h for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)]
-    chosen = choose_shots(plugins.prompt_shots(task), shots, seed)
-    prompt = prompts.propose(task, shots=chosen, helpers=rank_helpers(helpers, task, max_helpers),
-                             domain_text=plugins.prompt_context(task))
+    calls = called_names(program)
+    primitives = {h.name for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)}
+    if calls - primitives - BUILTIN_NAMES:  # it calls something the prompt cannot list (a library function)
+        return None
+    prompt = task_prompt(task, prompts=prompts, plugins=plugins, fmt=fmt or PromptFormat(), seed=seed,
+                         include=calls, vary=True)
     return Pair(prompt.text, target, origin)
 
 
@@ -97,7 +164,8 @@ def inline_defaults(fn: Function) -> str | None:
     return ast.unparse(ast.fix_missing_locations(ast.Module(body=[new], type_ignores=[]))) + "\n"
 
 
-def library_pairs(library: Library, *, prompts: Prompts, plugins: Plugins, seed: int = 0) -> list[Pair]:
+def library_pairs(library: Library, *, prompts: Prompts, plugins: Plugins, fmt: PromptFormat | None = None,
+                  seed: int = 0) -> list[Pair]:
     """Every library function with examples whose body calls only primitives and builtins."""
     from inductor.tasks import Example
     from inductor.tasks import Task as TaskType
@@ -112,16 +180,18 @@ def library_pairs(library: Library, *, prompts: Prompts, plugins: Plugins, seed:
             continue
         task = TaskType(f"library:{fn.name}", [Example(tuple(a), o) for a, o in fn.examples], domain=fn.domain,
                         arg_names=[a.arg for a in ast.parse(program).body[0].args.args])  # type: ignore[attr-defined]
-        pair = render_pair(task, program, "library", prompts=prompts, plugins=plugins, seed=seed)
+        pair = render_pair(task, program, "library", prompts=prompts, plugins=plugins, fmt=fmt, seed=seed)
         if pair is not None:
             out.append(pair)
     return out
 
 
-def dream_pairs(dreams: Sequence[Dream], *, prompts: Prompts, plugins: Plugins, seed: int = 0) -> list[Pair]:
+def dream_pairs(dreams: Sequence[Dream], *, prompts: Prompts, plugins: Plugins, fmt: PromptFormat | None = None,
+                seed: int = 0) -> list[Pair]:
+    """Each dream rendered as a training pair (dreams whose program has no plain body are left out)."""
     out = []
     for i, d in enumerate(dreams):
-        pair = render_pair(d.task, d.program, d.origin, prompts=prompts, plugins=plugins, seed=seed + i)
+        pair = render_pair(d.task, d.program, d.origin, prompts=prompts, plugins=plugins, fmt=fmt, seed=seed + i)
         if pair is not None:
             out.append(pair)
     return out
@@ -129,13 +199,18 @@ def dream_pairs(dreams: Sequence[Dream], *, prompts: Prompts, plugins: Plugins, 
 
 @dataclass
 class TrainSettings:
-    steps: int = 200
+    steps: int = 120
     batch: int = 4
-    lr: float = 3e-4
+    lr: float = 5e-4
     rank: int = 8
-    max_tokens: int = 512
+    #: LoRA on the top this many decoder layers only (0: all); gradients stop below them, which
+    #: makes a CPU step cheaper.
+    layers: int = 15
+    max_tokens: int = 768
     checkpoint_every: int = 50
     seed: int = 0
+    #: The prompt format the pairs were rendered in; recorded so the proposer prompts the same way.
+    prompt: PromptFormat = PromptFormat()
 
 
 def _encode(tokenizer: Any, pair: Pair, max_tokens: int) -> tuple[list[int], list[int]]:
@@ -161,15 +236,22 @@ def train_lora(pairs: Sequence[Pair], base_dir: Path, out_dir: Path, settings: T
     rng = random.Random(settings.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
-    model = AutoModelForCausalLM.from_pretrained(str(base_dir), torch_dtype=torch.float32).to(device)
+    model = AutoModelForCausalLM.from_pretrained(str(base_dir), dtype=torch.float32).to(device)
+    depth = int(model.config.num_hidden_layers)
+    top = list(range(depth - settings.layers, depth)) if 0 < settings.layers < depth else None
     config = peft.LoraConfig(r=settings.rank, lora_alpha=2 * settings.rank, lora_dropout=0.05,
-                             target_modules=["q_proj", "k_proj", "v_proj", "o_proj"], task_type="CAUSAL_LM")
+                             target_modules=["q_proj", "k_proj", "v_proj", "o_proj"], layers_to_transform=top,
+                             task_type="CAUSAL_LM")
     model = peft.get_peft_model(model, config)
     model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.lr)
+    warmup = max(1, settings.steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(  # a short warm-up, then linear decay to zero
+        optimizer, lambda i: min((i + 1) / warmup, (settings.steps - i) / max(1, settings.steps - warmup)))
     encoded = [_encode(tokenizer, p, settings.max_tokens) for p in pairs]
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     losses: list[float] = []
+    info: dict[str, Any] = {}
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     for step in range(1, settings.steps + 1):
@@ -181,16 +263,25 @@ def train_lora(pairs: Sequence[Pair], base_dir: Path, out_dir: Path, settings: T
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward()
         optimizer.step()
+        schedule.step()
         optimizer.zero_grad()
         losses.append(float(loss.detach()))
         if progress is not None:
             progress(step, losses[-1])
         if step % settings.checkpoint_every == 0 or step == settings.steps:
             model.save_pretrained(str(out_dir))
-    info = {"pairs": len(pairs), "steps": settings.steps, "batch": settings.batch, "rank": settings.rank,
-            "lr": settings.lr, "seconds": round(time.perf_counter() - start, 1), "device": device,
-            "loss_first": round(sum(losses[:10]) / len(losses[:10]), 4),
-            "loss_last": round(sum(losses[-10:]) / len(losses[-10:]), 4),
-            "origins": {o: sum(p.origin == o for p in pairs) for o in sorted({p.origin for p in pairs})}}
-    (out_dir / "inductor-train.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            info = _info(pairs, settings, losses, time.perf_counter() - start, device)
+            (out_dir / TRAIN_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return info
+
+
+def _info(pairs: Sequence[Pair], settings: TrainSettings, losses: Sequence[float], seconds: float,
+          device: str) -> dict[str, Any]:
+    """What ``inductor-train.json`` records: the run's settings, its losses so far, the prompt format."""
+    head, tail = losses[:10], losses[-10:]
+    return {"pairs": len(pairs), "steps": len(losses), "of_steps": settings.steps, "batch": settings.batch,
+            "rank": settings.rank, "layers": settings.layers, "lr": settings.lr, "max_tokens": settings.max_tokens,
+            "seconds": round(seconds, 1), "device": device,
+            "loss_first": round(sum(head) / len(head), 4), "loss_last": round(sum(tail) / len(tail), 4),
+            "origins": {o: sum(p.origin == o for p in pairs) for o in sorted({p.origin for p in pairs})},
+            "prompt": settings.prompt.to_json()}

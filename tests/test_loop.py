@@ -11,6 +11,7 @@ from samples import ODD_DESC, ODD_PLUS
 
 from inductor.cli import cli
 from inductor.config import ModelSettings
+from inductor.dream import read_dreams
 from inductor.loop import Budget, EventLog, Induction, TaskResult, select_tasks
 from inductor.models import FakeModel
 from inductor.prompts import Prompts
@@ -132,6 +133,13 @@ def test_cli_run_writes_the_report_and_the_event_log(task_dir, tmp_path):
     events = [json.loads(line)["event"] for line in (run_dir / "events.jsonl").read_text().splitlines()]
     assert events[0] == "run_started" and events[-1] == "run_finished" and events.count("task_finished") == 2
     assert "solved 2" in res.output and "return x[::-1]" in res.output
+    # The misses, relabeled: each program with the outputs it did produce, ready for `inductor train`.
+    relabeled = read_dreams(run_dir / "relabeled.jsonl")
+    head = "def f(x: list[int]) -> list[int]:\n    return "
+    assert {(d.task.id, d.program) for d in relabeled} == {("first:relabeled", head + "x[::-1]\n"),
+                                                          ("rev:relabeled", head + "x[:1]\n")}
+    first = next(d for d in relabeled if d.task.id == "first:relabeled")
+    assert [ex.output for ex in first.task.train] == [[1, 4], [3, 2, 9]]
 
 
 def test_cli_run_with_search_and_library_learns_then_reuses(task_dir, tmp_path):

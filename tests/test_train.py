@@ -11,7 +11,16 @@ from inductor.cli import cli
 from inductor.prompts import Prompts
 from inductor.store import Function, Library
 from inductor.tasks import Example, Task
-from inductor.train import body_continuation, inline_defaults, library_pairs, render_pair
+from inductor.train import (
+    PromptFormat,
+    body_continuation,
+    called_names,
+    inline_defaults,
+    library_pairs,
+    pick_helpers,
+    prompt_format,
+    render_pair,
+)
 
 
 def test_the_target_is_the_body_the_model_writes_after_the_prompt(plugins):
@@ -45,16 +54,22 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     from inductor.models import load_embedded
 
     lib = tmp_path / "lib"
+    dreamed = tmp_path / "dreamed.jsonl"
+    assert CliRunner().invoke(cli, ["dream", "strings", "-n", "2", "--out", str(dreamed)]).exit_code == 0
     res = CliRunner().invoke(cli, ["train", "--steps", "2", "--batch", "1", "--rank", "2", "--max-tokens", "96",
-                                   "--dreams", "3", "--domains", "lists", "--from-library", str(lib)])
+                                   "--dreams", "3", "--domains", "lists", "--dreams-file", str(dreamed),
+                                   "--from-library", str(lib)])
     assert res.exit_code == 0, res.output
+    assert f"2 pairs from {dreamed}" in res.output
     adapter = lib / "adapter"
     assert (adapter / "adapter_model.safetensors").is_file()
     info = json.loads((adapter / "inductor-train.json").read_text())
-    assert info["steps"] == 2 and info["pairs"] >= 3
+    assert info["steps"] == 2 and info["pairs"] >= 5
+    assert info["prompt"] == {"shots": 0, "max_helpers": 8} and prompt_format(adapter) == PromptFormat()
     base = load_embedded(ModelSettings(quantize="none", adapter="none"))
     tuned = load_embedded(ModelSettings(quantize="none", adapter=str(adapter)))
     assert tuned.adapter == str(adapter) and not base.adapter
+    assert tuned.prompt_format == PromptFormat() and base.prompt_format is None
     b = dict(base.model.named_parameters())
     t = dict(tuned.model.named_parameters())
     changed = [n for n in b if "q_proj" in n and not (b[n] == t[n]).all()]
@@ -80,8 +95,57 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     figures = json.loads(res.output)
     assert figures["base"]["samples"] == figures["tuned"]["samples"] == 4
     assert figures["tuned"]["model"].startswith("smollm2+") and figures["base"]["model"] == "smollm2"
+    # Each prompted as the proposer would: the base with solved examples, the tuned as trained.
+    assert figures["base"]["prompt"]["shots"] == 2 and figures["tuned"]["prompt"] == {"shots": 0, "max_helpers": 8}
 
 
 def test_train_refuses_when_there_is_nothing_to_learn_from(tmp_path):
     res = CliRunner().invoke(cli, ["train", "--dreams", "0", "--from-library", str(tmp_path / "empty")])
     assert res.exit_code == 1 and "no training pairs" in res.output and "Traceback" not in res.output
+
+
+def test_a_training_prompt_lists_the_helpers_its_program_calls(plugins):
+    from inductor.prompts import helpers_from_module
+
+    program = "def f(x):\n    return take_last(sort_desc(x), 2)\n"
+    assert called_names(program) == {"take_last", "sort_desc", "f"} - {"f"}
+    helpers = [h for m in plugins.primitives("lists") for h in helpers_from_module(m)]
+    task = Task("t", [Example(([3, 1, 2],), [2, 1])], domain="lists")
+    import random
+
+    drawn = [pick_helpers(helpers, task, 4, include=called_names(program), rng=random.Random(s)) for s in range(5)]
+    for listed in drawn:
+        names = [h.name for h in listed]
+        assert len(names) == 4 and {"take_last", "sort_desc"} <= set(names)
+    assert len({tuple(h.name for h in listed) for listed in drawn}) > 1  # the others vary from pair to pair
+    # Without a draw, the best ranked fill the list (what the proposer shows at run time).
+    assert pick_helpers(helpers, task, 3) == pick_helpers(helpers, task, 3)
+    pair = render_pair(task, program, "dream", prompts=Prompts(), plugins=plugins, fmt=PromptFormat(0, 3))
+    listed = [line for line in pair.prompt.splitlines() if line.startswith("#   ")]
+    assert len(listed) == 3 and any("sort_desc(" in line for line in listed)
+    assert ">>> " not in pair.prompt.split("def f(")[0]  # no solved examples before the task with shots = 0
+
+
+def test_a_tuned_model_is_prompted_in_the_format_it_was_trained_on(tmp_path, monkeypatch):
+    from inductor.cli import App
+
+    monkeypatch.chdir(tmp_path)
+    app = App(None, ())
+
+    class Tuned:
+        prompt_format = PromptFormat(shots=0, max_helpers=5)
+
+    with app.sandbox() as sandbox:
+        tuned = app.induction(sandbox, Tuned(), None)
+        plain = app.induction(sandbox, object(), None)
+    assert (tuned.shots, tuned.max_helpers) == (0, 5)
+    assert (plain.shots, plain.max_helpers) == (app.settings.run.shots, app.settings.run.max_helpers)
+    assert prompt_format(tmp_path) is None  # no adapter here: the configured format
+
+
+def test_train_names_the_line_of_a_broken_dreams_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"task": {"train": []}, "program": "def f(x):\\n    return x\\n"}\n{"nope": 1}\n')
+    res = CliRunner().invoke(cli, ["train", "--dreams", "0", "--dreams-file", str(bad),
+                                   "--from-library", str(tmp_path / "empty")])
+    assert res.exit_code == 1 and f"{bad}:" in res.output and "Traceback" not in res.output
