@@ -34,12 +34,14 @@ $(STAMP): pyproject.toml Makefile
 # The induction loop with the embedded model on the bundled demo tasks (List Functions tasks,
 # three SyGuS string families, one grid task), in two passes from an empty library, so the
 # output shows what each task learned and which later tasks called it. Then the HTML report.
-# The first run converts the model once (~40 s).
+# The first run converts the model once (~40 s), and merges the adapter once.
 DEMO_RUNS := runs/demo
+# The shipped fine-tuned model (library/adapter, trained by `inductor train --no-library-pairs`).
+DEMO_ADAPTER := $(if $(wildcard library/adapter/adapter_model.safetensors),--adapter library/adapter,)
 demo: setup
 	@rm -rf $(DEMO_RUNS)/library
 	@$(VENV)/bin/inductor run $(EXAMPLES)/demo --passes 2 --samples 8 --rounds 1 --time-per-task 30 \
-		--library $(DEMO_RUNS)/library --runs-dir $(DEMO_RUNS); \
+		--library $(DEMO_RUNS)/library --runs-dir $(DEMO_RUNS) $(DEMO_ADAPTER); \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 130 ] || exit $$status
 	@$(VENV)/bin/inductor report "$$(ls -td $(DEMO_RUNS)/2* | head -1)"
 

@@ -535,8 +535,9 @@ def print_soak_figures(figures: dict[str, Any]) -> None:
 
 
 def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequence[Task], adapter: Path, *,
-                  n: int = 8, seed: int = 0) -> dict[str, Any]:
-    """At ``n`` samples per task: candidates passing train (and test) and tasks solved, base vs tuned."""
+                  n: int = 8, seed: int = 0, base: bool = True) -> dict[str, Any]:
+    """At ``n`` samples per task: candidates passing train (and test) and tasks solved, base vs tuned
+    (``base=False``: the tuned model only, e.g. for another checkpoint beside an earlier run)."""
     from dataclasses import replace
 
     from inductor.models import SampleParams, load_embedded
@@ -547,7 +548,7 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
     verifier = Verifier(sandbox, plugins)
     prompts = Prompts(plugins.template_folders())
     rows = {}
-    for label, adapter_setting in (("base", "none"), ("tuned", str(adapter))):
+    for label, adapter_setting in [*([("base", "none")] if base else []), ("tuned", str(adapter))]:
         model = load_embedded(replace(settings.model, adapter=adapter_setting))
         # Each model prompted as the proposer prompts it: the tuned one in its trained format.
         fmt = model.prompt_format or PromptFormat(settings.run.shots, settings.run.max_helpers)
@@ -585,8 +586,9 @@ def print_adapter_figures(figures: dict[str, Any]) -> None:
 
     table = Table(title=f"inductor bench model --adapter: {figures['tasks']} held-out tasks, "
                         f"{figures['samples_per_task']} samples each")
-    for col in ("figure", "tuned", "base"):
+    columns = [c for c in ("tuned", "base") if c in figures]
+    for col in ("figure", *columns):
         table.add_column(col, justify="left" if col == "figure" else "right")
     for key in ("passed_train", "passed_train_and_test", "tasks_solved", "samples", "seconds", "per_second"):
-        table.add_row(key.replace("_", " "), str(figures["tuned"][key]), str(figures["base"][key]))
+        table.add_row(key.replace("_", " "), *(str(figures[c][key]) for c in columns))
     Console(highlight=False).print(table)

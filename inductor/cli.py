@@ -262,6 +262,7 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="Continue the interrupted run in this run folder (its folders and options).")
 @click.option("--model", "model_spec",
               help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json, none (search only).")
+@click.option("--adapter", help="smollm2: LoRA adapter folder, or none [auto: LIBRARY/adapter when present].")
 @click.option("--samples", type=int, help="Candidates sampled per round [16].")
 @click.option("--rounds", type=int, help="Repair rounds after the first proposal [2].")
 @click.option("--passes", type=int, help="Passes; later ones retry unsolved tasks with what was learned [1].")
@@ -283,7 +284,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="Try compositions of primitives and library functions before the model [on].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
-def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, samples: int | None,
+def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, adapter: str | None,
+        samples: int | None,
         rounds: int | None,
         passes: int | None, time_per_task: float | None, workers: int | None, report_path: Path | None,
         seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
@@ -309,6 +311,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         o = resumed["options"]
         folders = tuple(Path(f) for f in o["folders"])
         model_spec = model_spec or o.get("model")
+        adapter = adapter or o.get("adapter")
         samples, rounds = samples or o.get("samples"), rounds if rounds is not None else o.get("rounds")
         passes, seed = passes or o.get("max_passes"), seed if seed is not None else o.get("seed")
         time_per_task = time_per_task or o.get("time_per_task")
@@ -330,7 +333,9 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     settings = app.settings.with_options("run", samples=samples, rounds=rounds, passes=passes,
                                          time_per_task=time_per_task, seed=seed,
                                          runs_dir=str(runs_dir) if runs_dir else None)
-    settings = settings.with_options("model", name=model_spec).with_options("sandbox", workers=workers)
+    if adapter not in (None, "auto", "none") and not (Path(adapter) / "adapter_model.safetensors").is_file():
+        raise click.BadParameter(f"{adapter}: no LoRA adapter here (adapter_model.safetensors)", param_hint="--adapter")
+    settings = settings.with_options("model", name=model_spec, adapter=adapter).with_options("sandbox", workers=workers)
     settings = settings.with_options("search", enabled=use_search)
     app._settings = settings
     loaded = load_tasks(app, folders, train_count)
@@ -364,7 +369,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
             "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
     library_path = None if no_library else str(Path(library_dir or settings.library.folder).resolve())
     events.emit("run_resumed" if resumed else "run_started", folders=[str(Path(f).resolve()) for f in folders],
-                tasks=len(tasks), **info, only=list(only), exclude=list(exclude), sample=sample,
+                tasks=len(tasks), **info, adapter=adapter, only=list(only), exclude=list(exclude), sample=sample,
                 train_count=train_count, library=library_path, frozen_library=frozen_library,
                 no_library=no_library, search=settings.search.enabled)
     if m.name != "none":
@@ -373,6 +378,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     if model is not None:
         events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3),
                     adapter=getattr(model, "adapter", ""))
+        info["adapter"] = getattr(model, "adapter", "") or None
     library_use = None
     if not no_library:
         learn = settings.library.learn and not frozen_library
@@ -935,10 +941,11 @@ def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None,
 @click.option("--tasks", "task_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Held-out tasks for --adapter (never used for dreams or training).")
 @click.option("--per-task", default=8, show_default=True, help="Samples per task for --adapter.")
+@click.option("--no-base", is_flag=True, help="With --adapter: the tuned model only (e.g. another checkpoint).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
 def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: int, adapter: Path | None,
-                task_dirs: tuple[Path, ...], per_task: int, as_json: bool) -> None:
+                task_dirs: tuple[Path, ...], per_task: int, no_base: bool, as_json: bool) -> None:
     """Embedded model: candidates/s batched vs one at a time; cached load vs first conversion.
 
     With --adapter and --tasks: candidates passing train and test, and tasks solved, for the
@@ -961,7 +968,7 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
         try:
             with app.sandbox() as sandbox:
                 figures = bench_adapter(app.settings, app.plugins, sandbox, loaded.tasks, adapter, n=per_task,
-                                        seed=seed)
+                                        seed=seed, base=not no_base)
         except ModelError as exc:
             raise click.ClickException(str(exc)) from None
         _show(figures, as_json, print_adapter_figures)

@@ -157,7 +157,8 @@ class RunConsole:
         self.console.print(table)
         rate = s["lm_samples"] / s["seconds"] if s["seconds"] else 0.0
         self.console.print(f"{s['lm_samples']} model samples, {s['candidates_checked']} distinct candidates checked, "
-                           f"{s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}.")
+                           f"{s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}"
+                           + (f" with the fine-tuned adapter {s['adapter']}." if s.get("adapter") else "."))
         if "library" in s:
             learned = [name for r in run.results for name in r.learned]
             used = sum(1 for r in run.results if r.library_functions_used)

@@ -76,3 +76,16 @@ def test_bench_soak_contains_every_hostile_candidate_and_leaks_nothing():
     # The right programs are the only passes: no hostile candidate forged one.
     assert figures["verdicts"].get("pass", 0) <= 200 - figures["hostile"]
     assert figures["verdicts"].get("forbidden", 0) > 0 and figures["verdicts"].get("timeout", 0) > 0
+
+
+def test_the_adapter_table_shows_the_columns_measured(capsys):
+    from inductor.bench import print_adapter_figures
+
+    row = {"passed_train": 3, "passed_train_and_test": 2, "tasks_solved": 1, "samples": 16, "seconds": 9.5,
+           "per_second": 1.68}
+    figures = {"tasks": 2, "samples_per_task": 8, "tuned": row}
+    print_adapter_figures(figures)  # --no-base: the tuned model alone
+    out = capsys.readouterr().out
+    assert "tuned" in out and "base" not in out and "1.68" in out
+    print_adapter_figures({**figures, "base": {**row, "tasks_solved": 0}})
+    assert "base" in capsys.readouterr().out

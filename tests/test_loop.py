@@ -163,6 +163,7 @@ def test_cli_run_with_search_and_library_learns_then_reuses(task_dir, tmp_path):
     (["--samples", "0"], "--samples"),
     (["--only", "zzz*"], "no tasks to run"),
     (["--model", "fake:missing.json"], "missing.json"),
+    (["--adapter", "no-such-adapter"], "no-such-adapter: no LoRA adapter here"),
 ])
 def test_cli_run_user_errors_are_one_line(task_dir, args, message):
     folder, _ = task_dir
