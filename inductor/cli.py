@@ -574,7 +574,8 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
         convert_gguf(gguf, base)
     every = max(1, min(50, steps))
     settings = TrainSettings(steps=steps, batch=batch, lr=lr, rank=rank, layers=layers, seed=seed,
-                             checkpoint_every=every, max_tokens=max_tokens, prompt=fmt)
+                             checkpoint_every=every, max_tokens=max_tokens, prompt=fmt,
+                             command=" ".join(["inductor", *sys.argv[1:]]))
 
     def progress(step: int, loss: float) -> None:
         if step == 1 or step % 10 == 0 or step == steps:

@@ -488,8 +488,12 @@ def _load_with_adapter(target: Path, adapter: Path, quantize: str, device: str, 
         os.environ.setdefault("TRANSFORMERS_SDPA_FORCE_GQA", "1")
     else:
         base = TransformersModel.load(str(target), device="cpu" if cpu_int8 else device, name=name)
+        import warnings
+
         try:
-            merged = peft.PeftModel.from_pretrained(base.model, str(adapter)).merge_and_unload()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # transformers' deprecations, seen inside peft
+                merged = peft.PeftModel.from_pretrained(base.model, str(adapter)).merge_and_unload()
         except (ValueError, OSError, RuntimeError) as exc:
             raise ModelError(f"{adapter}: cannot load the adapter: {exc}") from None
         model = TransformersModel(merged.eval(), base.tokenizer, name)

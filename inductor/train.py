@@ -211,6 +211,8 @@ class TrainSettings:
     seed: int = 0
     #: The prompt format the pairs were rendered in; recorded so the proposer prompts the same way.
     prompt: PromptFormat = PromptFormat()
+    #: The command line that started the run, for the record.
+    command: str = ""
 
 
 def _encode(tokenizer: Any, pair: Pair, max_tokens: int) -> tuple[list[int], list[int]]:
@@ -242,7 +244,11 @@ def train_lora(pairs: Sequence[Pair], base_dir: Path, out_dir: Path, settings: T
     config = peft.LoraConfig(r=settings.rank, lora_alpha=2 * settings.rank, lora_dropout=0.05,
                              target_modules=["q_proj", "k_proj", "v_proj", "o_proj"], layers_to_transform=top,
                              task_type="CAUSAL_LM")
-    model = peft.get_peft_model(model, config)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # transformers' deprecations, seen inside peft
+        model = peft.get_peft_model(model, config)
     model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=settings.lr)
     warmup = max(1, settings.steps // 20)
@@ -272,7 +278,25 @@ def train_lora(pairs: Sequence[Pair], base_dir: Path, out_dir: Path, settings: T
             model.save_pretrained(str(out_dir))
             info = _info(pairs, settings, losses, time.perf_counter() - start, device)
             (out_dir / TRAIN_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            # In place of peft's blank model card template.
+            (out_dir / "README.md").write_text(model_card(info), encoding="utf-8")
     return info
+
+
+def model_card(info: dict[str, Any]) -> str:
+    """A short README for an adapter folder: what it is, how it was trained, how it is prompted."""
+    origins = ", ".join(f"{k}: {v}" for k, v in info["origins"].items())
+    fmt = info["prompt"]
+    return (f"# inductor adapter\n\nA LoRA adapter of SmolLM2-135M-Instruct (the model embedded in inductor), "
+            f"made by `{info.get('command') or 'inductor train'}`.\n\n"
+            f"- pairs: {info['pairs']} ({origins})\n"
+            f"- {info['steps']} of {info['of_steps']} steps of {info['batch']} pairs, rank {info['rank']}, "
+            f"top {info['layers'] or 'all'} layers, peak learning rate {info['lr']}, "
+            f"{info['seconds']} s on {info['device']}\n"
+            f"- loss {info['loss_first']} -> {info['loss_last']}\n"
+            f"- prompt format: {fmt['shots']} solved examples, {fmt['max_helpers']} helpers listed\n\n"
+            f"The proposer loads it from `LIBRARY/adapter`, or with `inductor run --adapter DIR`; "
+            f"`{TRAIN_INFO}` has the same figures as JSON.\n")
 
 
 def _info(pairs: Sequence[Pair], settings: TrainSettings, losses: Sequence[float], seconds: float,
@@ -284,4 +308,4 @@ def _info(pairs: Sequence[Pair], settings: TrainSettings, losses: Sequence[float
             "seconds": round(seconds, 1), "device": device,
             "loss_first": round(sum(head) / len(head), 4), "loss_last": round(sum(tail) / len(tail), 4),
             "origins": {o: sum(p.origin == o for p in pairs) for o in sorted({p.origin for p in pairs})},
-            "prompt": settings.prompt.to_json()}
+            "prompt": settings.prompt.to_json(), "command": settings.command}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import marshal
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 #: Longest candidate accepted, in characters.
 MAX_CODE_CHARS = 100_000
+
+# A candidate's SyntaxWarnings ("perhaps you missed a comma?") are its own business, not the user's.
+warnings.filterwarnings("ignore", category=SyntaxWarning, module="<candidate>")
 
 # Text that could let a program reach state shared with later candidates in the same
 # process: imports, dunders and private names, reflection builtins, frame and code objects.

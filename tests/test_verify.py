@@ -104,3 +104,14 @@ def test_help_is_instant_and_imports_no_heavy_library():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert "verify" in res.stdout
+
+
+def test_a_candidates_syntax_warnings_do_not_reach_the_user():
+    import subprocess
+    import sys
+
+    code = ("from inductor.verify import parse_program\n"
+            "parse_program('def f(x):\\n    return [1][...] + (1)(2)\\n')\n"
+            "compile('y = (1)(2)\\n', 'user.py', 'exec')\n")
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
+    assert "<candidate>" not in err and "user.py" in err  # only the candidate's are silenced
