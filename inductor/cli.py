@@ -575,7 +575,7 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
     every = max(1, min(50, steps))
     settings = TrainSettings(steps=steps, batch=batch, lr=lr, rank=rank, layers=layers, seed=seed,
                              checkpoint_every=every, max_tokens=max_tokens, prompt=fmt,
-                             command=" ".join(["inductor", *sys.argv[1:]]))
+                             command=_command_line(click.get_current_context(), skip=("background",)))
 
     def progress(step: int, loss: float) -> None:
         if step == 1 or step % 10 == 0 or step == steps:
@@ -586,6 +586,27 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
     except TrainError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"adapter saved in {out} ({info['seconds']} s, loss {info['loss_first']} -> {info['loss_last']})")
+
+
+def _command_line(ctx: click.Context, skip: tuple[str, ...] = ()) -> str:
+    """The command as a user would type it: its options that were given, not defaulted."""
+    import shlex
+
+    parts = ["inductor", *ctx.command_path.split()[1:]]  # the program's name varies (cli.py under -m)
+    for param in ctx.command.params:
+        name = param.name or ""
+        if name in skip or ctx.get_parameter_source(name) is click.core.ParameterSource.DEFAULT:
+            continue
+        value = ctx.params.get(name)
+        if isinstance(param, click.Option) and param.is_flag:
+            if param.secondary_opts and not value:
+                parts.append(param.secondary_opts[0])
+            elif value:
+                parts.append(param.opts[0])
+            continue
+        for v in value if isinstance(value, (tuple, list)) else (value,):
+            parts += [*param.opts[:1], str(v)] if isinstance(param, click.Option) else [str(v)]
+    return " ".join(shlex.quote(p) for p in parts)
 
 
 # --- library ------------------------------------------------------------------------------

@@ -67,7 +67,9 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     assert info["steps"] == 2 and info["pairs"] >= 5
     assert info["prompt"] == {"shots": 0, "max_helpers": 8} and prompt_format(adapter) == PromptFormat()
     card = (adapter / "README.md").read_text()
-    assert card.startswith("# inductor adapter") and "--dreams-file" in card and "2 of 2 steps" in card
+    assert card.startswith("# inductor adapter") and "2 of 2 steps" in card
+    assert info["command"] == (f"inductor train --steps 2 --batch 1 --rank 2 --max-tokens 96 --from-library {lib} "
+                               f"--dreams 3 --dreams-file {dreamed} --domains lists") and info["command"] in card
     base = load_embedded(ModelSettings(quantize="none", adapter="none"))
     tuned = load_embedded(ModelSettings(quantize="none", adapter=str(adapter)))
     assert tuned.adapter == str(adapter) and not base.adapter
