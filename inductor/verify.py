@@ -20,6 +20,7 @@ from enum import Enum
 from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any
 
+from inductor.default_plugins.compare import exact_equal
 from inductor.sandbox import Outcome, Prelude, Sandbox, Status
 
 if TYPE_CHECKING:
@@ -158,6 +159,15 @@ def similarity(expected: Any, actual: Any) -> float:
     return 0.0
 
 
+def as_json_values(value: Any) -> Any:
+    """``value`` as the sandbox's JSON would bring it back: tuples become lists."""
+    if isinstance(value, (list, tuple)):
+        return [as_json_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_json_values(v) for k, v in value.items()}
+    return value
+
+
 class ProgramError(ValueError):
     """The candidate is not a usable Python program (syntax error, no function...)."""
 
@@ -230,13 +240,22 @@ class Verifier:
         return self._preludes[domain]
 
     def compare(self, task: Task, examples: Sequence[Example], outcomes: Sequence[Outcome],
-                same: Callable[[Any, Any], bool] | None = None) -> list[ExampleResult]:
-        """Verdicts for outcomes against expected outputs (``same`` defaults to the task's comparator)."""
+                same: Callable[[Any, Any], bool] | None = None, plain: Sequence[Any] | None = None,
+                ) -> list[ExampleResult]:
+        """Verdicts for outcomes against expected outputs (``same`` defaults to the task's comparator).
+
+        ``plain``: the expected outputs as JSON brings values back (:func:`as_json_values`), for
+        outcomes decoded from JSON under the exact comparison: one C-level ``!=`` then settles
+        most wrong outputs before the structural check.
+        """
         results = []
         same = same or self.plugins.comparator(task)
-        for ex, out in zip(examples, outcomes):
+        for i, (ex, out) in enumerate(zip(examples, outcomes)):
             if out.status is not Status.OK:
                 results.append(ExampleResult(_STATUS_VERDICT[out.status], ex.output, None, out.message, out.ms))
+            elif plain is not None and plain[i] != out.value:
+                # Exact equality implies == on these values, so != means wrong.
+                results.append(ExampleResult(Verdict.WRONG, ex.output, out.value, "", out.ms))
             elif same(ex.output, out.value):
                 results.append(ExampleResult(Verdict.PASS, ex.output, out.value, "", out.ms))
             else:
@@ -307,10 +326,13 @@ class Verifier:
               test: bool) -> None:
         n = len(task.train)
         same = self.plugins.comparator(task)  # resolved once, not per candidate
+        exact = same is exact_equal
+        train_plain = [as_json_values(e.output) for e in task.train] if exact else None
+        test_plain = [as_json_values(e.output) for e in task.test] if exact and test else None
         for res, outs in zip(results, outcomes):
-            res.train = self.compare(task, task.train, outs[:n], same)
+            res.train = self.compare(task, task.train, outs[:n], same, train_plain)
             if test:
-                res.test = self.compare(task, task.test, outs[n:], same)
+                res.test = self.compare(task, task.test, outs[n:], same, test_plain)
 
 
 def failing_functions(library: Any, verifier: Verifier) -> dict[str, str]:

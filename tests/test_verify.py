@@ -115,3 +115,24 @@ def test_a_candidates_syntax_warnings_do_not_reach_the_user():
             "compile('y = (1)(2)\\n', 'user.py', 'exec')\n")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
     assert "<candidate>" not in err and "user.py" in err  # only the candidate's are silenced
+
+
+def test_the_quick_inequality_check_agrees_with_the_exact_comparison(sandbox, plugins):
+    from inductor.default_plugins.compare import exact_equal
+    from inductor.sandbox import Outcome, Status
+    from inductor.verify import as_json_values
+
+    cases = [  # (expected, actual as JSON brings it back)
+        ((1, 2), [1, 2]), ([(1, 2), 3], [[1, 2], 3]), ([1, 2], [2, 1]), (1, True), (True, 1), (1, 1.0),
+        ({"a": (1,)}, {"a": [1]}), ({"a": 1}, {"a": 2}), ([[0, 1]], [[0, True]]), ("x", "x"), (None, None),
+        ([1, [2, [3]]], [1, [2, [3]]]), ([1, [2, [3]]], [1, [2, [4]]]), (2.5, 2.5), ([], [[]]),
+    ]
+    examples = [Example((0,), e) for e, _ in cases]
+    outcomes = [Outcome(Status.OK, value=a) for _, a in cases]
+    task = Task("t", examples)
+    verifier = Verifier(sandbox, plugins)
+    quick = verifier.compare(task, examples, outcomes, exact_equal, [as_json_values(e.output) for e in examples])
+    slow = verifier.compare(task, examples, outcomes, exact_equal)
+    assert [r.verdict for r in quick] == [r.verdict for r in slow]
+    assert [r.passed for r in slow] == [exact_equal(e, a) for e, a in cases]
+    assert [r.passed for r in slow][:6] == [True, True, False, False, False, False]
