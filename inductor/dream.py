@@ -144,7 +144,7 @@ def relabel(task: Task, result: CheckResult) -> Dream | None:
 
 
 def relabel_results(results: Sequence[TaskResult]) -> list[Dream]:
-    """Hindsight relabels of a run's nearest misses: each a program and the examples it produced."""
+    """Hindsight relabels of a run's nearest misses: each a program (once) and the examples it produced."""
     out = []
     seen: set[str] = set()
     for res in results:

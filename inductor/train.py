@@ -114,10 +114,15 @@ def pick_helpers(helpers: Sequence[Helper], task: Task, limit: int, *, include: 
     return [h for h in order if h.name in chosen]
 
 
+def primitive_helpers(plugins: Plugins, task: Task) -> list[Helper]:
+    """The primitives of ``task``'s domain, as a prompt lists them."""
+    return [h for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)]
+
+
 def task_prompt(task: Task, *, prompts: Prompts, plugins: Plugins, fmt: PromptFormat, seed: int = 0,
-                include: Iterable[str] = (), vary: bool = False) -> Prompt:
+                include: Iterable[str] = (), vary: bool = False, helpers: Sequence[Helper] | None = None) -> Prompt:
     """The proposer's first prompt for ``task`` (primitives as helpers, no library) in ``fmt``."""
-    helpers = [h for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)]
+    helpers = primitive_helpers(plugins, task) if helpers is None else helpers
     chosen = choose_shots(plugins.prompt_shots(task), fmt.shots, seed)
     listed = pick_helpers(helpers, task, fmt.max_helpers, include=include,
                           rng=random.Random(seed) if vary else None)
@@ -135,11 +140,11 @@ def render_pair(task: Task, program: str, origin: str, *, prompts: Prompts, plug
     if target is None:
         return None
     calls = called_names(program)
-    primitives = {h.name for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)}
-    if calls - primitives - BUILTIN_NAMES:  # it calls something the prompt cannot list (a library function)
+    helpers = primitive_helpers(plugins, task)
+    if calls - {h.name for h in helpers} - BUILTIN_NAMES:  # it calls what the prompt cannot list (the library)
         return None
     prompt = task_prompt(task, prompts=prompts, plugins=plugins, fmt=fmt or PromptFormat(), seed=seed,
-                         include=calls, vary=True)
+                         include=calls, vary=True, helpers=helpers)
     return Pair(prompt.text, target, origin)
 
 
