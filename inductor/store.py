@@ -135,6 +135,8 @@ class Library:
             raise StoreError(f"{self.folder / DB_FILE}: written by a newer inductor (schema {current})")
         for step in range(current, len(MIGRATIONS)):
             with self.transaction() as db:
+                if self.version > step:
+                    continue  # another process opening the same library got there first
                 for statement in MIGRATIONS[step].split(";"):
                     if statement.strip():
                         db.execute(statement)

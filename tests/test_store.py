@@ -36,6 +36,16 @@ def test_an_old_file_is_migrated_in_place(tmp_path):
     assert lib.get("old").uses == 1
 
 
+def test_a_migration_another_process_applied_meanwhile_is_skipped(tmp_path, monkeypatch):
+    folder = tmp_path / "lib"
+    Library(folder).db.close()  # the other process created the schema ...
+    real = Library.version.fget
+    stale = [0]  # ... after this one read the version
+    monkeypatch.setattr(Library, "version", property(lambda self: stale.pop() if stale else real(self)))
+    lib = Library(folder)
+    assert real(lib) == len(MIGRATIONS) and len(lib) == 0
+
+
 def test_a_newer_schema_is_refused_with_the_file_named(tmp_path):
     folder = tmp_path / "lib"
     Library(folder).db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
