@@ -1,8 +1,7 @@
 """Checking candidate programs against a task's examples.
 
-Candidates are compiled in the parent (syntax errors never reach the sandbox), deduplicated
-by the shape of their code (layout and comments ignored), run in the sandbox on the train
-inputs, and compared with the expected outputs here, in the parent, by the
+Candidates are deduplicated by their text up to layout (blank lines, comments), compiled
+and run in the sandbox on the train inputs, and compared with the expected outputs here, in the parent, by the
 ``inductor_compare_outputs`` hook. A pass is believed only when it holds alone in a fresh
 child, or when the program is inert (see :func:`is_inert`) and ran after inert ones only.
 """
@@ -10,14 +9,13 @@ child, or when the program is inert (see :func:`is_inert`) and ran after inert o
 from __future__ import annotations
 
 import difflib
-import marshal
 import re
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
-from types import CodeType, ModuleType
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from inductor.default_plugins.compare import exact_equal
@@ -33,14 +31,17 @@ MAX_CODE_CHARS = 100_000
 # A candidate's SyntaxWarnings ("perhaps you missed a comma?") are its own business, not the user's.
 warnings.filterwarnings("ignore", category=SyntaxWarning, module="<candidate>")
 
-# Text that could let a program reach state shared with later candidates in the same
-# process: imports, dunders and private names, reflection builtins, frame and code objects.
-_NOT_INERT = re.compile(
-    r"\bimport\b|__|\._|\b_|\b(getattr|setattr|delattr|globals|locals|vars|dir|eval|exec|compile|"
-    r"open|breakpoint|input|help|memoryview|exit|quit|gi_frame|gi_code|gi_yieldfrom|cr_frame|cr_code|"
-    r"ag_frame|ag_code|f_back|f_globals|f_locals|f_builtins|f_code|tb_frame|tb_next|co_code|"
-    r"func_globals)\b"
-)
+# Words that could let a program reach state shared with later candidates in the same
+# process: imports, reflection builtins, frame and code attributes.
+_REACHING = frozenset({
+    "import", "getattr", "setattr", "delattr", "globals", "locals", "vars", "dir", "eval", "exec",
+    "compile", "open", "breakpoint", "input", "help", "memoryview", "exit", "quit", "gi_frame",
+    "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "ag_frame", "ag_code", "f_back", "f_globals",
+    "f_locals", "f_builtins", "f_code", "tb_frame", "tb_next", "co_code", "func_globals",
+})
+_WORDS = re.compile(r"[0-9A-Za-z_]+")
+# A dunder anywhere, or a name (or attribute) that starts with an underscore.
+_PRIVATE = re.compile(r"__|(?<![0-9A-Za-z_])_")
 
 
 def is_inert(source: str) -> bool:
@@ -52,7 +53,26 @@ def is_inert(source: str) -> bool:
     globals, its own copy of the builtins, its inputs and the (pure) preludes. A pass by an
     inert program that ran after only inert programs is as good as one run alone.
     """
-    return source.isascii() and _NOT_INERT.search(source) is None
+    return source.isascii() and _PRIVATE.search(source) is None and _REACHING.isdisjoint(_WORDS.findall(source))
+
+
+def program_key(source: str) -> str:
+    """The text two programs share when they differ only in layout: blank lines, comments,
+    trailing spaces. Exact: source with multi-line strings or backslash continuations,
+    where such text can be part of a string, is its own key."""
+    if '"""' in source or "'''" in source:
+        return source
+    lines = []
+    for line in source.split("\n"):
+        # With no multi-line string, a # on a line without quotes starts a comment.
+        if "#" in line and "'" not in line and '"' not in line:
+            line = line[:line.index("#")]
+        line = line.rstrip(" \t\r\f")
+        if line.endswith("\\"):
+            return source
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 class Verdict(str, Enum):
@@ -72,10 +92,11 @@ _STATUS_VERDICT = {
     Status.MEMORY: Verdict.MEMORY,
     Status.FORBIDDEN: Verdict.FORBIDDEN,
     Status.OUTPUT: Verdict.ERROR,
+    Status.PROGRAM: Verdict.ERROR,
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ExampleResult:
     verdict: Verdict
     expected: Any = None
@@ -93,12 +114,11 @@ class CheckResult:
     """A candidate's verdicts on a task; true when it passes every train example."""
 
     source: str
-    key: Any = ""
-    entry_point: str = "f"
-    code: bytes = b""
+    #: The program's text up to layout (:func:`program_key`): equal keys, same verdicts.
+    key: str = ""
     train: list[ExampleResult] = field(default_factory=list)
     test: list[ExampleResult] | None = None
-    #: Set when the program could not even be parsed.
+    #: Set when the program is not usable (it does not compile, or defines no function).
     error: str = ""
 
     def __bool__(self) -> bool:
@@ -168,60 +188,6 @@ def as_json_values(value: Any) -> Any:
     return value
 
 
-class ProgramError(ValueError):
-    """The candidate is not a usable Python program (syntax error, no function...)."""
-
-
-CO_OPTIMIZED = 0x0001
-
-
-def _shape(code: CodeType) -> tuple[Any, ...]:
-    """A code object without positions: equal for programs that differ only in layout/comments."""
-    consts = tuple(_shape(c) if isinstance(c, CodeType) else (type(c).__name__, c) for c in code.co_consts)
-    return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
-            code.co_flags, code.co_argcount, code.co_kwonlyargcount, code.co_posonlyargcount)
-
-
-@dataclass(frozen=True)
-class Program:
-    """A parsed candidate: its dedupe key, entry function and compiled code (marshal bytes)."""
-
-    key: Any
-    entry: str
-    code: bytes
-
-
-def parse_program(source: str, entry_point: str = "f") -> Program:
-    """Compile a candidate; raises ProgramError.
-
-    The entry point is ``entry_point`` when the program defines it at top level, otherwise
-    its last top-level function. Programs that compile to the same code (ignoring layout,
-    comments and line numbers) get the same key.
-    """
-    if len(source) > MAX_CODE_CHARS:
-        raise ProgramError(f"program is longer than {MAX_CODE_CHARS} characters")
-    try:
-        code = compile(source, "<candidate>", "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        raise ProgramError(f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})") from None
-    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        raise ProgramError(f"{type(exc).__name__}: cannot compile the program") from None
-    functions = [c.co_name for c in code.co_consts
-                 if isinstance(c, CodeType) and c.co_flags & CO_OPTIMIZED and not c.co_name.startswith("<")]
-    if entry_point in functions:
-        entry = entry_point
-    elif functions:
-        entry = functions[-1]
-    else:
-        raise ProgramError(f"the program defines no function (expected {entry_point!r})")
-    try:
-        key: Any = _shape(code)
-        hash(key)
-    except (RecursionError, TypeError):
-        key = source
-    return Program(key, entry, marshal.dumps(code))
-
-
 class Verifier:
     """Checks candidates for tasks with a sandbox and the plugins' output comparison."""
 
@@ -272,37 +238,36 @@ class Verifier:
         preludes = [*self.preludes(task), *extra_preludes]
         examples = list(task.train) + (list(task.test) if test else [])
         inputs = [e.args for e in examples]
-        distinct: dict[Any, CheckResult] = {}
+        distinct: dict[str, CheckResult] = {}
         results: list[CheckResult] = []
         inert: set[int] = set()
         chunks: list[tuple[list[CheckResult], Future[list[list[Outcome]]]]] = []
-        # Compile in chunks and hand each to the sandbox while compiling the next: the
-        # workers run while this process parses.
+        # Hand the sandbox a chunk at a time, so the workers run while this process
+        # prepares the next one. The workers compile: untrusted text is never compiled here.
         chunk_size = max(1, self.sandbox.batch_size * self.sandbox.workers)
         for start in range(0, len(sources), chunk_size):
             to_run: list[CheckResult] = []
             for source in sources[start:start + chunk_size]:
-                try:
-                    program = parse_program(source, task.entry_point)
-                except ProgramError as exc:
-                    res = CheckResult(source, error=str(exc))
-                    res.train = [ExampleResult(Verdict.ERROR, e.output, None, str(exc)) for e in task.train]
+                if len(source) > MAX_CODE_CHARS:
+                    res = CheckResult(source, error=f"program is longer than {MAX_CODE_CHARS} characters")
+                    res.train = [ExampleResult(Verdict.ERROR, e.output, None, res.error) for e in task.train]
                     results.append(res)
                     continue
-                if program.key not in distinct:
-                    res = CheckResult(source, key=program.key, entry_point=program.entry, code=program.code)
-                    distinct[program.key] = res
+                key = program_key(source)
+                res = distinct.get(key)
+                if res is None:
+                    res = distinct[key] = CheckResult(source, key=key)
                     to_run.append(res)
                     if is_inert(source):
                         inert.add(id(res))
                 else:
                     self.stats["duplicates"] += 1
-                results.append(distinct[program.key])
+                results.append(res)
             if to_run:
                 # Inert programs first: then every inert program ran after inert ones only.
                 to_run.sort(key=lambda r: id(r) not in inert)
-                future = self._pool.submit(self.sandbox.run, [r.code for r in to_run], inputs,
-                                           entries=[r.entry_point for r in to_run], preludes=preludes,
+                future = self._pool.submit(self.sandbox.run, [r.source for r in to_run], inputs,
+                                           entries=task.entry_point, preludes=preludes,
                                            inert=[id(r) in inert for r in to_run])
                 chunks.append((to_run, future))
         passed: list[CheckResult] = []
@@ -313,7 +278,7 @@ class Verifier:
             self.stats["distinct"] += len(to_run)
         self.stats["rechecked"] += len(passed)
         if passed:
-            again = self.sandbox.run([r.code for r in passed], inputs, entries=[r.entry_point for r in passed],
+            again = self.sandbox.run([r.source for r in passed], inputs, entries=task.entry_point,
                                      preludes=preludes, isolate=True)
             self._fill(task, passed, again, test)
         if notify:
@@ -330,6 +295,8 @@ class Verifier:
         train_plain = [as_json_values(e.output) for e in task.train] if exact else None
         test_plain = [as_json_values(e.output) for e in task.test] if exact and test else None
         for res, outs in zip(results, outcomes):
+            if outs and outs[0].status is Status.PROGRAM:
+                res.error = outs[0].message
             res.train = self.compare(task, task.train, outs[:n], same, train_plain)
             if test:
                 res.test = self.compare(task, task.test, outs[n:], same, test_plain)

@@ -194,3 +194,34 @@ def test_a_candidate_cannot_touch_the_library_files(box, tmp_path):
         assert out[0].status in (Status.FORBIDDEN, Status.ERROR), out
     assert outcomes[3][0].value == [1, 2]
     assert (module.read_bytes(), db.read_bytes()) == before
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    sb = Sandbox(workers=1, limits=Limits(timeout=0.3, memory_mb=256))
+    sb.start()
+    yield sb
+    sb.close()
+
+
+def test_a_child_that_ran_inert_programs_only_serves_the_next_batch(one_worker):
+    # The probe is not inert; flagging it inert (which the verifier never does) shows which
+    # child ran it without ending that child.
+    probe = "import os\ndef f(x):\n    return os.getpid()\n"
+    pid = lambda inert, inputs=((1,),): one_worker.run([probe], list(inputs), inert=[inert])[0][0].value  # noqa: E731
+    first = pid(True)
+    assert pid(True) == first  # the same task: the waiting child ran it
+    assert pid(False) == first  # ... and exits after it: it ran a program that is not inert
+    second = pid(True)
+    assert second != first
+    assert pid(True, [(2,)]) != second  # another task's inputs: a fresh child
+
+
+def test_a_child_that_dies_holding_lines_back_costs_no_other_program_its_verdict(one_worker):
+    # Inert programs' lines are written a few at a time; a C-level loop (no signal handler
+    # runs) gets the child killed with earlier lines unsent. They run again, one line each.
+    ok = [f"def f(x):\n    return x + {i}\n" for i in range(3)]
+    hang = "def f(x):\n    return sum(range(10 ** 13))\n"
+    outcomes = one_worker.run([ok[0], ok[1], hang, ok[2]], [(1,)], inert=[True] * 4)
+    assert [o[0].status for o in outcomes] == [Status.OK, Status.OK, Status.TIMEOUT, Status.OK]
+    assert [outcomes[i][0].value for i in (0, 1, 3)] == [1, 2, 3]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from inductor.cli import cli
 from inductor.tasks import Example, Task
-from inductor.verify import ProgramError, Verdict, Verifier, is_inert, parse_program
+from inductor.verify import Verdict, Verifier, is_inert, program_key
 
 EXAMPLES = Path(__file__).parent.parent / "inductor" / "examples"
 
@@ -41,18 +41,34 @@ def test_verdicts_per_example_and_test_only_when_asked(sandbox, plugins, task):
     assert crash.train[0].verdict is Verdict.ERROR and "IndexError" in crash.train[0].message
 
 
-def test_syntax_errors_and_missing_functions_never_reach_the_sandbox(sandbox, plugins, task):
+def test_syntax_errors_and_missing_functions_are_errors_of_the_whole_program(sandbox, plugins, task):
     results = Verifier(sandbox, plugins).check(task, ["def f(x) return x", "x = 1"])
     assert "SyntaxError" in results[0].error and "defines no function" in results[1].error
     assert all(r.verdict is Verdict.ERROR for res in results for r in res.train)
 
 
-def test_entry_point_falls_back_to_the_last_top_level_function():
-    assert parse_program("def helper(x):\n    return x\ndef solve(x):\n    return helper(x)\n").entry == "solve"
-    assert parse_program("def g(x): return x\ndef f(x): return g(x)\n").entry == "f"
-    assert parse_program("class A:\n    def m(self): pass\ndef h(x): return x\n").entry == "h"
-    with pytest.raises(ProgramError):
-        parse_program("lambda x: x")
+def test_entry_point_falls_back_to_the_last_top_level_function(sandbox, plugins, task):
+    verifier = Verifier(sandbox, plugins)
+    solve, with_f, method, lam = verifier.check(task, [
+        "def helper(x):\n    return x\ndef solve(x):\n    return helper(x)[::-1]\n",
+        "def g(x): return x[::-1]\ndef f(x): return x\n",
+        "class A:\n    def m(self): return 1\ndef h(x): return x[::-1]\n",
+        "g = lambda x: x[::-1]\n",
+    ])
+    assert solve and not with_f and with_f.train[0].actual == [1, 2, 3] and method
+    assert "defines no function (expected 'f')" in lam.error
+
+
+def test_program_keys_ignore_layout_but_never_string_contents():
+    assert program_key("# c\ndef f(x):\n\n    return x  # why\n") == program_key("def f(x):\n    return x\n")
+    assert program_key("def f(x):\n    return x\t \r\n") == "def f(x):\n    return x"
+    distinct = [
+        "def f(x):\n    return '#' + x\n", "def f(x):\n    return '' + x\n",
+        'def f(x):\n    return """a\n\n"""\n', 'def f(x):\n    return """a\n"""\n',
+        "def f(x):\n    return 'a \\\n  b'\n", "def f(x):\n    return 'a \\\nb'\n",
+        "def f(x):\n    return x\xa0\n", "def f(x):\n    return x\n",
+    ]
+    assert len({program_key(s) for s in distinct}) == len(distinct)
 
 
 def test_non_inert_passes_are_rechecked_alone(sandbox, plugins, task):
@@ -110,8 +126,8 @@ def test_a_candidates_syntax_warnings_do_not_reach_the_user():
     import subprocess
     import sys
 
-    code = ("from inductor.verify import parse_program\n"
-            "parse_program('def f(x):\\n    return [1][...] + (1)(2)\\n')\n"
+    code = ("import inductor.verify\n"
+            "compile('def f(x):\\n    return [1][...] + (1)(2)\\n', '<candidate>', 'exec')\n"
             "compile('y = (1)(2)\\n', 'user.py', 'exec')\n")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stderr
     assert "<candidate>" not in err and "user.py" in err  # only the candidate's are silenced

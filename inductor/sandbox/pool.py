@@ -36,9 +36,10 @@ class Status(IntEnum):
     MEMORY = 3
     FORBIDDEN = 4
     OUTPUT = 5  # output too large or not JSON data
+    PROGRAM = 6  # not a usable program (does not compile, defines no function): same for every input
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Outcome:
     """The result of one candidate on one input."""
 
@@ -258,23 +259,40 @@ def parse_line(line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
     except (ValueError, RecursionError):
         idx = _leading_index(line)
         return idx, [Outcome(Status.OUTPUT, message="output is not valid JSON data")] * n_inputs
+    return _outcomes(data, line, n_inputs)
+
+
+def parse_lines(lines: Sequence[bytes], n_inputs: int) -> list[tuple[int, list[Outcome]]]:
+    """Decode a child's result lines: in one ``json.loads`` when they parse as one array of
+    exactly one result per line, each with its line's index; else line by line."""
+    try:
+        data = json.loads(b"[" + b",".join(lines) + b"]")
+    except (ValueError, RecursionError):
+        data = None
+    if (isinstance(data, list) and len(data) == len(lines)
+            and all(type(d) is list and d and d[0] == _leading_index(line) for d, line in zip(data, lines))):
+        return [_outcomes(d, line, n_inputs) for d, line in zip(data, lines)]
+    return [parse_line(line, n_inputs) for line in lines]
+
+
+def _outcomes(data: Any, line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
     if not isinstance(data, list) or len(data) < 2 or type(data[0]) is not int:
         return _leading_index(line), [Outcome(Status.ERROR, message="malformed result")] * n_inputs
     idx = data[0]
-    if type(data[1]) is int:  # a verdict the zygote gave the whole candidate
-        status = Status(data[1]) if 0 <= data[1] <= 5 else Status.ERROR
+    if type(data[1]) is int:  # a verdict on the whole candidate
+        status = Status(data[1]) if 0 <= data[1] <= Status.PROGRAM else Status.ERROR
         msg = str(data[2]) if len(data) > 2 else ""
         return idx, [Outcome(status, message=msg)] * n_inputs
     entries = data[1]
     out: list[Outcome] = []
     if isinstance(entries, list):
         for entry in entries[:n_inputs]:
-            if isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5:
+            if type(entry) is list and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5:
                 ms = float(entry[2]) if isinstance(entry[2], (int, float)) else 0.0
-                if entry[0] == Status.OK:
-                    out.append(Outcome(Status.OK, value=entry[1], ms=ms))
+                if entry[0] == 0:
+                    out.append(Outcome(Status.OK, entry[1], "", ms))
                 else:
-                    out.append(Outcome(Status(entry[0]), message=str(entry[1])[:300], ms=ms))
+                    out.append(Outcome(Status(entry[0]), None, str(entry[1])[:300], ms))
             else:
                 out.append(Outcome(Status.ERROR, message="malformed result"))
     while len(out) < n_inputs:
@@ -294,7 +312,7 @@ class Sandbox:
     """Runs untrusted candidate programs on inputs in hardened processes.
 
     ``run`` takes many candidates for the same inputs and returns an outcome per candidate
-    per input. Candidates are batched (``batch_size`` per child) across ``workers`` zygotes;
+    per input. Candidates are sent in batches (``batch_size`` each) to ``workers`` zygotes;
     ``isolate=True`` gives every candidate a fresh child (used to re-check passes).
     """
 
@@ -364,8 +382,10 @@ class Sandbox:
             inert: Sequence[bool] | None = None) -> list[list[Outcome]]:
         """Run every code on every input; outcomes[i][j] is candidate i on input j.
 
-        A code is Python source or a marshalled code object compiled by this same
-        interpreter (see :func:`inductor.verify.parse_program`). ``inert[i]`` says code i
+        A code is Python source (compiled in the sandbox) or a marshalled code object
+        compiled by this same interpreter. ``entries[i]`` names the function code i is
+        called through (its last top-level function when it has none of that name).
+        ``inert[i]`` says code i
         provably cannot change shared state (:func:`inductor.verify.is_inert`): its child
         skips the check that it left the shared state alone.
         """
@@ -406,8 +426,7 @@ class Sandbox:
                         break
                 finally:
                     self._free.put(worker)
-            for line in lines:
-                idx, outs = parse_line(line, len(inputs))
+            for idx, outs in parse_lines(lines, len(inputs)):
                 if 0 <= idx < len(batch) and results[batch[idx]] is None:
                     results[batch[idx]] = outs
 

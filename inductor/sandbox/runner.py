@@ -1,7 +1,8 @@
 """What runs inside a hardened child: candidates, one fresh namespace each.
 
 The child writes one line per candidate: ``[index,[[code,payload,ms],...]]`` with one
-entry per input (code 0: payload is the output as JSON; otherwise an error message),
+entry per input (code 0: payload is the output as JSON; otherwise an error message), or
+``[index,code,message]`` for a verdict on the whole program (it does not compile...),
 followed by ``,"taint"`` when the candidate changed state shared with later candidates
 (builtins, preludes, the JSON encoder, threads, recursion limit). The zygote then forks
 a fresh child for the rest.
@@ -13,16 +14,19 @@ import builtins
 import json
 import json.encoder
 import marshal
+import math
 import os
 import pickle
 import resource
 import signal
 import sys
 import time
-from types import FunctionType, ModuleType
+from collections.abc import Sequence
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
-OK, ERROR, TIMEOUT, MEMORY, FORBIDDEN, OUTPUT = range(6)
+OK, ERROR, TIMEOUT, MEMORY, FORBIDDEN, OUTPUT, PROGRAM = range(7)
+CO_OPTIMIZED = 0x0001
 PAGE = resource.getpagesize()
 TAINT = ',"taint"'
 
@@ -35,8 +39,37 @@ class OutputTooLarge(Exception):
     """The output cannot fit the size cap."""
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise Timeout
+class Clock:
+    """Per-example time limits without a system call per example (on a VM, arming a timer
+    can cost more than running a small program): while a batch runs, one interval timer
+    ticks every few ms and each tick checks the deadline of whatever is running."""
+
+    def __init__(self) -> None:
+        self.deadline = math.inf
+
+    def start(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+
+    def stop(self) -> None:
+        self.deadline = math.inf
+
+    def on_tick(self, signum: int, frame: Any) -> None:
+        if time.perf_counter() >= self.deadline:
+            self.deadline = math.inf
+            raise Timeout
+
+    @staticmethod
+    def ticking(timeout: float) -> None:
+        """Start ticking often enough to end a program within 1/20 of ``timeout`` past it."""
+        tick = max(0.001, min(0.005, timeout / 20))
+        signal.setitimer(signal.ITIMER_REAL, tick, tick)
+
+    @staticmethod
+    def halt() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+CLOCK = Clock()
 
 
 def namespace(modules: list[ModuleType]) -> dict[str, Any]:
@@ -79,6 +112,26 @@ def _thread_count() -> int:
     return _thread._count()
 
 
+def entry_name(code: CodeType, preferred: str) -> str | None:
+    """The function a program is called through: ``preferred`` when it defines it at top
+    level, otherwise its last top-level function; None when it defines none."""
+    functions = [c.co_name for c in code.co_consts
+                 if isinstance(c, CodeType) and c.co_flags & CO_OPTIMIZED and not c.co_name.startswith("<")]
+    if preferred in functions:
+        return preferred
+    return functions[-1] if functions else None
+
+
+def compile_program(source: str) -> CodeType:
+    """Compile candidate source; any failure is a ``SyntaxError`` with a one-line message."""
+    try:
+        return compile(source, "<candidate>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise SyntaxError(f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})") from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        raise SyntaxError(f"{type(exc).__name__}: cannot compile the program") from None
+
+
 def _message(exc: BaseException) -> str:
     try:
         text = f"{type(exc).__name__}: {exc}"
@@ -90,29 +143,42 @@ def _message(exc: BaseException) -> str:
 def run_candidate(code: str | bytes, entry: str, inputs: list[bytes], base: dict[str, Any],
                   builtins_dict: dict[str, Any], timeout: float, max_output: int,
                   encode: Any) -> tuple[str, bool]:
-    """Run one candidate on every input; return its result entries and whether to stop after."""
+    """Run one candidate on every input; return the rest of its result line and whether to stop after.
+
+    ``code`` is source (compiled here, so untrusted text is never compiled by the parent) or
+    a marshalled code object. The program is called through ``entry``, or its last
+    top-level function when it defines no ``entry``; a program that does not compile or
+    defines no function gets one ``PROGRAM`` verdict for all inputs.
+    """
     g = dict(base)
     g["__builtins__"] = dict(builtins_dict)
     parts: list[str] = []
     stop = False
     fn = None
     try:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        CLOCK.start(timeout)
         try:
-            exec(marshal.loads(code) if isinstance(code, bytes) else compile(code, "<candidate>", "exec"), g)
-            fn = g.get(entry)
+            try:
+                program = marshal.loads(code) if isinstance(code, bytes) else compile_program(code)
+            except SyntaxError as exc:
+                return f"{PROGRAM},{json.dumps(exc.msg)}", False
+            name = entry_name(program, entry)
+            if name is None:
+                return f"{PROGRAM},{json.dumps(f'the program defines no function (expected {entry!r})')}", False
+            exec(program, g)
+            fn = g.get(name)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            CLOCK.stop()
         if not callable(fn):
-            return json.dumps([[ERROR, f"no function named {entry!r}", 0]] * len(inputs))[1:-1], False
+            return json.dumps([[ERROR, f"no function named {name!r}", 0]] * len(inputs)), False
     except BaseException as exc:  # the program itself failed to load
         code_, msg, stop = _classify(exc)
-        return ",".join(json.dumps([code_, msg, 0]) for _ in inputs), stop
+        return "[" + ",".join(json.dumps([code_, msg, 0]) for _ in inputs) + "]", stop
     for raw in inputs:
         args = pickle.loads(raw)  # a fresh copy: candidates may mutate their inputs
         t0 = time.perf_counter()
         try:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            CLOCK.start(timeout)
             try:
                 value = fn(*args)
                 # Each str character or list element takes at least a byte of JSON.
@@ -120,7 +186,7 @@ def run_candidate(code: str | bytes, entry: str, inputs: list[bytes], base: dict
                     raise OutputTooLarge(len(value))
                 text = encode(value)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                CLOCK.stop()
             ms = (time.perf_counter() - t0) * 1000
             if len(text) > max_output:
                 parts.append(json.dumps([OUTPUT, f"output too large ({len(text)} bytes of JSON)", ms]))
@@ -136,7 +202,7 @@ def run_candidate(code: str | bytes, entry: str, inputs: list[bytes], base: dict
                 parts += [rest] * (len(inputs) - len(parts))
                 stop = halt
                 break
-    return ",".join(parts), stop
+    return "[" + ",".join(parts) + "]", stop
 
 
 def _classify(exc: BaseException) -> tuple[int, str, bool]:
@@ -158,48 +224,142 @@ def _classify(exc: BaseException) -> tuple[int, str, bool]:
     return ERROR, _message(exc), False
 
 
-class Prepared:
-    """Everything a child needs, built once per job in the zygote so children only read it."""
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
-    def __init__(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
-        self.job = job
+
+class Encoder:
+    """Compact ASCII JSON, as ``json.dumps`` writes it, through one C encoder made once
+    (``JSONEncoder.encode`` makes a new one per call)."""
+
+    def __init__(self) -> None:
+        self.markers: dict[int, Any] = {}  # what the encoder is inside of, for reference cycles
+        make = json.encoder.c_make_encoder
+        self.c = make(self.markers, _not_json, json.encoder.encode_basestring_ascii, None, ":", ",",
+                      False, False, True) if make else None
+        self.py = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+    def __call__(self, value: Any) -> str:
+        if self.c is None:
+            return self.py(value)
+        try:
+            return "".join(self.c(value, 0))
+        except BaseException:
+            self.markers.clear()  # an encoding cut short leaves its containers marked
+            raise
+
+
+class Prepared:
+    """What children need for one task (inputs, preludes, limits), built once in the zygote;
+    children only read it."""
+
+    def __init__(self, job: dict[str, Any], modules: list[ModuleType], *, guard: bool = True) -> None:
         self.base = namespace(modules)
         self.builtins = dict(builtins.__dict__)
         self.inputs = [pickle.dumps(tuple(a), protocol=pickle.HIGHEST_PROTOCOL) for a in job["inputs"]]
-        self.encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+        self.timeout: float = job["timeout"]
+        self.memory_bytes: int = job["memory_bytes"]
+        self.max_output: int = job.get("max_output_bytes", 1 << 20)
+        self.encode = Encoder()
         with open("/proc/self/statm", "rb") as fh:
             self.vsz = int(fh.read().split()[0]) * PAGE
         # Set here, inherited by children: nothing below needs to run after fork.
-        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.signal(signal.SIGALRM, CLOCK.on_tick)
         sys.setrecursionlimit(job.get("recursion_limit", 3000))
         # Isolated children run one candidate and exit: they need no guard, and building
         # one after fork would touch (and copy) hundreds of shared pages.
-        self.guard = None if job.get("isolate") else Guard(modules)
+        self.guard = Guard(modules) if guard else None
 
 
-def child_main(prep: Prepared, indices: list[int], out_fd: int, hardening: Any, close_fds: tuple[int, ...]) -> None:
-    """Entry point of a forked child: harden, run ``indices`` of the job, exit."""
-    for fd in close_fds:  # the zygote's own pipes: a candidate must never reach the parent
-        os.close(fd)
-    job = prep.job
-    cpu = int(job["timeout"] * max(1, len(job["inputs"])) * len(indices) + 2)
+#: A child holds result lines of inert candidates back until it has this many bytes or
+#: this many seconds passed: one write (and one wake-up of the zygote) per many candidates.
+FLUSH_BYTES = 1 << 16
+FLUSH_SECONDS = 0.02
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
+    """Run ``batch["indices"]`` of ``batch["codes"]``, one result line each; True when the
+    child may serve another batch (it ran inert programs only and none changed shared state).
+
+    A program that is not inert runs with every earlier line already written, and its own
+    written right after: lines a child holds back are only ever those of inert programs,
+    which cannot reach them. ``buffered=False`` writes every line at once (the zygote asks
+    for it after a child died holding lines back, to learn which program ended it).
+    """
+    codes, entries, indices = batch["codes"], batch["entries"], batch["indices"]
+    inert = batch.get("inert") or [False] * len(codes)
+    buffered = batch.get("buffered", True)
+    guard = prep.guard
+    held: list[bytes] = []
+    size = 0
+    since = time.monotonic()
+    clean = True
+    CLOCK.ticking(prep.timeout)
+    for idx in indices:
+        alone = not inert[idx]
+        if alone and held:
+            _write(out_fd, b"".join(held))
+            held, size = [], 0
+        body, stop = run_candidate(codes[idx], entries[idx], prep.inputs, prep.base, prep.builtins,
+                                   prep.timeout, prep.max_output, prep.encode)
+        # An inert program cannot reach shared state (see inductor.verify.is_inert): no check needed.
+        tainted = stop or (guard is not None and alone and guard.changed())
+        line = f"[{idx},{body}{TAINT if tainted else ''}]\n".encode()
+        held.append(line)
+        size += len(line)
+        now = time.monotonic()
+        if alone or tainted or not buffered or size >= FLUSH_BYTES or now - since >= FLUSH_SECONDS:
+            _write(out_fd, b"".join(held))
+            held, size, since = [], 0, now
+        if tainted:
+            return False
+        clean = clean and not alone
+    CLOCK.halt()  # no ticks while the child waits for the next batch
+    if held:
+        _write(out_fd, b"".join(held))
+    return clean
+
+
+def read_exact(fd: int, n: int) -> bytes:
+    """Exactly ``n`` bytes from ``fd``; EOFError when it closes first."""
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, n - got)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def read_batch(fd: int) -> dict[str, Any] | None:
+    """The next batch the zygote sends a waiting child (length-prefixed pickle); None at EOF."""
     try:
-        hardening.apply(memory_bytes=prep.vsz + job["memory_bytes"], cpu_seconds=cpu, max_fds=64)
+        size = int.from_bytes(read_exact(fd, 4), "big")
+        return pickle.loads(read_exact(fd, size))  # noqa: S301 (written by the zygote, which is trusted)
+    except EOFError:
+        return None
+
+
+def child_main(prep: Prepared, batch: dict[str, Any], out_fd: int, jobs_fd: int, hardening: Any,
+               close_fds: Sequence[int], cpu_seconds: int) -> None:
+    """Entry point of a forked child: harden, run ``batch``; then, while it ran inert
+    programs only, wait on ``jobs_fd`` for more batches of the same task (-1: exit)."""
+    for fd in close_fds:  # the zygote's other pipes: a candidate must never reach the parent
+        os.close(fd)
+    try:
+        hardening.apply(memory_bytes=prep.vsz + prep.memory_bytes, cpu_seconds=cpu_seconds, max_fds=64)
     except OSError:
         os._exit(72)
-    codes, entries, timeout = job["codes"], job["entries"], job["timeout"]
-    inert = job.get("inert") or [False] * len(codes)
-    max_output = job.get("max_output_bytes", 1 << 20)
-    guard = prep.guard
-    for idx in indices:
-        body, stop = run_candidate(codes[idx], entries[idx], prep.inputs, prep.base, prep.builtins,
-                                   timeout, max_output, prep.encode)
-        # An inert program cannot reach shared state (see inductor.verify.is_inert): no check needed.
-        tainted = stop or (guard is not None and not inert[idx] and guard.changed())
-        line = f"[{idx},[{body}]{TAINT if tainted else ''}]\n".encode()
-        view = memoryview(line)
-        while view:
-            view = view[os.write(out_fd, view):]
-        if tainted:
-            os._exit(0)
+    while run_batch(prep, batch, out_fd) and jobs_fd >= 0:
+        next_batch = read_batch(jobs_fd)
+        if next_batch is None:
+            break
+        batch = next_batch
     os._exit(0)

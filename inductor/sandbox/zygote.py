@@ -1,11 +1,15 @@
 """The sandbox worker ("zygote"): a small, pre-warmed process that forks hardened children.
 
-Started by :class:`inductor.sandbox.pool.Zygote` as ``python -I -m inductor.sandbox.zygote``
+Started by :class:`inductor.sandbox.pool.Worker` as ``python -I -m inductor.sandbox.zygote``
 with an empty environment (optionally inside bubblewrap). It never runs candidate code
-itself: for each job it forks a child that applies :mod:`inductor.sandbox.harden` and runs
-candidates, streaming one JSON line per candidate back. The zygote enforces the deadline
+itself: it forks a child that applies :mod:`inductor.sandbox.harden`, compiles and runs
+candidates and writes one JSON line per candidate back. The zygote enforces the deadline
 from outside (SIGKILL of the child's process group), caps what the child may send, turns
 deaths into verdicts and forks a fresh child for the candidates still to run.
+
+A child that ran inert programs only (:func:`inductor.verify.is_inert`) and changed no
+shared state waits for the next batch of the same task instead of exiting, so a task's
+candidates mostly run in one child per worker; any other child exits after its batch.
 
 Wire format, parent to zygote: 4-byte big-endian length + pickle (the parent is trusted).
 Zygote to parent: 1-byte kind + 4-byte length + payload, never pickle, because payloads
@@ -25,12 +29,13 @@ import signal
 import struct
 import sys
 import time
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from inductor.sandbox import runner
 from inductor.sandbox.harden import Hardening, libc_fork
-from inductor.sandbox.runner import TAINT
+from inductor.sandbox.runner import TAINT, read_exact
 
 TAINT_END = TAINT.encode() + b"]"
 
@@ -45,15 +50,24 @@ WARM_MODULES = (
 )
 
 
-def read_exact(fd: int, n: int) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        chunk = os.read(fd, n - got)
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+#: A child serves at most this many candidates before a fresh one is forked, so that a slow
+#: leak in one cannot grow without bound.
+CHILD_LIFETIME = 5000
+
+
+@dataclass
+class Child:
+    """A forked child, the pipe it writes results to and (when it may serve more batches)
+    the pipe it reads them from."""
+
+    pid: int
+    results: int
+    jobs: int = -1
+    served: int = 0
+    alive: bool = True
+
+    def fds(self) -> list[int]:
+        return [fd for fd in (self.results, self.jobs) if fd >= 0]
 
 
 class Zygote:
@@ -62,6 +76,10 @@ class Zygote:
         self.out_fd = out_fd
         self.modules: dict[str, ModuleType] = {}
         self.hardening = Hardening()
+        #: The child kept waiting for more batches of the same task, and what it was forked with.
+        self.live: Child | None = None
+        self.prep: runner.Prepared | None = None
+        self.prep_key: tuple[Any, ...] = ()
 
     # --- framing --------------------------------------------------------------------------
 
@@ -106,8 +124,10 @@ class Zygote:
             try:
                 job = self.receive()
             except EOFError:
+                self.retire()
                 return
             if job.get("op") == "exit":
+                self.retire()
                 return
             try:
                 modules: list[ModuleType] = []
@@ -120,28 +140,89 @@ class Zygote:
             self.control(done=job["id"])
 
     def run_job(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
-        prep = runner.Prepared(job, modules)
-        pending = list(range(len(job["codes"])))
         isolate = job.get("isolate", False)
+        if isolate:
+            prep = runner.Prepared(job, modules, guard=False)
+        else:
+            key = (tuple((n, p, hash(src)) for n, p, src in job.get("preludes", ())),
+                   pickle.dumps(job["inputs"]), job["timeout"], job["memory_bytes"],
+                   job.get("max_output_bytes"), job.get("recursion_limit"))
+            if self.prep is None or key != self.prep_key:
+                self.retire()  # a waiting child holds another task's inputs
+                self.prep, self.prep_key = runner.Prepared(job, modules), key
+            prep = self.prep
+        codes = job["codes"]
+        batch = {"codes": codes, "entries": job["entries"], "inert": job.get("inert") or [False] * len(codes),
+                 "buffered": True}
+        pending = list(range(len(codes)))
         while pending:
-            chunk = pending[:1] if isolate else pending
-            finished = self.run_child(prep, chunk)
+            batch["indices"] = pending[:1] if isolate else pending
+            finished, lost = self.run_batch(prep, batch, job, keep=not isolate)
             pending = pending[finished:]
+            # A child that died holding lines back: run the rest writing every line, to
+            # learn which program ended it.
+            batch["buffered"] = batch["buffered"] and not lost
 
-    def run_child(self, prep: runner.Prepared, indices: list[int]) -> int:
-        """Fork one child for ``indices``; return how many of them got a result line."""
+    def retire(self) -> None:
+        """End the waiting child, if any."""
+        if self.live is not None:
+            self._end(self.live)
+            self.live = None
+
+    def _end(self, child: Child) -> int:
+        if child.alive:
+            self._kill(child.pid)
+            child.alive = False
+            for fd in child.fds():
+                os.close(fd)
+            return self._reap(child.pid)
+        return 0
+
+    def _start(self, prep: runner.Prepared, batch: dict[str, Any], job: dict[str, Any], keep: bool) -> Child:
+        """Fork a child for ``batch``; with ``keep`` it waits for more batches after it."""
         r, w = os.pipe()
+        jr, jw = os.pipe() if keep else (-1, -1)
+        per_candidate = prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
+        cpu = int(per_candidate * (CHILD_LIFETIME if keep else len(batch["indices"])) + 2)
+        others = [self.in_fd, self.out_fd, r, jw, *(self.live.fds() if self.live else [])]
         pid = libc_fork()
         if pid < 0:
+            for fd in (r, w, jr, jw):
+                if fd >= 0:
+                    os.close(fd)
             raise OSError("fork failed")
         if pid == 0:  # child
             try:
-                runner.child_main(prep, indices, w, self.hardening, (r, self.in_fd, self.out_fd))
+                runner.child_main(prep, batch, w, jr, self.hardening, [fd for fd in others if fd >= 0], cpu)
             finally:
                 os._exit(70)
         os.close(w)
-        job = prep.job
-        per_candidate = job["timeout"] * max(1, len(job["inputs"])) + job.get("slack", 0.5)
+        if jr >= 0:
+            os.close(jr)
+        return Child(pid, r, jw)
+
+    def run_batch(self, prep: runner.Prepared, batch: dict[str, Any], job: dict[str, Any],
+                  keep: bool) -> tuple[int, bool]:
+        """Run ``batch`` in the waiting child or a new one; relay its lines in one frame.
+
+        Returns how many of its indices got a result line, and whether the child died
+        with lines possibly held back (then the lines after the last one received are
+        lost, not the fault of the next program).
+        """
+        indices = batch["indices"]
+        child = self.live if keep else None
+        if child is not None:
+            data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                self._write_all(child.jobs, len(data).to_bytes(4, "big") + data)
+            except OSError:
+                self.retire()
+                child = None
+        if child is None:
+            child = self._start(prep, batch, job, keep)
+            if keep:
+                self.live = child
+        per_candidate = prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
         max_line = job.get("max_line_bytes", 8 << 20)
         deadline = time.monotonic() + per_candidate + job.get("startup", 1.0)
         buf = bytearray()
@@ -149,49 +230,70 @@ class Zygote:
         done = 0
         stop = False
         verdict: tuple[int, str] | None = None
-        try:
+        r = child.results
+        while done < len(indices) and not stop:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                verdict = (TIMEOUT, "time limit exceeded (killed)")
+                break
+            ready, _, _ = select.select([r], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                break  # the child exited or died
+            buf += chunk
+            start = 0
             while done < len(indices) and not stop:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    verdict = (TIMEOUT, "time limit exceeded (killed)")
+                nl = buf.find(b"\n", start)
+                if nl < 0:
                     break
-                ready, _, _ = select.select([r], [], [], left)
-                if not ready:
-                    continue
-                chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    break  # the child exited or died
-                buf += chunk
-                while done < len(indices) and not stop:
-                    nl = buf.find(b"\n")
-                    if nl < 0:
-                        break
-                    line = bytes(buf[:nl])
-                    del buf[: nl + 1]
-                    if not line.startswith(b"[%d," % indices[done]):
-                        verdict = (ERROR, "wrote to the sandbox's result channel")
-                        stop = True
-                        break
-                    lines.append(line)
-                    done += 1
-                    deadline = time.monotonic() + per_candidate
-                    # The child exits after a candidate changed shared state.
-                    stop = line.endswith(TAINT_END)
-                if not stop and len(buf) > max_line:
-                    verdict = (OUTPUT, "output too large")
+                line = bytes(buf[start:nl])
+                start = nl + 1
+                if not line.startswith(b"[%d," % indices[done]):
+                    verdict = (ERROR, "wrote to the sandbox's result channel")
+                    stop = True
                     break
-        finally:
-            self._kill(pid)
-            os.close(r)
-            status = self._reap(pid)
+                lines.append(line)
+                done += 1
+                # The child exits after a candidate changed shared state.
+                stop = line.endswith(TAINT_END)
+            del buf[:start]
+            deadline = time.monotonic() + per_candidate
+            if not stop and len(buf) > max_line:
+                verdict = (OUTPUT, "output too large")
+                break
+        inert = batch["inert"]
+        child.served += done
+        stays = (keep and done == len(indices) and not stop and child.served < CHILD_LIFETIME
+                 and all(inert[i] for i in indices))
+        status = 0
+        if not stays:
+            status = self._end(child)
+            if child is self.live:
+                self.live = None
+        lost = False
         if done < len(indices) and (verdict is not None or not stop):
-            if verdict is None:
-                verdict = self._death_verdict(status)
-            lines.append(json.dumps([indices[done], verdict[0], verdict[1]]).encode())
-            done += 1
-        # One frame per child: lines hold no newline (they were split on it).
-        self.send(b"R", b"\n".join(lines))
-        return done
+            # A program that is not inert runs with every earlier line written; before an
+            # inert one, the child may have held lines back, and the program that ended it
+            # may be a later one.
+            if batch["buffered"] and inert[indices[done]] and (verdict is None or verdict[0] == TIMEOUT):
+                lost = True
+            else:
+                if verdict is None:
+                    verdict = self._death_verdict(status)
+                lines.append(json.dumps([indices[done], verdict[0], verdict[1]]).encode())
+                done += 1
+        # One frame per child run: lines hold no newline (they were split on it).
+        if lines:
+            self.send(b"R", b"\n".join(lines))
+        return done, lost
+
+    @staticmethod
+    def _write_all(fd: int, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
 
     @staticmethod
     def _kill(pid: int) -> None:
