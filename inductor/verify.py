@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from inductor.default_plugins.compare import exact_equal
 from inductor.sandbox import Outcome, Prelude, Sandbox, Status
+from inductor.sandbox.pool import gc_paused
 
 if TYPE_CHECKING:
     from inductor.plugins import Plugins
@@ -40,8 +41,8 @@ _REACHING = frozenset({
     "f_locals", "f_builtins", "f_code", "tb_frame", "tb_next", "co_code", "func_globals",
 })
 _WORDS = re.compile(r"[0-9A-Za-z_]+")
-# A dunder anywhere, or a name (or attribute) that starts with an underscore.
-_PRIVATE = re.compile(r"__|(?<![0-9A-Za-z_])_")
+# A name (or attribute) that starts with an underscore (the text is ASCII: \b is [0-9A-Za-z_]).
+_PRIVATE = re.compile(r"\b_")
 
 
 def is_inert(source: str) -> bool:
@@ -53,7 +54,8 @@ def is_inert(source: str) -> bool:
     globals, its own copy of the builtins, its inputs and the (pure) preludes. A pass by an
     inert program that ran after only inert programs is as good as one run alone.
     """
-    return source.isascii() and _PRIVATE.search(source) is None and _REACHING.isdisjoint(_WORDS.findall(source))
+    return (source.isascii() and "__" not in source and _PRIVATE.search(source) is None
+            and _REACHING.isdisjoint(_WORDS.findall(source)))
 
 
 def program_key(source: str) -> str:
@@ -122,7 +124,7 @@ class CheckResult:
     error: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.train) and all(r.passed for r in self.train)
+        return bool(self.train) and all(r.verdict is Verdict.PASS for r in self.train)
 
     @property
     def train_passed(self) -> int:
@@ -214,18 +216,18 @@ class Verifier:
         outcomes decoded from JSON under the exact comparison: one C-level ``!=`` then settles
         most wrong outputs before the structural check.
         """
-        results = []
         same = same or self.plugins.comparator(task)
+        results = []
+        ok, wrong, passed, result = Status.OK, Verdict.WRONG, Verdict.PASS, ExampleResult  # hot loop
         for i, (ex, out) in enumerate(zip(examples, outcomes)):
-            if out.status is not Status.OK:
-                results.append(ExampleResult(_STATUS_VERDICT[out.status], ex.output, None, out.message, out.ms))
-            elif plain is not None and plain[i] != out.value:
+            expected, value = ex.output, out.value
+            if out.status is not ok:
+                results.append(result(_STATUS_VERDICT[out.status], expected, None, out.message, out.ms))
+            elif plain is not None and plain[i] != value:
                 # Exact equality implies == on these values, so != means wrong.
-                results.append(ExampleResult(Verdict.WRONG, ex.output, out.value, "", out.ms))
-            elif same(ex.output, out.value):
-                results.append(ExampleResult(Verdict.PASS, ex.output, out.value, "", out.ms))
+                results.append(result(wrong, expected, value, "", out.ms))
             else:
-                results.append(ExampleResult(Verdict.WRONG, ex.output, out.value, "", out.ms))
+                results.append(result(passed if same(expected, value) else wrong, expected, value, "", out.ms))
         return results
 
     def check(self, task: Task, sources: Sequence[str], *, test: bool = False,
@@ -235,7 +237,11 @@ class Verifier:
         With ``test=True`` the test examples are run too (only for accepted programs:
         they must never steer the search).
         """
-        preludes = [*self.preludes(task), *extra_preludes]
+        with gc_paused():
+            return self._check(task, sources, test, [*self.preludes(task), *extra_preludes], notify)
+
+    def _check(self, task: Task, sources: Sequence[str], test: bool, preludes: list[ModuleType | Prelude],
+               notify: bool) -> list[CheckResult]:
         examples = list(task.train) + (list(task.test) if test else [])
         inputs = [e.args for e in examples]
         distinct: dict[str, CheckResult] = {}
