@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from inductor.prompts import type_name
 from inductor.sandbox import Status
+from inductor.verify import is_inert
 
 if TYPE_CHECKING:
     from inductor.prompts import Helper
@@ -231,7 +232,10 @@ class Enumerator:
                 break
             chunk = exprs[start:start + size]
             codes = [self.program(task, e) for e, _, _ in chunk]
-            outcomes = self.sandbox.run(codes, inputs, entries=task.entry_point, preludes=preludes)
+            # Inert programs share a waiting child and write their lines a few at a time; what
+            # the search finds is checked again by the verifier before it is believed.
+            outcomes = self.sandbox.run(codes, inputs, entries=task.entry_point, preludes=preludes,
+                                        inert=[is_inert(c) for c in codes])
             result.evaluated += len(chunk)
             for (expr, returns, uses), outs in zip(chunk, outcomes):
                 if all(o.status is Status.OK for o in outs):
