@@ -861,8 +861,9 @@ def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_
         }, indent=2))
         sys.exit(0 if result else 1)
     console = Console()
-    if result.error:
-        console.print(f"[red]{program}: {result.error}[/red]", highlight=False)
+    if result.error:  # not a usable program: one line says why
+        console.print(f"[red]{program}: {result.error}[/red]", highlight=False, soft_wrap=True)
+        sys.exit(1)
     table = Table(title=f"{program.name} on task {task.id} ({task.domain or 'generic'})")
     for col in ("split", "#", "verdict", "ms", "detail"):
         table.add_column(col)

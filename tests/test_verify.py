@@ -83,6 +83,13 @@ def test_non_inert_passes_are_rechecked_alone(sandbox, plugins, task):
     assert not is_inert("def f(x):\n    return ｇｅｔａｔｔｒ(x, 'a')\n")
 
 
+def test_cli_verify_names_the_file_of_a_program_that_does_not_compile(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(x)\n    return x\n")
+    res = CliRunner().invoke(cli, ["verify", str(EXAMPLES / "tasks" / "c002.json"), str(bad)])
+    assert res.exit_code == 1 and res.output.strip() == f"{bad}: SyntaxError: expected ':' (line 1)"
+
+
 def test_cli_verify_exit_codes_and_output():
     runner = CliRunner()
     ok = runner.invoke(cli, ["verify", str(EXAMPLES / "tasks" / "c002.json"), str(EXAMPLES / "programs" / "third_element.py")])
