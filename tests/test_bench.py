@@ -19,7 +19,9 @@ def test_candidate_mix_is_distinct_and_mostly_wrong():
 def test_bench_sandbox_reports_figures_beside_the_baseline(plugins):
     sandbox = Sandbox(workers=2, limits=Limits(timeout=0.2))
     figures = bench_sandbox(sandbox, plugins, n=300, n_baseline=10)
-    assert figures["candidates"] == 300 and figures["baseline_candidates"] == 10
+    assert figures["candidates"] == 300 and figures["baseline_candidates"] >= 10
+    # Every kind of the mix is in the baseline's sample, however rare.
+    assert set(figures["baseline_kinds"]) == set(figures["mix"])
     assert figures["verdicts"]["pass"] == figures["mix"]["right"]
     assert figures["verdicts"]["wrong"] == figures["mix"]["wrong"]
     assert figures["ratio"] > 0 and figures["layers"]["seccomp"]
