@@ -307,7 +307,7 @@ def _outcomes(data: Any, line: bytes, n_inputs: int) -> tuple[int, list[Outcome]
     if isinstance(entries, list):
         for entry in entries[:n_inputs]:
             if type(entry) is list and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5:
-                ms = float(entry[2]) if isinstance(entry[2], (int, float)) else 0.0
+                ms = entry[2] / 1000 if type(entry[2]) is int else 0.0  # sent in microseconds
                 if entry[0] == 0:
                     out.append(Outcome(Status.OK, entry[1], "", ms))
                 else:
