@@ -40,9 +40,9 @@ _REACHING = frozenset({
     "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "ag_frame", "ag_code", "f_back", "f_globals",
     "f_locals", "f_builtins", "f_code", "tb_frame", "tb_next", "co_code", "func_globals",
 })
-_WORDS = re.compile(r"[0-9A-Za-z_]+")
-# A name (or attribute) that starts with an underscore (the text is ASCII: \b is [0-9A-Za-z_]).
-_PRIVATE = re.compile(r"\b_")
+# A name (or attribute) that starts with an underscore, or one of those words (the text is
+# ASCII, so \b is a boundary of [0-9A-Za-z_]).
+_NOT_INERT = re.compile(r"\b(?:_|(?:" + "|".join(sorted(_REACHING)) + r")\b)")
 
 
 def is_inert(source: str) -> bool:
@@ -54,8 +54,7 @@ def is_inert(source: str) -> bool:
     globals, its own copy of the builtins, its inputs and the (pure) preludes. A pass by an
     inert program that ran after only inert programs is as good as one run alone.
     """
-    return (source.isascii() and "__" not in source and _PRIVATE.search(source) is None
-            and _REACHING.isdisjoint(_WORDS.findall(source)))
+    return source.isascii() and "__" not in source and _NOT_INERT.search(source) is None
 
 
 def program_key(source: str) -> str:
