@@ -167,9 +167,11 @@ def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline
     verifier = Verifier(sandbox, plugins)
     verifier.check(task, codes[:50])  # warm the workers' preludes
     verifier.stats["rechecked"] = 0
+    cpu0, sandbox_cpu0 = time.process_time(), _sandbox_cpu()
     t0 = time.perf_counter()
     results = verifier.check(task, codes)
     seconds = time.perf_counter() - t0
+    cpu_main, cpu_sandbox = time.process_time() - cpu0, _sandbox_cpu() - sandbox_cpu0
     layers = sandbox.layers
     sandbox.close()
     verdicts: Counter[str] = Counter()
@@ -187,6 +189,8 @@ def bench_sandbox(sandbox: Sandbox, plugins: Plugins, n: int = 20000, n_baseline
         "startup_s": round(startup, 3),
         "seconds": round(seconds, 3),
         "per_second": round(rate, 1),
+        "cpu_main_s": round(cpu_main, 2),
+        "cpu_sandbox_s": round(cpu_sandbox, 2),
         "passes": sum(1 for r in results if r),
         "passes_rechecked": verifier.stats["rechecked"],
         "verdicts": dict(verdicts),
@@ -217,7 +221,8 @@ def print_figures(figures: dict[str, Any]) -> None:
     console.print(table)
     layers = ", ".join(f"{k}={v}" for k, v in figures["layers"].items())
     console.print(f"workers {figures['workers']}, timeout {figures['timeout_s']} s/example, "
-                  f"worker start-up {figures['startup_s']} s", highlight=False)
+                  f"worker start-up {figures['startup_s']} s; CPU: main process {figures['cpu_main_s']} s, "
+                  f"sandbox {figures['cpu_sandbox_s']} s", highlight=False)
     console.print(f"mix {figures['mix']}; verdicts {figures['verdicts']}; "
                   f"{figures['passes_rechecked']} of {figures['passes']} passes re-run alone (the rest are inert programs "
                   "that ran after inert ones only)", highlight=False)
@@ -508,6 +513,23 @@ def _sandbox_processes() -> list[int]:
         except OSError:
             continue
     return out
+
+
+def _sandbox_cpu() -> float:
+    """CPU seconds of this process's sandbox: its workers, their children alive and reaped."""
+    import os
+
+    total = 0.0
+    for pid in _sandbox_processes():
+        try:
+            if "python" not in os.path.basename(os.readlink(f"/proc/{pid}/exe")):
+                continue  # bubblewrap: its Python child is counted itself
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float = 0.1, seed: int = 0,

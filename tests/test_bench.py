@@ -25,6 +25,7 @@ def test_bench_sandbox_reports_figures_beside_the_baseline(plugins):
     assert figures["verdicts"]["pass"] == figures["mix"]["right"]
     assert figures["verdicts"]["wrong"] == figures["mix"]["wrong"]
     assert figures["ratio"] > 0 and figures["layers"]["seccomp"]
+    assert figures["cpu_main_s"] > 0 and figures["cpu_sandbox_s"] > 0
 
 
 def test_bench_retrieval_reports_both_indexes_per_size():
