@@ -365,7 +365,9 @@ class Sandbox:
                 worker.start()
                 self._pool.append(worker)
                 self._free.put(worker)
-            self._executor = ThreadPoolExecutor(max_workers=len(self._pool), thread_name_prefix="sandbox")
+            # Two threads per worker: one decodes a batch while the other already feeds the
+            # worker its next (a worker must not wait on the decoding).
+            self._executor = ThreadPoolExecutor(max_workers=2 * len(self._pool), thread_name_prefix="sandbox")
             missing = [k for k, v in self.layers.items() if not v]
             if missing:
                 log.warning("sandbox hardening layers unavailable: %s", ", ".join(missing))
