@@ -41,7 +41,7 @@ class SandboxSettings:
     timeout: float = setting(1.0, "seconds a candidate may run on one example")
     memory_mb: int = setting(512, "memory a candidate's process may add, in MiB")
     max_output_bytes: int = setting(1 << 20, "largest output of one example, as JSON bytes")
-    batch_size: int = setting(250, "candidates sent to a sandbox worker at a time")
+    batch_size: int = setting(500, "candidates sent to a sandbox worker at a time")
     wrap: str = setting("auto", "bubblewrap around the workers: auto (when it works), bwrap (required), none")
 
 

@@ -338,7 +338,7 @@ class Sandbox:
     workers: int = 2
     limits: Limits = field(default_factory=Limits)
     wrap: str = "auto"
-    batch_size: int = 250
+    batch_size: int = 500
     _pool: list[Worker] = field(default_factory=list, init=False, repr=False)
     _free: queue.Queue[Worker] = field(default_factory=queue.Queue, init=False, repr=False)
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
