@@ -284,6 +284,7 @@ class Library:
         with self.transaction() as db:
             db.executemany("INSERT INTO uses (function_id, task_id, run, created) VALUES (?, ?, ?, ?)",
                            [(fid, task_id, run, now) for fid in function_ids])
+        self.export_modules()  # the modules say how many solutions use each function
 
     def record_run(self, run: str) -> None:
         with self.transaction() as db:
