@@ -262,6 +262,7 @@ class Library:
     def add_provenance(self, fid: int, task_id: str, run: str = "", model: str = "") -> None:
         with self.transaction() as db:
             self._add_provenance(db, fid, task_id, run, model, time.time())
+        self.export_modules()  # the modules name each function's tasks
 
     @staticmethod
     def _add_provenance(db: sqlite3.Connection, fid: int, task_id: str, run: str, model: str, now: float) -> None:

@@ -102,9 +102,11 @@ def test_prune_drops_old_unused_functions_but_keeps_used_and_called_ones(tmp_pat
     assert "lonely" not in (tmp_path / "lib" / "lists.py").read_text()
 
 
-def test_recording_a_use_keeps_the_modules_in_step(tmp_path):
+def test_recording_a_use_or_a_task_keeps_the_modules_in_step(tmp_path):
     lib = Library(tmp_path / "lib")
     stored = lib.add(fn())
     lib.record_uses([stored.id], "t1")
     assert lib.stale_modules() == []
     assert "used by 1 solution(s)" in lib.module_path("lists").read_text()
+    lib.add_provenance(stored.id, "t2")  # a merged duplicate: the same function solved another task
+    assert lib.stale_modules() == [] and "t2" in lib.module_path("lists").read_text()
