@@ -279,16 +279,20 @@ class Verifier:
         for to_run, future in chunks:
             self._fill(task, to_run, future.result(), test)
             # Any other pass is believed only when it holds alone in a fresh process.
-            passed += [r for r in to_run if r and id(r) not in inert]
+            recheck = {id(r) for r in to_run if r and id(r) not in inert}
+            passed += [r for r in to_run if id(r) in recheck]
             self.stats["distinct"] += len(to_run)
+            if notify:  # now, while the workers run the next chunks, for the verdicts that are final
+                for res in to_run:
+                    if id(res) not in recheck:
+                        self.plugins.candidate_checked(task, res)
         self.stats["rechecked"] += len(passed)
         if passed:
             again = self.sandbox.run([r.source for r in passed], inputs, entries=task.entry_point,
                                      preludes=preludes, isolate=True)
             self._fill(task, passed, again, test)
-        if notify:
-            for to_run, _ in chunks:
-                for res in to_run:
+            if notify:
+                for res in passed:
                     self.plugins.candidate_checked(task, res)
         return results
 
