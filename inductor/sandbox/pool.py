@@ -8,7 +8,6 @@ import logging
 import os
 import pickle
 import queue
-import select
 import shutil
 import struct
 import subprocess
@@ -25,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from inductor.sandbox.runner import read_exact
 
 log = logging.getLogger("inductor.sandbox")
 
@@ -161,23 +162,6 @@ def bwrap_path(strict: bool = False) -> str | None:
     return path if res.returncode == 0 else None
 
 
-def _read_exact(fd: int, n: int, deadline: float) -> bytes:
-    chunks, got = [], 0
-    while got < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(fd, n - got)
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
 class Worker:
     """One zygote process and the pipes to it."""
 
@@ -245,9 +229,9 @@ class Worker:
     def _frame(self, deadline: float) -> tuple[bytes, bytes]:
         assert self.proc and self.proc.stdout
         fd = self.proc.stdout.fileno()
-        head = _read_exact(fd, 5, deadline)
+        head = read_exact(fd, 5, deadline)
         (n,) = struct.unpack(">I", head[1:])
-        return head[:1], _read_exact(fd, n, deadline)
+        return head[:1], read_exact(fd, n, deadline)
 
     def run(self, job: dict[str, Any], budget: float) -> list[bytes]:
         """Send one job; return the raw result lines (one per candidate, in order)."""

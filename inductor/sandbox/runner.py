@@ -18,6 +18,7 @@ import math
 import os
 import pickle
 import resource
+import select
 import signal
 import sys
 import time
@@ -351,10 +352,17 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
     return clean
 
 
-def read_exact(fd: int, n: int) -> bytes:
-    """Exactly ``n`` bytes from ``fd``; EOFError when it closes first."""
+def read_exact(fd: int, n: int, deadline: float | None = None) -> bytes:
+    """Exactly ``n`` bytes from ``fd``; EOFError when it closes first, TimeoutError when
+    ``deadline`` (``time.monotonic()``) passes first."""
     chunks, got = [], 0
     while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if not select.select([fd], [], [], left)[0]:
+                continue
         chunk = os.read(fd, n - got)
         if not chunk:
             raise EOFError
