@@ -299,7 +299,8 @@ FLUSH_BYTES = 1 << 16
 FLUSH_SECONDS = 0.02
 
 
-def _write(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd``."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
@@ -330,7 +331,7 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
     for idx in indices:
         alone = not inert[idx]
         if alone and held:
-            _write(out_fd, b"".join(held))
+            write_all(out_fd, b"".join(held))
             held, size = [], 0
         body, stop = run_candidate(compiled.pop(idx, codes[idx]), entries[idx], prep.inputs, prep.base,
                                    prep.builtins, prep.timeout, prep.max_output, prep.encode, not alone)
@@ -341,14 +342,14 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
         size += len(line)
         now = time.monotonic()
         if alone or tainted or not buffered or size >= FLUSH_BYTES or now - since >= FLUSH_SECONDS:
-            _write(out_fd, b"".join(held))
+            write_all(out_fd, b"".join(held))
             held, size, since = [], 0, now
         if tainted:
             return False
         clean = clean and not alone
     CLOCK.halt()  # no ticks while the child waits for the next batch
     if held:
-        _write(out_fd, b"".join(held))
+        write_all(out_fd, b"".join(held))
     return clean
 
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from inductor.sandbox import runner
 from inductor.sandbox.harden import Hardening, libc_fork
-from inductor.sandbox.runner import TAINT, read_exact
+from inductor.sandbox.runner import TAINT, write_all
 
 TAINT_END = TAINT.encode() + b"]"
 
@@ -53,6 +53,11 @@ WARM_MODULES = (
 #: A child serves at most this many candidates before a fresh one is forked, so that a slow
 #: leak in one cannot grow without bound.
 CHILD_LIFETIME = 5000
+
+
+def _per_candidate(prep: runner.Prepared, job: dict[str, Any]) -> float:
+    """Seconds a child may take per candidate before the zygote kills it."""
+    return prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
 
 
 @dataclass
@@ -84,17 +89,16 @@ class Zygote:
     # --- framing --------------------------------------------------------------------------
 
     def send(self, kind: bytes, payload: bytes) -> None:
-        data = kind + struct.pack(">I", len(payload)) + payload
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.out_fd, view):]
+        write_all(self.out_fd, kind + struct.pack(">I", len(payload)) + payload)
 
     def control(self, **msg: Any) -> None:
         self.send(b"C", json.dumps(msg).encode())
 
     def receive(self) -> dict[str, Any]:
-        (n,) = struct.unpack(">I", read_exact(self.in_fd, 4))
-        return pickle.loads(read_exact(self.in_fd, n))
+        job = runner.read_batch(self.in_fd)  # the same framing as the zygote's own batches
+        if job is None:
+            raise EOFError
+        return job
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -182,8 +186,7 @@ class Zygote:
         """Fork a child for ``batch``; with ``keep`` it waits for more batches after it."""
         r, w = os.pipe()
         jr, jw = os.pipe() if keep else (-1, -1)
-        per_candidate = prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
-        cpu = int(per_candidate * (CHILD_LIFETIME if keep else len(batch["indices"])) + 2)
+        cpu = int(_per_candidate(prep, job) * (CHILD_LIFETIME if keep else len(batch["indices"])) + 2)
         others = [self.in_fd, self.out_fd, r, jw, *(self.live.fds() if self.live else [])]
         pid = libc_fork()
         if pid < 0:
@@ -214,7 +217,7 @@ class Zygote:
         if child is not None:
             data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
             try:
-                self._write_all(child.jobs, len(data).to_bytes(4, "big") + data)
+                write_all(child.jobs, struct.pack(">I", len(data)) + data)
             except OSError:
                 self.retire()
                 child = None
@@ -222,7 +225,7 @@ class Zygote:
             child = self._start(prep, batch, job, keep)
             if keep:
                 self.live = child
-        per_candidate = prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
+        per_candidate = _per_candidate(prep, job)
         max_line = job.get("max_line_bytes", 8 << 20)
         deadline = time.monotonic() + per_candidate + job.get("startup", 1.0)
         buf = bytearray()
@@ -288,12 +291,6 @@ class Zygote:
         if lines:
             self.send(b"R", b"\n".join(lines))
         return done, lost
-
-    @staticmethod
-    def _write_all(fd: int, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
 
     @staticmethod
     def _kill(pid: int) -> None:
