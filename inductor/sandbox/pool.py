@@ -382,17 +382,16 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, codes: Sequence[str | bytes], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
+    def run(self, codes: Sequence[str], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
             preludes: Sequence[ModuleType | Prelude] = (), isolate: bool = False,
             inert: Sequence[bool] | None = None) -> list[list[Outcome]]:
         """Run every code on every input; outcomes[i][j] is candidate i on input j.
 
-        A code is Python source (compiled in the sandbox) or a marshalled code object
-        compiled by this same interpreter. ``entries[i]`` names the function code i is
-        called through (its last top-level function when it has none of that name).
-        ``inert[i]`` says code i
-        provably cannot change shared state (:func:`inductor.verify.is_inert`): its child
-        skips the check that it left the shared state alone.
+        A code is Python source, compiled in the sandbox. ``entries[i]`` names the function
+        code i is called through (its last top-level function when it has none of that
+        name). ``inert[i]`` says code i provably cannot change shared state
+        (:func:`inductor.verify.is_inert`): it may share a child with the task's next
+        batches, and its child skips the check that it left the shared state alone.
         """
         if not codes:
             return []

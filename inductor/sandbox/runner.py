@@ -13,7 +13,6 @@ from __future__ import annotations
 import builtins
 import json
 import json.encoder
-import marshal
 import math
 import os
 import pickle
@@ -157,13 +156,13 @@ def precompile(source: str, timeout: float) -> CodeType | BaseException:
         CLOCK.stop()
 
 
-def run_candidate(code: str | bytes | CodeType | BaseException, entry: str, inputs: list[bytes],
+def run_candidate(code: str | CodeType | BaseException, entry: str, inputs: list[bytes],
                   base: dict[str, Any], builtins_dict: dict[str, Any], timeout: float, max_output: int,
                   encode: Any, inert: bool = False) -> tuple[str, bool]:
     """Run one candidate on every input; return the rest of its result line and whether to stop after.
 
-    ``code`` is source (compiled here, so untrusted text is never compiled by the parent), a
-    marshalled code object or what :func:`precompile` made of the source. The program is
+    ``code`` is source (compiled here, so untrusted text is never compiled by the parent) or
+    what :func:`precompile` made of it. The program is
     called through ``entry``, or its last top-level function when it defines no ``entry``; a
     program that does not compile or defines no function gets one ``PROGRAM`` verdict for
     all inputs. An ``inert`` program (:func:`inductor.verify.is_inert`) cannot write to its
@@ -180,8 +179,7 @@ def run_candidate(code: str | bytes | CodeType | BaseException, entry: str, inpu
             try:
                 if isinstance(code, BaseException):
                     raise code
-                program = (code if isinstance(code, CodeType) else
-                           marshal.loads(code) if isinstance(code, bytes) else compile_program(code))
+                program = code if isinstance(code, CodeType) else compile_program(code)
             except SyntaxError as exc:
                 return f"{PROGRAM},{json.dumps(exc.msg)}", False
             name = entry_name(program, entry)
@@ -327,7 +325,7 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
     # Inert programs are compiled first, all together. Should compiling one kill the child,
     # the zygote runs the batch again unbuffered: each compiled just before it runs.
     compiled = {i: precompile(codes[i], prep.timeout) for i in indices
-                if buffered and inert[i] and isinstance(codes[i], str)}
+                if buffered and inert[i]}
     for idx in indices:
         alone = not inert[idx]
         if alone and held:
