@@ -1,8 +1,8 @@
 """Checking candidate programs against a task's examples.
 
 Candidates are deduplicated by their text up to layout (blank lines, comments), compiled
-and run in the sandbox on the train inputs, and compared with the expected outputs here, in the parent, by the
-``inductor_compare_outputs`` hook. A pass is believed only when it holds alone in a fresh
+and run in the sandbox on the train inputs, and compared with the expected outputs here, in
+the parent, by the ``inductor_compare_outputs`` hook. A pass is believed only when it holds alone in a fresh
 child, or when the program is inert (see :func:`is_inert`) and ran after inert ones only.
 """
 
