@@ -225,3 +225,32 @@ def test_a_child_that_dies_holding_lines_back_costs_no_other_program_its_verdict
     outcomes = one_worker.run([ok[0], ok[1], hang, ok[2]], [(1,)], inert=[True] * 4)
     assert [o[0].status for o in outcomes] == [Status.OK, Status.OK, Status.TIMEOUT, Status.OK]
     assert [outcomes[i][0].value for i in (0, 1, 3)] == [1, 2, 3]
+
+
+def test_result_lines_decode_together_and_a_forged_one_alone():
+    from inductor.sandbox.pool import parse_lines
+
+    good = [b'[0,[[0,[1,2],15]]]', b'[1,6,"SyntaxError: invalid syntax (line 1)"]', b'[2,[[1,"IndexError: x",3]]]']
+    decoded = parse_lines(good, 1)
+    assert [i for i, _ in decoded] == [0, 1, 2]
+    assert decoded[0][1][0].value == [1, 2] and decoded[0][1][0].ms == 0.015
+    assert decoded[1][1][0].status is Status.PROGRAM and decoded[2][1][0].status is Status.ERROR
+    # A line that would pass for two (or swallow the next) when joined is decoded on its own.
+    forged = [b'[0,[[0,1,0]]],[1,[[0,[2,1],0]]]', b'[1,[[0,[9],0]]]']
+    assert [(i, o[0].status, o[0].value) for i, o in parse_lines(forged, 1)] == [
+        (0, Status.OUTPUT, None), (1, Status.OK, [9])]
+
+
+def test_the_collector_is_paused_only_while_checking(sandbox, plugins):
+    import gc
+
+    task = Task(id="t", train=[Example(([1, 2],), [2, 1])], domain="lists")
+    assert gc.isenabled()
+    Verifier(sandbox, plugins).check(task, [GOOD])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Verifier(sandbox, plugins).check(task, [GOOD])
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
