@@ -198,10 +198,9 @@ def test_a_candidate_cannot_touch_the_library_files(box, tmp_path):
 
 @pytest.fixture(scope="module")
 def one_worker():
-    sb = Sandbox(workers=1, limits=Limits(timeout=0.3, memory_mb=256))
-    sb.start()
-    yield sb
-    sb.close()
+    """A sandbox of one worker, so consecutive batches go to the same zygote."""
+    with Sandbox(workers=1, limits=Limits(timeout=0.3, memory_mb=256)) as sb:
+        yield sb
 
 
 def test_a_child_that_ran_inert_programs_only_serves_the_next_batch(one_worker):
