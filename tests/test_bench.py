@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from inductor.bench import bench_sandbox, candidate_mix
@@ -16,12 +17,18 @@ def test_candidate_mix_is_distinct_and_mostly_wrong():
     assert 0.05 < kinds["right"] / 2000 < 0.15 and kinds["wrong"] > 1600
 
 
-def test_bench_sandbox_reports_figures_beside_the_baseline(plugins):
+def test_bench_sandbox_reports_figures_beside_the_baselines(plugins):
     sandbox = Sandbox(workers=2, limits=Limits(timeout=0.2))
     figures = bench_sandbox(sandbox, plugins, n=300, n_baseline=10)
     assert figures["candidates"] == 300 and figures["baseline_candidates"] >= 10
-    # Every kind of the mix is in the baseline's sample, however rare.
-    assert set(figures["baseline_kinds"]) == set(figures["mix"])
+    # Every kind of the mix is in each baseline's sample, however rare; each baseline passes
+    # exactly the right programs it sampled (it checks, not only runs them).
+    assert set(figures["baselines"]) == {"humaneval", "fork"}
+    for base in figures["baselines"].values():
+        assert set(base["kinds"]) == set(figures["mix"])
+        assert base["passes"] == base["kinds"]["right"]["sampled"]
+        assert base["ratio"] == pytest.approx(figures["per_second"] / base["per_second"], rel=0.01)
+    assert figures["ratio"] == figures["baselines"]["humaneval"]["ratio"]
     assert figures["verdicts"]["pass"] == figures["mix"]["right"]
     assert figures["verdicts"]["wrong"] == figures["mix"]["wrong"]
     assert figures["ratio"] > 0 and figures["layers"]["seccomp"]
