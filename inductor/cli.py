@@ -63,13 +63,14 @@ class App:
         except PluginError as exc:
             raise click.ClickException(str(exc)) from None
 
-    def load_options(self, train_count: int | None) -> Any:
+    def load_options(self, train_count: int | None, sygus_long_as_tasks: bool = False) -> Any:
         from inductor.tasks import LoadOptions
 
         t = self.settings.tasks
         if train_count is not None and train_count < 1:
             raise click.BadParameter("must be at least 1", param_hint="--train-count")
-        return LoadOptions(train_count=train_count or t.train_count, sygus_test_from_long=t.sygus_test_from_long)
+        return LoadOptions(train_count=train_count or t.train_count,
+                           sygus_test_from_long=t.sygus_test_from_long and not sygus_long_as_tasks)
 
     def open_library(self, folder: Path | None) -> Any:
         from inductor.store import Library, StoreError
@@ -197,10 +198,13 @@ def cli(ctx: click.Context, config: Path | None, plugins_dirs: tuple[Path, ...])
 @cli.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
+@click.option("--sygus-long-as-tasks", is_flag=True,
+              help="SyGuS: load X-long.sl files as tasks, not as the test examples of X.sl.")
 @click.option("-v", "--verbose", is_flag=True, help="List every task with its example counts.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @pass_app
-def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, verbose: bool, as_json: bool) -> None:
+def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, sygus_long_as_tasks: bool, verbose: bool,
+          as_json: bool) -> None:
     """List the tasks found in FOLDERS, per domain, and every file that failed to load.
 
     Exits with status 1 when some file failed to load.
@@ -208,12 +212,13 @@ def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, verbose:
     from rich.console import Console
     from rich.table import Table
 
-    result = load_tasks(app, folders, train_count)
+    result = load_tasks(app, folders, train_count, sygus_long_as_tasks)
     if as_json:
         click.echo(json.dumps({
             "tasks": [{"id": t.id, "domain": t.domain, "loader": t.loader, "train": len(t.train),
                        "test": len(t.test), "file": str(t.source)} for t in result.tasks],
             "errors": [{"file": str(e.path), "reason": e.reason} for e in result.errors],
+            "folded": [str(p) for p in result.folded],
         }, indent=2))
         sys.exit(1 if result.errors else 0)
     console = Console()
@@ -226,6 +231,9 @@ def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, verbose:
             _range(len(t.train) for t in items), _range(len(t.test) for t in items), _range(t.arity for t in items),
         )
     console.print(table)
+    if result.folded:
+        console.print(f"{len(result.folded)} file(s) read as other tasks' test examples, not as tasks "
+                      "(SyGuS X-long.sl and X-long-repeat.sl, for X.sl; --sygus-long-as-tasks loads them as tasks)", highlight=False)
     if verbose:
         for task in result.tasks:
             console.print(f"  {task.id:<32} {task.domain or 'generic':<8} train {len(task.train):>3}  "
@@ -245,12 +253,14 @@ def _range(values: Any) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
-def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: int | None) -> Any:
+def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: int | None,
+               sygus_long_as_tasks: bool = False) -> Any:
     from inductor.tasks import load_folders
 
     app.load_task_plugins(list(folders))
     plugins = app.plugins
-    return load_folders(folders, plugins.loaders(), app.load_options(train_count), plugins.detect_domain)
+    return load_folders(folders, plugins.loaders(), app.load_options(train_count, sygus_long_as_tasks),
+                        plugins.detect_domain)
 
 
 # --- run --------------------------------------------------------------------------------------

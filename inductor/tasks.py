@@ -126,6 +126,8 @@ class LoadResult:
     errors: list[TaskLoadError] = field(default_factory=list)
     #: Files no loader claimed (README, LICENSE, ...).
     skipped: list[Path] = field(default_factory=list)
+    #: Files read into other tasks, with no task of their own (SyGuS ``X-long.sl``: X's test examples).
+    folded: list[Path] = field(default_factory=list)
 
     def by_domain(self) -> dict[str, list[Task]]:
         out: dict[str, list[Task]] = {}
@@ -272,6 +274,8 @@ def load_folders(
             except Exception as exc:  # a buggy loader plugin must not end the run
                 result.errors.append(TaskLoadError(path, f"loader crashed: {type(exc).__name__}: {exc}"))
                 continue
+            if not tasks:
+                result.folded.append(path)
             for task in tasks:
                 if task.id in seen and seen[task.id] != path:
                     task.id = f"{path.parent.name}/{task.id}"

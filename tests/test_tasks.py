@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -103,3 +104,16 @@ def test_cli_tasks_lists_domains_and_failures(data):
     payload = json.loads(res.output)
     assert {t["id"] for t in payload["tasks"]} == {"c001", "c002", "c003"}
     assert all(t["train"] == 3 and t["test"] == 8 for t in payload["tasks"])
+
+
+def test_cli_tasks_says_which_files_are_other_tasks_test_sets(data):
+    runner = CliRunner()
+    res = runner.invoke(cli, ["tasks", "--json", str(data / "sygus")])
+    payload = json.loads(res.output)
+    assert [Path(p).name for p in payload["folded"]] == ["bikes-long.sl"]
+    assert "bikes-long" not in {t["id"] for t in payload["tasks"]}
+    res = runner.invoke(cli, ["tasks", str(data / "sygus")], terminal_width=200)
+    assert "1 file(s) read as other tasks' test examples" in res.output
+    res = runner.invoke(cli, ["tasks", "--json", "--sygus-long-as-tasks", str(data / "sygus")])
+    payload = json.loads(res.output)
+    assert payload["folded"] == [] and "bikes-long" in {t["id"] for t in payload["tasks"]}
