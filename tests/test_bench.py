@@ -27,12 +27,16 @@ def test_bench_sandbox_reports_figures_beside_the_baselines(plugins):
     for base in figures["baselines"].values():
         assert set(base["kinds"]) == set(figures["mix"]) and base["candidates"] >= 10
         assert base["passes"] == base["kinds"]["right"]["sampled"]
-        assert base["ratio"] == pytest.approx(figures["per_second"] / base["per_second"], rel=0.01)
+        # Rounded to one decimal: a slow machine's small ratio is within 0.05 of the quotient.
+        assert base["ratio"] == pytest.approx(figures["per_second"] / base["per_second"], rel=0.01, abs=0.051)
     assert figures["ratio"] == figures["baselines"]["humaneval"]["ratio"]
     assert figures["verdicts"]["pass"] == figures["mix"]["right"]
     assert figures["verdicts"]["wrong"] == figures["mix"]["wrong"]
     assert figures["ratio"] > 0 and figures["layers"]["seccomp"]
-    assert figures["cpu_main_s"] > 0 and figures["cpu_sandbox_s"] > 0
+    # CPU seconds are figures of the machine (a fast one rounds a short run's to 0.0): the bench
+    # reports them as numbers, and the test asserts only that, never how large they are.
+    for key in ("cpu_main_s", "cpu_sandbox_s", "seconds", "startup_s"):
+        assert isinstance(figures[key], float) and figures[key] >= 0, key
 
 
 def test_bench_retrieval_reports_both_indexes_per_size():
@@ -42,7 +46,7 @@ def test_bench_retrieval_reports_both_indexes_per_size():
     figures = bench_retrieval((200, 500), dim=32, queries=10, embedder=HashEmbedder(32), embed_texts=16)
     assert [r["functions"] for r in figures["sizes"]] == [200, 500]
     for row in figures["sizes"]:
-        assert row["exact_ms"] > 0 and row["approximate_ms"] > 0 and 0 <= row["approximate_recall_at_1"] <= 1
+        assert row["exact_ms"] >= 0 and row["approximate_ms"] >= 0 and 0 <= row["approximate_recall_at_1"] <= 1
     assert figures["embed_per_second"] > 0
 
 

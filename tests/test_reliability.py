@@ -113,7 +113,7 @@ def test_two_runs_on_one_library_at_once_lose_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("config, args, message", [
-    ('[library]\nembedder = "nope"\n', ["library", "search", "x"], "embedder 'nope': unknown"),
+    ('[library]\nembedder = "nope"\n', ["run", "TASKS", "--model", "none"], "embedder 'nope': unknown"),
     ("[library\n", ["library", "list"], "inductor.toml: invalid TOML"),
     ('[sandbox]\nexecutor = "nope"\n', ["run", "TASKS", "--model", "none"], "executor 'nope': unknown"),
     ('[search]\nsearcher = "nope"\n', ["run", "TASKS", "--model", "none"], "searcher 'nope': unknown"),
