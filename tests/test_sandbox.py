@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -253,3 +254,270 @@ def test_the_collector_is_paused_only_while_checking(sandbox, plugins):
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+# --- red-team classes (issue 15): poisoning, reads of task data, forged lines, crashes ------------
+
+#: Finds the candidate's slot and its child's result pipe in the runner's frames, as a
+#: determined candidate would.
+SLOT = ("import os, sys, signal, time\n"
+        "def slot():\n"
+        "    fr = sys._getframe()\n"
+        "    while 'indices' not in fr.f_locals:\n"
+        "        fr = fr.f_back\n"
+        "    loc = fr.f_locals\n"
+        "    return loc['idx'], list(loc['indices']), loc['out_fd']\n"
+        "def every_fd(data):\n"
+        "    for fd in range(64):\n"
+        "        try:\n"
+        "            os.write(fd, data)\n"
+        "        except OSError:\n"
+        "            pass\n")
+
+#: Inert by their text, yet they reflect: a class pattern looks up the attribute named by its
+#: class's match arguments, a name built at run time; ``attr(obj, name)`` is getattr.
+REFLECT = ("def attr(obj, name):\n"
+           "    u = chr(95) * 2\n"
+           "    meta = type('M', (type,), {u + 'instancecheck' + u: lambda c, o: True})\n"
+           "    k = meta('K', (), {u + 'match' + chr(95) + 'args' + u: (name,)})\n"
+           "    match obj:\n"
+           "        case k(v):\n"
+           "            return v\n"
+           "def dunder(word):\n"
+           "    return chr(95) * 2 + word + chr(95) * 2\n")
+INERT_POISONS = {
+    # What the candidate's own globals hold as builtins (once the very dict later ones ran with).
+    "own builtins": REFLECT + ("def f(x):\n"
+                               "    g = attr(f, dunder('glob' + 'als'))\n"
+                               "    g[dunder('builtins')]['sorted'] = lambda v: list(v)[::-1]\n"
+                               "    return x[::-1]\n"),
+    # Through the runner's frames: the builtins every candidate's copy is made from, the real
+    # ones, and the shared-state check's picture of them, so that the check sees no change.
+    "the runner's state, the check fooled": REFLECT + (
+        "def f(x):\n"
+        "    new = lambda v: list(v)[::-1]\n"
+        "    try:\n"
+        "        1 // 0\n"
+        "    except ZeroDivisionError as e:\n"
+        "        fr = attr(attr(e, dunder('trace' + 'back')), 'tb' + chr(95) + 'frame')\n"
+        "    while fr is not None:\n"
+        "        p = attr(fr, 'f' + chr(95) + 'loc' + 'als').get('prep')\n"
+        "        if p is not None:\n"
+        "            b = attr(p, 'builtins')\n"
+        "            old = b['sorted']\n"
+        "            b['sorted'] = new\n"
+        "            attr(fr, 'f' + chr(95) + 'builtins')['sorted'] = new\n"
+        "            g = attr(p, 'guard')\n"
+        "            if g is not None:\n"
+        "                for values in attr(g, 'before')[1]:\n"
+        "                    for i, v in enumerate(values):\n"
+        "                        if v is old:\n"
+        "                            values[i] = new\n"
+        "        fr = attr(fr, 'f' + chr(95) + 'back')\n"
+        "    return x[::-1]\n"),
+}
+#: A poison that first turns the shared-state check off: what no check in the child can stop.
+GUARD_OFF = ("import sys\n"
+             "def f(x):\n"
+             "    fr = sys._getframe()\n"
+             "    while fr is not None:\n"
+             "        p = fr.f_locals.get('prep')\n"
+             "        if p is not None and p.guard is not None:\n"
+             "            type(p.guard).changed = lambda self: False\n"
+             "            p.builtins['sorted'] = lambda v: list(v)[::-1]\n"
+             "        fr = fr.f_back\n"
+             "    return x[::-1]\n")
+WRONG_SORTED = [f"def f(x):\n    y = {i}\n    return sorted(x)\n" for i in range(6)]
+
+
+@pytest.mark.parametrize("name", sorted(INERT_POISONS))
+def test_a_program_inert_by_its_text_cannot_make_a_wrong_one_pass(box, plugins, name):
+    from inductor.verify import is_inert
+
+    poison = INERT_POISONS[name]
+    assert is_inert(poison)  # the text check is fooled: the verdicts must not rest on it
+    task = Task(id="rev", train=[Example(([1, 2, 3],), [3, 2, 1]), Example(([5, 4, 6],), [6, 4, 5])], domain="lists")
+    verifier = Verifier(box, plugins)
+    results = verifier.check(task, [poison, *WRONG_SORTED])
+    assert results[0]  # the poison itself reverses
+    assert not any(results[1:]), [r.summary() for r in results[1:]]
+    # Not even in a later check of the same task (the child may serve the next batch).
+    assert not any(verifier.check(task, [WRONG_SORTED[0] + "# later\n"]))
+
+
+def test_a_poison_that_turns_the_guard_off_still_cannot_make_a_wrong_one_pass(box, plugins):
+    task = Task(id="rev", train=[Example(([1, 2, 3],), [3, 2, 1])], domain="lists")
+    results = Verifier(box, plugins).check(task, [GUARD_OFF, *WRONG_SORTED])
+    assert results[0] and not any(results[1:])
+    assert all(r.train[0].verdict is Verdict.WRONG and r.train[0].actual == [1, 2, 3] for r in results[1:])
+
+
+def test_every_candidate_gets_fresh_builtins(box):
+    # Written to its own builtins, read by the next one: inert programs once shared the dict.
+    write = "def f(x):\n    g = attr(f, dunder('glob' + 'als'))\n    g[dunder('builtins')]['marker'] = 1\n    return 0\n"
+    read = "def f(x):\n    return attr(f, dunder('glob' + 'als'))[dunder('builtins')].get('marker', 0)\n"
+    outcomes = box.run([REFLECT + write, REFLECT + read, REFLECT + read + "# 2\n"], [(0,)], inert=[True] * 3)
+    assert [o[0].value for o in outcomes] == [0, 0, 0]
+
+
+def test_a_candidate_cannot_read_task_data(box, tmp_path):
+    import inductor
+    import inductor_plugins
+
+    examples = Path(inductor.__file__).parent / "examples"
+    example_file = next(p for p in sorted(examples.rglob("*")) if p.is_file())
+    task_dir = tmp_path / "tasks"
+    task_dir.mkdir()
+    task_file = task_dir / "t1.json"
+    task_file.write_text('{"train": [{"input": [1], "output": [2]}]}')
+    shots = next(Path(inductor_plugins.__path__[0]).rglob("*.json"))
+    attacks = [f"def f(x):\n    return open({str(p)!r}).read()\n" for p in (example_file, task_file, shots)]
+    attacks += [f"import os\ndef f(x):\n    return os.listdir({str(p)!r})\n" for p in (examples, task_dir)]
+    attacks.append(f"import os\ndef f(x):\n    return [n for _, _, fs in os.walk({str(examples)!r}) for n in fs]\n")
+    outcomes = box.run([*attacks, "import xml.dom.minidom\ndef f(x):\n    return x\n"], [(1,)])
+    for code, out in zip(attacks, outcomes):
+        assert out[0].status in (Status.FORBIDDEN, Status.ERROR) or out[0].value == [], (code, out)
+    assert outcomes[-1][0].value == 1  # the Python installation is still readable: imports work
+
+
+def test_the_read_allowlist_holds_no_package_or_plugin_folder():
+    import inductor
+    import inductor_plugins
+    from inductor.sandbox.harden import readable_paths
+
+    hidden = [os.path.realpath(Path(inductor.__file__).parent), *map(os.path.realpath, inductor_plugins.__path__)]
+    for root in readable_paths():
+        for folder in hidden:
+            assert not (folder == root or folder.startswith(root.rstrip("/") + "/")), (root, folder)
+
+
+def test_the_allowlist_leaves_out_a_package_installed_inside_the_python_installation(tmp_path):
+    from inductor.sandbox.harden import _beneath_except
+
+    site = tmp_path / "lib" / "site-packages"
+    for name in ("inductor/examples", "numpy", "other"):
+        (site / name).mkdir(parents=True)
+    (tmp_path / "bin").mkdir()
+    hidden = {str((site / "inductor").resolve())}
+    got = set(_beneath_except(str(tmp_path), hidden))
+    assert got == {str((tmp_path / "bin").resolve()), str((site / "numpy").resolve()), str((site / "other").resolve())}
+
+
+GOOD_13 = "def f(x):\n    return sorted(x)\n"
+NOT_SORTED = [f"def f(x):\n    z = {i}\n    return x\n" for i in range(4)]
+FORGERS = {
+    # Lines claiming the expected output for itself and every later candidate, on every fd; then returns.
+    "lines for the neighbours": SLOT + ("def f(x):\n"
+                                        "    idx, indices, fd = slot()\n"
+                                        "    every_fd(b''.join(b'[%d,[[0,[1,2,3],1]]]\\n' % j\n"
+                                        "                      for j in indices[indices.index(idx):]))\n"
+                                        "    return x\n"),
+    # Exactly the lines expected (for itself and the rest), then the child exits: undetectable.
+    "exact lines, then exit": SLOT + ("def f(x):\n"
+                                      "    idx, indices, fd = slot()\n"
+                                      "    os.write(fd, b''.join(b'[%d,[[0,[1,2,3],1]]]\\n' % j\n"
+                                      "                          for j in indices[indices.index(idx):]))\n"
+                                      "    os._exit(0)\n"),
+    # Its own line, then a hang the timer cannot stop: the zygote waits on the next one's.
+    "own line, then hang": SLOT + ("def f(x):\n"
+                                   "    idx, indices, fd = slot()\n"
+                                   "    os.write(fd, b'[%d,[[0,[1,2,3],1]]]\\n' % idx)\n"
+                                   "    return sum(range(10 ** 13))\n"),
+    # Timer off, one byte at a time: a deadline reset by every read never comes.
+    "drip": SLOT + ("def f(x):\n"
+                    "    idx, indices, fd = slot()\n"
+                    "    signal.setitimer(signal.ITIMER_REAL, 0)\n"
+                    "    while True:\n"
+                    "        every_fd(b'[')\n"
+                    "        time.sleep(0.05)\n"),
+    "garbage": SLOT + "def f(x):\n    every_fd(b'\\n]]][,,\\n' * 1000)\n    return x\n",
+    "an endless line": SLOT + "def f(x):\n    idx, indices, fd = slot()\n    os.write(fd, b'[%d,' % idx + b'7' * (1 << 22))\n"
+                              "    return x\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(set(FORGERS) - {"exact lines, then exit"}))
+def test_forged_lines_give_no_candidate_another_ones_verdict(box, name):
+    # (A forger writing exactly the lines expected, then ending its child, cannot be told
+    # from the child: it can make later candidates fail. It cannot make them pass, below.)
+    codes = [GOOD_13, FORGERS[name], NOT_SORTED[0], GOOD_13 + "# 2\n", NOT_SORTED[1]]
+    # Flagged inert (the verifier never flags these): lines held back, the child kept.
+    for inert in (None, [True] * len(codes)):
+        outcomes = box.run(codes, [([3, 1, 2],)], inert=inert)
+        assert [outcomes[i][0].value for i in (0, 2, 3, 4)] == [[1, 2, 3], [3, 1, 2], [1, 2, 3], [3, 1, 2]], \
+            (name, outcomes)
+        for i in (0, 2, 3, 4):
+            assert outcomes[i][0].status is Status.OK
+
+
+@pytest.mark.parametrize("name", sorted(FORGERS))
+def test_forged_lines_make_no_wrong_program_pass(box, plugins, name):
+    task = Task(id="sort", train=[Example(([3, 1, 2],), [1, 2, 3])], domain="lists")
+    results = Verifier(box, plugins).check(task, [FORGERS[name], *NOT_SORTED, GOOD_13])
+    assert not any(results[1:-1]) and results[-1]
+
+
+#: Result lines a candidate forges for itself with values out of bounds, then ends its child.
+BAD_FIELDS = [b"[%d,[[0,[1,2,3]," + b"9" * 4000 + b"]]]", b"[%d,[[0,[1,2,3],-5]]]", b"[%d,[[1,{\"a\":1},5]]]",
+              b"[%d,3,[1]]", b"[%d,99,\"x\"]", b"[%d,[[7,\"x\",1]]]", b"[%d,[[0,1,1.5e308]]]",
+              b"[%d,[[0," + b"[" * 5000 + b"]" * 5000 + b",1]]]", b"[%d," + b"1" * 5000 + b"]"]
+
+
+@pytest.mark.parametrize("payload", BAD_FIELDS, ids=range(len(BAD_FIELDS)))
+def test_a_forged_line_out_of_bounds_is_that_candidates_verdict(box, plugins, payload):
+    code = SLOT + ("def f(x):\n"
+                   "    idx, indices, fd = slot()\n"
+                   f"    os.write(fd, {payload!r} % idx + b'\\n')\n"
+                   "    os._exit(0)\n")
+    outcomes = box.run([GOOD_13, code, GOOD_13 + "# 2\n"], [([3, 1, 2],)])
+    assert outcomes[0][0].value == [1, 2, 3] and outcomes[2][0].value == [1, 2, 3]
+    out = outcomes[1][0]
+    assert out.status is not Status.OK or (out.value == [1, 2, 3] and 0 <= out.ms <= 10 ** 9)
+    task = Task(id="sort", train=[Example(([3, 1, 2],), [1, 2, 3])], domain="lists")
+    assert Verifier(box, plugins).check(task, [code, GOOD_13])[1]  # no exception out of the verifier
+
+
+def test_decoding_never_raises_on_hostile_lines():
+    from inductor.sandbox.pool import parse_lines
+
+    lines = [p % 0 if b"%d" in p else p for p in BAD_FIELDS] + [b"", b"[", b"[0", b"[0,", b"x" * 100, b"[0,[[0]]]",
+                                                               b"[0,[null]]", b"[" + b"9" * 30 + b",1]"]
+    for line in lines:
+        for decoded in (parse_lines([line], 2), parse_lines([line, b"[1,[[0,1,1],[0,2,1]]]"], 2)):
+            for _, outs in decoded:
+                assert len(outs) == 2
+                assert all(isinstance(o.status, Status) and isinstance(o.message, str) and len(o.message) <= 300
+                           and isinstance(o.ms, float) for o in outs)
+
+
+#: Exceptions whose description raises, lies or never ends.
+RAISING = {
+    "__str__ raises": "class E(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n",
+    "TypeError whose __str__ raises": "class E(TypeError):\n    def __str__(self):\n        raise RuntimeError('no')\n",
+    "ValueError whose __str__ raises": "class E(ValueError):\n    def __str__(self):\n        raise E()\n",
+    "__class__ raises": ("class E(Exception):\n    @property\n    def __class__(self):\n        raise RuntimeError('no')\n"),
+    "__str__ returns no string": "class E(Exception):\n    def __str__(self):\n        return 42\n",
+    "__str__ never ends": "class E(TypeError):\n    def __str__(self):\n        while True:\n            pass\n",
+    "class name raises": ("class M(type):\n    @property\n    def __name__(cls):\n        raise RuntimeError('no')\n"
+                          "class E(Exception, metaclass=M):\n    pass\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RAISING))
+def test_an_exception_that_cannot_be_described_is_still_a_verdict(box, name):
+    code = RAISING[name] + "def f(x):\n    raise E()\n"
+    at_load = "def f(x):\n    return x\n" + RAISING[name] + "raise E()\n"
+    outcomes = box.run([GOOD_13, code, at_load, GOOD_13 + "# 2\n"], [([3, 1, 2],), ([2, 1],)])
+    for out in outcomes[1] + outcomes[2]:
+        assert out.status is Status.ERROR and out.message and "exited" not in out.message, (name, out)
+    assert outcomes[0][0].value == [1, 2, 3] and outcomes[3][1].value == [1, 2]
+
+
+def test_the_soak_with_every_hostile_kind_loses_no_other_verdict(plugins):
+    from inductor.bench import HOSTILE_KINDS, bench_soak
+
+    with Sandbox(workers=2, limits=Limits(timeout=0.1, memory_mb=256)) as sb:
+        figures = bench_soak(sb, plugins, n=240, hostile=0.35, seed=2, chunk=120)  # a seed that draws every kind
+    assert set(figures["hostile_kinds"]) == set(HOSTILE_KINDS)
+    assert figures["normal_verdicts_lost"] == 0 and figures["hostile_passes"] == 0
+    assert figures["leaked_processes"] == 0 and sum(figures["verdicts"].values()) == 240

@@ -108,6 +108,10 @@ def build_seccomp_program() -> bytes | None:
         return None
     try:
         f = sc.SyscallFilter(defaction=sc.ALLOW)
+        try:
+            f.set_attr(sc.Attr.CTL_OPTIMIZE, 2)
+        except Exception:
+            pass
         kill = sc.KILL_PROCESS
         for name in DENIED_SYSCALLS:
             try:
@@ -167,21 +171,62 @@ class _PathBeneathAttr(ctypes.Structure):
 def readable_paths() -> list[str]:
     """Where a candidate may read: the Python installation(s), system libraries, a few devices.
 
-    Everything else (home folders, /etc, /proc, the library, the task folders) is unreadable
-    to it. Empty when one of them is the root folder: then reads cannot be narrowed.
+    Nothing of inductor's own package or its plugins' folders (they ship example and demo
+    tasks with their outputs, and shots), even when they are installed inside the Python
+    installation: the modules candidates call reach the workers as source. Everything else
+    (home folders, /etc, /proc, the library, task folders anywhere) is unreadable too. Empty
+    when one of the roots is the root folder: then reads cannot be narrowed.
     """
-    import inductor
-
-    # The package itself (an editable install lives outside the installation, in a checkout
-    # whose other folders stay unreadable).
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.abspath(inductor.__file__))}
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     roots = {os.path.realpath(r) for r in roots if r}
     if "/" in roots:
         return []
     roots |= {"/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo", "/etc/localtime",
               "/dev/null", "/dev/zero", "/dev/urandom"}
-    return sorted(p for p in roots if os.path.exists(p))
+    hidden = package_folders()
+    out: set[str] = set()
+    for root in roots:
+        out.update(_beneath_except(root, hidden))
+    return sorted(p for p in out if os.path.exists(p))
+
+
+def package_folders() -> set[str]:
+    """The folders of inductor's package and of the built-in plugins (resolved)."""
+    import inductor
+
+    folders = {os.path.dirname(os.path.abspath(inductor.__file__))}
+    try:
+        import inductor_plugins
+
+        folders.update(os.path.abspath(p) for p in inductor_plugins.__path__)
+    except ImportError:
+        pass
+    return {os.path.realpath(f) for f in folders}
+
+
+def _beneath_except(root: str, hidden: set[str]) -> list[str]:
+    """Paths whose union is everything beneath ``root`` but the ``hidden`` folders (Landlock
+    grants whole trees: the folders on the way to a hidden one are replaced by their entries)."""
+    real = os.path.realpath(root)
+    if real in hidden:
+        return []
+    prefix = real.rstrip("/") + "/"
+    if not any(h.startswith(prefix) for h in hidden):
+        return [real]
+    out: list[str] = []
+    try:
+        entries = sorted(os.listdir(real))
+    except OSError:
+        return []
+    for name in entries:
+        path = os.path.join(real, name)
+        if os.path.islink(path):  # a link is granted where it leads, or not at all
+            target = os.path.realpath(path)
+            if not any(target == h or target.startswith(h + "/") or h.startswith(target + "/") for h in hidden):
+                out.append(target)
+            continue
+        out.extend(_beneath_except(path, hidden))
+    return out
 
 
 def landlock_abi() -> int:

@@ -259,7 +259,7 @@ def parse_line(line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
     """Decode one result line from untrusted bytes; anything malformed is an error outcome."""
     try:
         data = json.loads(line)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, MemoryError):
         idx = _leading_index(line)
         return idx, [Outcome(Status.OUTPUT, message="output is not valid JSON data")] * n_inputs
     return _outcomes(data, line, n_inputs)
@@ -270,7 +270,7 @@ def parse_lines(lines: Sequence[bytes], n_inputs: int) -> list[tuple[int, list[O
     exactly one result per line, each with its line's index; else line by line."""
     try:
         data = json.loads(b"[" + b",".join(lines) + b"]")
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, MemoryError):
         data = None
     if (isinstance(data, list) and len(data) == len(lines)
             and all(type(d) is list and d and d[0] == _leading_index(line) for d, line in zip(data, lines))):
@@ -278,24 +278,40 @@ def parse_lines(lines: Sequence[bytes], n_inputs: int) -> list[tuple[int, list[O
     return [parse_line(line, n_inputs) for line in lines]
 
 
+#: Bounds on what a result line may carry besides the output itself.
+MAX_MICROSECONDS = 10 ** 12
+MAX_MESSAGE = 300
+
+
 def _outcomes(data: Any, line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
+    """The outcomes a decoded line gives; never raises (a value out of bounds is an error)."""
+    try:
+        return _outcomes_unguarded(data, line, n_inputs)
+    except Exception:
+        return _leading_index(line), [Outcome(Status.ERROR, message="malformed result")] * n_inputs
+
+
+def _outcomes_unguarded(data: Any, line: bytes, n_inputs: int) -> tuple[int, list[Outcome]]:
     if not isinstance(data, list) or len(data) < 2 or type(data[0]) is not int:
         return _leading_index(line), [Outcome(Status.ERROR, message="malformed result")] * n_inputs
     idx = data[0]
     if type(data[1]) is int:  # a verdict on the whole candidate
-        status = Status(data[1]) if 0 <= data[1] <= Status.PROGRAM else Status.ERROR
-        msg = str(data[2]) if len(data) > 2 else ""
+        status = Status(data[1]) if 0 < data[1] <= Status.PROGRAM else Status.ERROR
+        msg = data[2][:MAX_MESSAGE] if len(data) > 2 and type(data[2]) is str else ""
         return idx, [Outcome(status, message=msg)] * n_inputs
     entries = data[1]
     out: list[Outcome] = []
     if isinstance(entries, list):
         for entry in entries[:n_inputs]:
-            if type(entry) is list and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5:
-                ms = entry[2] / 1000 if type(entry[2]) is int else 0.0  # sent in microseconds
+            if (type(entry) is list and len(entry) == 3 and type(entry[0]) is int and 0 <= entry[0] <= 5
+                    and type(entry[2]) is int and 0 <= entry[2] <= MAX_MICROSECONDS):
+                ms = entry[2] / 1000  # sent in microseconds
                 if entry[0] == 0:
                     out.append(Outcome(Status.OK, entry[1], "", ms))
+                elif type(entry[1]) is str:
+                    out.append(Outcome(Status(entry[0]), None, entry[1][:MAX_MESSAGE], ms))
                 else:
-                    out.append(Outcome(Status(entry[0]), None, str(entry[1])[:300], ms))
+                    out.append(Outcome(Status.ERROR, message="malformed result"))
             else:
                 out.append(Outcome(Status.ERROR, message="malformed result"))
     while len(out) < n_inputs:
@@ -305,7 +321,8 @@ def _outcomes(data: Any, line: bytes, n_inputs: int) -> tuple[int, list[Outcome]
 
 def _leading_index(line: bytes) -> int:
     try:
-        return int(line[1:line.index(b",")])
+        comma = line.index(b",", 0, 24)  # an index has a few digits: a long run is no index
+        return int(line[1:comma])
     except ValueError:
         return -1
 
@@ -415,8 +432,10 @@ class Sandbox:
         def work(batch: range) -> None:
             job = dict(base, codes=[codes[i] for i in batch], entries=[entries[i] for i in batch],
                        inert=[bool(inert[i]) for i in batch] if inert is not None else [])
+            # A candidate may run up to three times (see Zygote.run_batch), each within the
+            # zygote's deadline per candidate: past this the worker itself is stuck.
             per = self.limits.timeout * max(1, len(inputs)) + 1.5
-            budget = per * len(batch) + 30
+            budget = 3 * per * len(batch) + 30
             for attempt in range(2):
                 worker = self._free.get()
                 try:

@@ -1,11 +1,18 @@
-"""What runs inside a hardened child: candidates, one fresh namespace each.
+"""What runs inside a hardened child: candidates, each with fresh globals and builtins.
 
 The child writes one line per candidate: ``[index,[[code,payload,us],...]]`` with one
 entry per input (code 0: payload is the output as JSON; otherwise an error message), or
 ``[index,code,message]`` for a verdict on the whole program (it does not compile...),
 followed by ``,"taint"`` when the candidate changed state shared with later candidates
-(builtins, preludes, the JSON encoder, threads, recursion limit). The zygote then forks
-a fresh child for the rest.
+(builtins, preludes, the JSON encoder, threads, signal handlers, tracing, recursion limit).
+The zygote then forks a fresh child for the rest.
+
+Nothing here is out of a candidate's reach: it runs with full Python in this process
+(frames, ``gc``, ``ctypes``), so it can patch anything a later candidate uses and write
+anything on any descriptor. Fresh namespaces and the guard keep careless or casual
+poisoning from spoiling later verdicts; they are not what a pass rests on. A pass is
+believed only from a child that ran that candidate alone (see ``inductor.verify``), and
+the zygote checks what children write (see ``inductor.sandbox.zygote``).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import builtins
 import json
 import json.encoder
 import math
+import operator
 import os
 import pickle
 import resource
@@ -29,6 +37,8 @@ OK, ERROR, TIMEOUT, MEMORY, FORBIDDEN, OUTPUT, PROGRAM = range(7)
 CO_OPTIMIZED = 0x0001
 PAGE = resource.getpagesize()
 TAINT = ',"taint"'
+#: The line a child writes after a batch's last result line (not after a tainted one: it exits).
+END = b"[-1]\n"
 
 
 class Timeout(BaseException):
@@ -74,6 +84,8 @@ class Clock:
 
 
 CLOCK = Clock()
+#: The SIGALRM handler, one object (each ``CLOCK.on_tick`` is a new bound method; the guard compares identities).
+ON_TICK = CLOCK.on_tick
 
 
 def namespace(modules: list[ModuleType]) -> dict[str, Any]:
@@ -89,25 +101,40 @@ def namespace(modules: list[ModuleType]) -> dict[str, Any]:
 
 
 class Guard:
-    """Cheap check that a candidate left shared state alone (builtins, preludes, the encoder...).
+    """Cheap check that a candidate left shared state alone (builtins, preludes, the encoder,
+    threads, signal handlers, tracing...), run after every candidate.
 
-    Lists compare element by element with an identity shortcut, so a check is a few C loops.
-    A determined candidate (ctypes) can get past this; that is why passes are re-run alone.
+    Values are compared by identity (``is``), never with ``==``: a planted object whose
+    ``__eq__`` says True would pass an equality check. A check is a few C loops. A
+    determined candidate (ctypes) can get past this; that is why passes are re-run alone.
     """
 
-    def __init__(self, modules: list[ModuleType]) -> None:
+    def __init__(self, modules: list[ModuleType], shared: Sequence[dict[str, Any]] = ()) -> None:
         self.dicts = [builtins.__dict__, json.__dict__, json.encoder.__dict__, json._default_encoder.__dict__,
-                      pickle.__dict__, *(vars(m) for m in modules)]
+                      pickle.__dict__, sys.__dict__, *shared, *(vars(m) for m in modules)]
         self.functions = [v for m in modules for v in vars(m).values() if isinstance(v, FunctionType)]
         self.before = self.state()
 
-    def state(self) -> list[Any]:
+    def state(self) -> tuple[tuple[float, ...], list[list[Any]]]:
+        """(numbers compared by value, lists of objects compared by identity)."""
         fs = self.functions
-        return [sys.getrecursionlimit(), _thread_count(), *(list(d.values()) for d in self.dicts),
-                [f.__code__ for f in fs], [f.__defaults__ for f in fs], [f.__kwdefaults__ for f in fs]]
+        numbers = (sys.getrecursionlimit(), _thread_count(), *signal.getitimer(signal.ITIMER_VIRTUAL),
+                   *signal.getitimer(signal.ITIMER_PROF))
+        return numbers, [[sys.gettrace(), sys.getprofile(), *map(signal.getsignal, _WATCHED_SIGNALS)],
+                         *(list(d.values()) for d in self.dicts),
+                         [f.__code__ for f in fs], [f.__defaults__ for f in fs], [f.__kwdefaults__ for f in fs],
+                         [f.__globals__ for f in fs], [f.__closure__ for f in fs]]
 
     def changed(self) -> bool:
-        return self.state() != self.before
+        (numbers, objects), (numbers0, objects0) = self.state(), self.before
+        return numbers != numbers0 or any(len(a) != len(b) or not all(map(operator.is_, a, b))
+                                          for a, b in zip(objects, objects0))
+
+
+#: Signals whose handlers a candidate could set to run code while a later one runs.
+_WATCHED_SIGNALS = tuple(s for s in (signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF, signal.SIGUSR1,
+                                     signal.SIGUSR2, signal.SIGCHLD, signal.SIGPIPE, signal.SIGXCPU,
+                                     signal.SIGTERM, signal.SIGINT))
 
 
 def _thread_count() -> int:
@@ -137,11 +164,26 @@ def compile_program(source: str) -> CodeType:
 
 
 def _message(exc: BaseException) -> str:
+    """``Type: text`` of a candidate's exception, whatever its ``__str__`` (or its class's
+    ``__name__``) does: raise, return a non-string, run long (the clock stops it)."""
+    name = _type_name(exc)
+    CLOCK.start(0.05)
     try:
-        text = f"{type(exc).__name__}: {exc}"
+        text = exc.__str__()
+        text = f"{name}: {text}" if type(text) is str else name
     except BaseException:
-        text = type(exc).__name__
+        text = name
+    finally:
+        CLOCK.stop()
     return text[:300]
+
+
+def _type_name(exc: BaseException) -> str:
+    try:
+        name = type.__dict__["__name__"].__get__(type(exc))  # not a metaclass's override
+    except BaseException:
+        return "Exception"
+    return name if type(name) is str else "Exception"
 
 
 def precompile(source: str, timeout: float) -> CodeType | BaseException:
@@ -158,18 +200,18 @@ def precompile(source: str, timeout: float) -> CodeType | BaseException:
 
 def run_candidate(code: str | CodeType | BaseException, entry: str, inputs: list[bytes],
                   base: dict[str, Any], builtins_dict: dict[str, Any], timeout: float, max_output: int,
-                  encode: Any, inert: bool = False) -> tuple[str, bool]:
+                  encode: Any) -> tuple[str, bool]:
     """Run one candidate on every input; return the rest of its result line and whether to stop after.
 
     ``code`` is source (compiled here, so untrusted text is never compiled by the parent) or
     what :func:`precompile` made of it. The program is
     called through ``entry``, or its last top-level function when it defines no ``entry``; a
     program that does not compile or defines no function gets one ``PROGRAM`` verdict for
-    all inputs. An ``inert`` program (:func:`inductor.verify.is_inert`) cannot write to its
-    builtins, so it is given ``builtins_dict`` itself rather than a copy.
+    all inputs. Every candidate gets its own copy of ``base`` and of ``builtins_dict`` (a
+    copy costs well under a microsecond): what it writes there, no later candidate sees.
     """
     g = dict(base)
-    g["__builtins__"] = builtins_dict if inert else dict(builtins_dict)
+    g["__builtins__"] = dict(builtins_dict)
     parts: list[str] = []
     stop = False
     fn = None
@@ -226,22 +268,31 @@ def run_candidate(code: str | CodeType | BaseException, entry: str, inputs: list
 
 
 def _classify(exc: BaseException) -> tuple[int, str, bool]:
-    """(code, message, child must stop) for an exception raised by candidate code."""
-    if isinstance(exc, Timeout):
+    """(code, message, child must stop) for an exception raised by candidate code; never raises."""
+    try:
+        return _classify_unguarded(exc)
+    except BaseException:  # a class whose __class__, __str__... raise
+        return ERROR, f"{_type_name(exc)} (its message cannot be read)", False
+
+
+def _classify_unguarded(exc: BaseException) -> tuple[int, str, bool]:
+    kind = type(exc)  # what it is, not what its __class__ says
+    if issubclass(kind, Timeout):
         return TIMEOUT, "time limit exceeded", False
-    if isinstance(exc, OutputTooLarge):
+    if kind is OutputTooLarge:
         return OUTPUT, f"output too large (over {exc.args[0]} bytes of JSON)", False
-    if isinstance(exc, MemoryError):
+    if issubclass(kind, MemoryError):
         return MEMORY, "memory limit exceeded", True
-    if isinstance(exc, (TypeError, ValueError)) and "JSON serializable" in str(exc):
-        return OUTPUT, f"output is not JSON data: {str(exc)[:200]}", False
-    if isinstance(exc, ValueError) and "Circular reference" in str(exc):
+    text = _message(exc)
+    if issubclass(kind, (TypeError, ValueError)) and "JSON serializable" in text:
+        return OUTPUT, f"output is not JSON data: {text[:200]}", False
+    if issubclass(kind, ValueError) and "Circular reference" in text:
         return OUTPUT, "output contains a reference to itself", False
-    if isinstance(exc, PermissionError):
-        return FORBIDDEN, _message(exc), False
-    if isinstance(exc, RecursionError):
+    if issubclass(kind, PermissionError):
+        return FORBIDDEN, text, False
+    if issubclass(kind, RecursionError):
         return ERROR, "RecursionError: maximum recursion depth exceeded", False
-    return ERROR, _message(exc), False
+    return ERROR, text, False
 
 
 def _not_json(value: Any) -> Any:
@@ -284,11 +335,12 @@ class Prepared:
         with open("/proc/self/statm", "rb") as fh:
             self.vsz = int(fh.read().split()[0]) * PAGE
         # Set here, inherited by children: nothing below needs to run after fork.
-        signal.signal(signal.SIGALRM, CLOCK.on_tick)
-        sys.setrecursionlimit(job.get("recursion_limit", 3000))
+        self.recursion_limit: int = job.get("recursion_limit", 3000)
+        signal.signal(signal.SIGALRM, ON_TICK)
+        sys.setrecursionlimit(self.recursion_limit)
         # Isolated children run one candidate and exit: they need no guard, and building
         # one after fork would touch (and copy) hundreds of shared pages.
-        self.guard = Guard(modules) if guard else None
+        self.guard = Guard(modules, [self.base, self.builtins]) if guard else None
 
 
 #: A child holds result lines of inert candidates back until it has this many bytes or
@@ -309,9 +361,9 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
     child may serve another batch (it ran inert programs only and none changed shared state).
 
     A program that is not inert runs with every earlier line already written, and its own
-    written right after: lines a child holds back are only ever those of inert programs,
-    which cannot reach them. ``buffered=False`` writes every line at once (the zygote asks
-    for it after a child died holding lines back, to learn which program ended it).
+    written right after: lines a child holds back are only ever those of programs flagged
+    inert, a hint for speed only. ``buffered=False`` writes every line at once (the zygote
+    asks for it after a child died holding lines back, to learn which program ended it).
     """
     codes, entries, indices = batch["codes"], batch["entries"], batch["indices"]
     inert = batch.get("inert") or [False] * len(codes)
@@ -332,9 +384,9 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
             write_all(out_fd, b"".join(held))
             held, size = [], 0
         body, stop = run_candidate(compiled.pop(idx, codes[idx]), entries[idx], prep.inputs, prep.base,
-                                   prep.builtins, prep.timeout, prep.max_output, prep.encode, not alone)
-        # An inert program cannot reach shared state (see inductor.verify.is_inert): no check needed.
-        tainted = stop or (guard is not None and alone and guard.changed())
+                                   prep.builtins, prep.timeout, prep.max_output, prep.encode)
+        # Every program is checked, inert or not: is_inert is a hint for speed, not a proof.
+        tainted = stop or (guard is not None and guard.changed())
         line = f"[{idx},{body}{TAINT if tainted else ''}]\n".encode()
         held.append(line)
         size += len(line)
@@ -346,8 +398,7 @@ def run_batch(prep: Prepared, batch: dict[str, Any], out_fd: int) -> bool:
             return False
         clean = clean and not alone
     CLOCK.halt()  # no ticks while the child waits for the next batch
-    if held:
-        write_all(out_fd, b"".join(held))
+    write_all(out_fd, b"".join(held) + END)
     return clean
 
 
@@ -387,6 +438,12 @@ def child_main(prep: Prepared, batch: dict[str, Any], out_fd: int, jobs_fd: int,
         os.close(fd)
     try:
         hardening.apply(memory_bytes=prep.vsz + prep.memory_bytes, cpu_seconds=cpu_seconds, max_fds=64)
+        # The zygote may have prepared another task since this one (an isolated re-check
+        # sets its own limit): this task's settings, and the guard's picture taken from them.
+        signal.signal(signal.SIGALRM, ON_TICK)
+        sys.setrecursionlimit(prep.recursion_limit)
+        if prep.guard is not None:
+            prep.guard.before = prep.guard.state()
     except OSError:
         os._exit(72)
     while run_batch(prep, batch, out_fd) and jobs_fd >= 0:

@@ -7,9 +7,11 @@ candidates and writes one JSON line per candidate back. The zygote enforces the 
 from outside (SIGKILL of the child's process group), caps what the child may send, turns
 deaths into verdicts and forks a fresh child for the candidates still to run.
 
-A child that ran inert programs only (:func:`inductor.verify.is_inert`) and changed no
-shared state waits for the next batch of the same task instead of exiting, so a task's
-candidates mostly run in one child per worker; any other child exits after its batch.
+A child that ran programs flagged inert only (:func:`inductor.verify.is_inert`, a hint for
+speed) and changed no shared state waits for the next batch of the same task instead of
+exiting, so a task's candidates mostly run in one child per worker; any other child exits
+after its batch. The zygote takes a child's lines strictly in sequence and re-runs alone
+any candidate whose line another could have written (see :meth:`Zygote.run_batch`).
 
 Wire format, parent to zygote: 4-byte big-endian length + pickle (the parent is trusted).
 Zygote to parent: 1-byte kind + 4-byte length + payload, never pickle, because payloads
@@ -35,7 +37,7 @@ from typing import Any
 
 from inductor.sandbox import runner
 from inductor.sandbox.harden import Hardening, libc_fork
-from inductor.sandbox.runner import TAINT, write_all
+from inductor.sandbox.runner import END, TAINT, write_all
 
 TAINT_END = TAINT.encode() + b"]"
 
@@ -58,6 +60,12 @@ CHILD_LIFETIME = 5000
 def _per_candidate(prep: runner.Prepared, job: dict[str, Any]) -> float:
     """Seconds a child may take per candidate before the zygote kills it."""
     return prep.timeout * max(1, len(prep.inputs)) + job.get("slack", 0.5)
+
+
+def max_line_bytes(prep: runner.Prepared) -> int:
+    """The longest result line a child writes: an output of at most ``max_output`` bytes
+    or a short message per input (a longer one was not written by the runner)."""
+    return max(1, len(prep.inputs)) * (prep.max_output + 4096) + 4096
 
 
 @dataclass
@@ -85,6 +93,8 @@ class Zygote:
         self.live: Child | None = None
         self.prep: runner.Prepared | None = None
         self.prep_key: tuple[Any, ...] = ()
+        #: Children killed and not reaped yet.
+        self.dying: list[int] = []
 
     # --- framing --------------------------------------------------------------------------
 
@@ -141,6 +151,7 @@ class Zygote:
                 self.control(done=job["id"], error=f"prelude failed: {type(exc).__name__}: {exc}")
                 continue
             self.run_job(job, modules)
+            self.reap_dying(block=True)
             self.control(done=job["id"])
 
     def run_job(self, job: dict[str, Any], modules: list[ModuleType]) -> None:
@@ -158,14 +169,22 @@ class Zygote:
         codes = job["codes"]
         batch = {"codes": codes, "entries": job["entries"], "inert": job.get("inert") or [False] * len(codes),
                  "buffered": True}
-        pending = list(range(len(codes)))
-        while pending:
-            batch["indices"] = pending[:1] if isolate else pending
-            finished, lost = self.run_batch(prep, batch, job, keep=not isolate)
-            pending = pending[finished:]
+        # ``pending`` run together in one child; ``alone`` each in a fresh child of its own,
+        # where whatever comes back is that candidate's doing.
+        pending = [] if isolate else list(range(len(codes)))
+        alone = list(range(len(codes))) if isolate else []
+        while pending or alone:
+            if alone:
+                batch["indices"] = alone[:1]
+                self.run_batch(prep, batch, job, keep=False)  # alone, a candidate always gets its line
+                alone = alone[1:]
+                continue
+            batch["indices"] = pending
+            pending, suspects, unbuffer = self.run_batch(prep, batch, job, keep=True)
+            alone += suspects
             # A child that died holding lines back: run the rest writing every line, to
             # learn which program ended it.
-            batch["buffered"] = batch["buffered"] and not lost
+            batch["buffered"] = batch["buffered"] and not unbuffer
 
     def retire(self) -> None:
         """End the waiting child, if any."""
@@ -173,17 +192,36 @@ class Zygote:
             self._end(self.live)
             self.live = None
 
-    def _end(self, child: Child) -> int:
+    def _end(self, child: Child, wait: bool = True) -> int:
+        """Kill ``child``; its exit status when ``wait``, else it is reaped later (its exit,
+        which unmaps its memory, then overlaps the next child's start)."""
         if child.alive:
             self._kill(child.pid)
             child.alive = False
             for fd in child.fds():
                 os.close(fd)
+            if not wait:
+                self.dying.append(child.pid)
+                return 0
             return self._reap(child.pid)
         return 0
 
+    def reap_dying(self, block: bool = False) -> None:
+        """Reap the children killed without waiting (all of them with ``block``)."""
+        still = []
+        for pid in self.dying:
+            try:
+                done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if not done:
+                still.append(pid)
+        self.dying = still
+
     def _start(self, prep: runner.Prepared, batch: dict[str, Any], job: dict[str, Any], keep: bool) -> Child:
         """Fork a child for ``batch``; with ``keep`` it waits for more batches after it."""
+        if len(self.dying) > 8:
+            self.reap_dying()
         r, w = os.pipe()
         jr, jw = os.pipe() if keep else (-1, -1)
         cpu = int(_per_candidate(prep, job) * (CHILD_LIFETIME if keep else len(batch["indices"])) + 2)
@@ -205,12 +243,35 @@ class Zygote:
         return Child(pid, r, jw)
 
     def run_batch(self, prep: runner.Prepared, batch: dict[str, Any], job: dict[str, Any],
-                  keep: bool) -> tuple[int, bool]:
-        """Run ``batch`` in the waiting child or a new one; relay its lines in one frame.
+                  keep: bool) -> tuple[list[int], list[int], bool]:
+        """Run ``batch`` in the waiting child or a new one; relay in one frame the lines it
+        can vouch for, each that of the candidate it names.
 
-        Returns how many of its indices got a result line, and whether the child died
-        with lines possibly held back (then the lines after the last one received are
-        lost, not the fault of the next program).
+        Returns the indices still to run together, those to run each alone (their lines
+        may have been forged), and whether the next child must write every line at once.
+
+        Why the lines relayed are the candidates' own. A candidate has full Python in the
+        child and can write anything on any of its descriptors, and it can read any secret
+        the child holds, so no mark on a line proves who wrote it. What holds is order:
+
+        - lines are taken strictly in sequence (``[index,`` of the next index, ``]`` at the
+          end, a bounded length); anything else (a wrong index, extra bytes, an endless or
+          over-long line) shows that some candidate that ran in this child wrote on the
+          channel. The child is ended, and every line it gave that another candidate could
+          have written is discarded: those candidates run again, each alone in a fresh child.
+        - In a fresh child, nothing ran before the first candidate: its line (or its death)
+          is its own. A candidate running alone can forge only its own line, which is no
+          more than returning that value; the parent still compares it.
+        - A death or an expired deadline is blamed on a candidate only when it was the
+          first in a fresh child writing its lines at once; otherwise the rest run again
+          from it in such a child (a candidate can write a complete line for itself, then
+          hang or kill the child while the zygote waits for the next one's).
+
+        What a shared child's other lines cannot show is a careful forger that writes
+        exactly the lines expected: it can make later candidates fail, never pass, since
+        every pass is believed only from a child that ran that candidate alone.
+        Deadlines are absolute: a slot gets ``per_candidate`` seconds from when the line
+        before it was complete; bytes that make no complete line extend nothing.
         """
         indices = batch["indices"]
         child = self.live if keep else None
@@ -221,76 +282,108 @@ class Zygote:
             except OSError:
                 self.retire()
                 child = None
+        fresh = child is None
         if child is None:
             child = self._start(prep, batch, job, keep)
             if keep:
                 self.live = child
         per_candidate = _per_candidate(prep, job)
-        max_line = job.get("max_line_bytes", 8 << 20)
+        max_line = job.get("max_line_bytes") or max_line_bytes(prep)
         deadline = time.monotonic() + per_candidate + job.get("startup", 1.0)
         buf = bytearray()
         lines: list[bytes] = []
         done = 0
-        stop = False
-        verdict: tuple[int, str] | None = None
+        # ``complete``: the end line came after the last result line (or, after a tainted
+        # line, the child exited): only then is it known that no line was written twice.
+        stop = forged = timed_out = complete = False
+        end = END.rstrip(b"\n")
         r = child.results
-        while done < len(indices) and not stop:
+        while not complete and not forged:
             left = deadline - time.monotonic()
             if left <= 0:
-                verdict = (TIMEOUT, "time limit exceeded (killed)")
+                timed_out = True
                 break
             ready, _, _ = select.select([r], [], [], left)
             if not ready:
                 continue
             chunk = os.read(r, 1 << 20)
-            if not chunk:
-                break  # the child exited or died
+            if not chunk:  # the child exited or died
+                complete = stop and not buf
+                forged = bool(buf) and (stop or done == len(indices))
+                break
+            if stop:
+                forged = True  # a child writes nothing after a tainted line
+                break
             buf += chunk
             start = 0
-            while done < len(indices) and not stop:
+            while True:
                 nl = buf.find(b"\n", start)
                 if nl < 0:
                     break
                 line = bytes(buf[start:nl])
                 start = nl + 1
-                if not line.startswith(b"[%d," % indices[done]):
-                    verdict = (ERROR, "wrote to the sandbox's result channel")
-                    stop = True
+                if done == len(indices):
+                    complete = line == end and start == len(buf)
+                    forged = not complete
+                    break
+                if len(line) > max_line or not line.startswith(b"[%d," % indices[done]) or not line.endswith(b"]"):
+                    forged = True
                     break
                 lines.append(line)
                 done += 1
+                deadline = time.monotonic() + per_candidate
                 # The child exits after a candidate changed shared state.
                 stop = line.endswith(TAINT_END)
+                if stop:
+                    forged = start < len(buf)
+                    break
             del buf[:start]
-            deadline = time.monotonic() + per_candidate
-            if not stop and len(buf) > max_line:
-                verdict = (OUTPUT, "output too large")
-                break
+            if len(buf) > max_line:
+                forged = True  # no genuine line is this long
+        if not complete and not forged and (stop or done == len(indices)):
+            forged = True  # every line expected came, the end did not: some came from a candidate
         inert = batch["inert"]
         child.served += done
-        stays = (keep and done == len(indices) and not stop and child.served < CHILD_LIFETIME
+        stays = (keep and complete and not stop and child.served < CHILD_LIFETIME
                  and all(inert[i] for i in indices))
         status = 0
         if not stays:
-            status = self._end(child)
+            # Only a death that may be blamed on a candidate needs its exit status.
+            status = self._end(child, wait=not forged and not timed_out and not stop and done < len(indices))
             if child is self.live:
                 self.live = None
-        lost = False
-        if done < len(indices) and (verdict is not None or not stop):
-            # A program that is not inert runs with every earlier line written; before an
-            # inert one, the child may have held lines back, and the program that ended it
-            # may be a later one.
-            if batch["buffered"] and inert[indices[done]] and (verdict is None or verdict[0] == TIMEOUT):
-                lost = True
+        # Whether the first slot's line (or death) is its candidate's own: nothing ran before
+        # it in this child, and its line was written before the next candidate ran (a child
+        # may hold back the lines of programs flagged inert).
+        own_first = fresh and (not batch["buffered"] or not inert[indices[0]] or len(indices) == 1)
+        rest: list[int] = []
+        suspects: list[int] = []
+        unbuffer = False
+        if forged:
+            if own_first and done == 0:
+                lines.append(json.dumps([indices[0], ERROR, "wrote to the sandbox's result channel"]).encode())
+                done = 1
             else:
-                if verdict is None:
-                    verdict = self._death_verdict(status)
-                lines.append(json.dumps([indices[done], verdict[0], verdict[1]]).encode())
+                trusted = 1 if own_first else 0
+                done = min(done + 1, len(indices))
+                suspects = indices[trusted:done]
+                del lines[trusted:]
+            rest = indices[done:]
+        elif done < len(indices) and not stop:
+            first = indices[done]
+            if own_first and done == 0:
+                verdict = (TIMEOUT, "time limit exceeded (killed)") if timed_out else self._death_verdict(status)
+                lines.append(json.dumps([first, verdict[0], verdict[1]]).encode())
                 done += 1
+            else:
+                unbuffer = True
+            rest = indices[done:]
+        else:
+            rest = indices[done:]
         # One frame per child run: lines hold no newline (they were split on it).
         if lines:
             self.send(b"R", b"\n".join(lines))
-        return done, lost
+        return rest, suspects, unbuffer
 
     @staticmethod
     def _kill(pid: int) -> None:
