@@ -236,9 +236,9 @@ def _examples(task: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
 
 def build_html(data: RunData) -> str:
     """The report page for a loaded run."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
 
-    env = Environment(loader=PackageLoader("inductor", "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("inductor", "templates"), autoescape=True)  # every field is escaped; only our own SVG is |safe
     env.filters["value"] = render_value
     finished = {}
     for e in data.finished():

@@ -104,11 +104,9 @@ class RunConsole:
     def task_line(self, res: Any) -> str:
         if res.train_solved:
             test = "test -" if res.test_solved is None else ("test pass" if res.test_solved else "test FAIL")
-            line = f"[green]✓[/green] {res.task.id:<16} {res.task.domain or 'generic':<7} {test:<9}"
+            line = f"[green]✓[/green] {_safe(res.task.id):<16} {_safe(res.task.domain or 'generic'):<7} {test:<24}"
         else:
-            near = res.nearest()
-            best = f"best {near.train_passed}/{len(near.train)}" if near is not None else "best -"
-            line = f"[red]✗[/red] {res.task.id:<16} {res.task.domain or 'generic':<7} {best:<9}"
+            line = f"[red]✗[/red] {_safe(res.task.id):<16} {_safe(res.task.domain or 'generic'):<7} {_closest(res):<24}"
         line += f" {res.seconds:5.1f}s {res.lm_samples:>3} samples {res.candidates_checked:>3} checked"
         if res.found_by == "search":
             line += " (search)"
@@ -132,21 +130,21 @@ class RunConsole:
         if solved:
             self.console.rule(f"solved {len(solved)}")
             for r in solved:
-                self.console.print(f"[bold]{r.task.id}[/bold] (test: "
+                self.console.print(f"[bold]{_safe(r.task.id)}[/bold] (test: "
                                    f"{'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})",
                                    markup=True)
-                self.console.print(_indent(strip_docstrings(r.program or "")), markup=False)
+                self.console.print(_indent(_source(strip_docstrings(r.program or ""))), markup=False)
         unsolved = sorted((r for r in run.results if not r.train_solved and r.nearest() is not None),
                           key=lambda r: -r.nearest().closeness)
         if unsolved:
             self.console.rule("nearest misses")
             for r in unsolved[:5]:
                 near = r.nearest()
-                self.console.print(f"[bold]{r.task.id}[/bold]: {near.train_passed}/{len(near.train)} train "
-                                   f"examples ({near.summary()})", markup=True)
-                self.console.print(_indent(_first_lines(strip_docstrings(near.source), 8)), markup=False)
+                self.console.print(f"[bold]{_safe(r.task.id)}[/bold]: {near.train_passed}/{len(near.train)} train "
+                                   f"examples ({_safe(near.summary(), 300)})", markup=True)
+                self.console.print(_indent(_first_lines(_source(strip_docstrings(near.source)), 8)), markup=False)
                 for miss in describe_misses(r.task, near, limit=2):
-                    self.console.print(f"    [dim]# {miss}[/dim]", markup=True)
+                    self.console.print(f"    [dim]# {_safe(miss, 300)}[/dim]", markup=True)
         table = Table(title="run summary")
         for col in ("domain", "tasks", "train solved", "test solved"):
             table.add_column(col, justify="left" if col == "domain" else "right")
@@ -155,10 +153,14 @@ class RunConsole:
         table.add_row("all", str(s["tasks"]), str(s["train_solved"]),
                       f"{s['test_solved']}/{s['tasks_with_test']}", style="bold")
         self.console.print(table)
-        rate = s["lm_samples"] / s["seconds"] if s["seconds"] else 0.0
-        self.console.print(f"{s['lm_samples']} model samples, {s['candidates_checked']} distinct candidates checked, "
-                           f"{s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}"
-                           + (f" with the fine-tuned adapter {s['adapter']}." if s.get("adapter") else "."))
+        if s.get("model") == "none":  # no model: no samples, and no rate to speak of
+            self.console.print(f"{s['candidates_checked']} distinct candidates checked, {s['seconds']:.1f}s. "
+                               "Model: none (search only).")
+        else:
+            rate = s["lm_samples"] / s["seconds"] if s["seconds"] else 0.0
+            self.console.print(f"{s['lm_samples']} model samples, {s['candidates_checked']} distinct candidates "
+                               f"checked, {s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}"
+                               + (f" with the fine-tuned adapter {s['adapter']}." if s.get("adapter") else "."))
         if "library" in s:
             learned = [name for r in run.results for name in r.learned]
             used = sum(1 for r in run.results if r.library_functions_used)
@@ -194,15 +196,23 @@ class _Progress:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
+                TimeRemainingColumn,
             )
 
             self._progress = Progress(TextColumn("tasks"), BarColumn(), MofNCompleteColumn(),
                                       TextColumn("solved {task.fields[solved]}"),
                                       TextColumn("{task.fields[rate]:.2f} candidates/s"), TimeElapsedColumn(),
+                                      TextColumn("ETA"), TimeRemainingColumn(),
+                                      TextColumn("{task.fields[current]}", markup=False),
                                       console=self.out.console, transient=True)
             self._progress.__enter__()
-            self._bar = self._progress.add_task("run", total=self.total, solved=0, rate=0.0)
+            self._bar = self._progress.add_task("run", total=self.total, solved=0, rate=0.0, current="")
         return self
+
+    def task_started(self, task: Any) -> None:
+        """Name the task now being worked on."""
+        if self._progress is not None:
+            self._progress.update(self._bar, current=f"now: {task.id}")
 
     def pass_started(self, pass_no: int, tasks: int) -> None:
         if pass_no == 1:
@@ -224,6 +234,32 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.__exit__(None, None, None)
+
+
+def _closest(res: Any) -> str:
+    """How near an unsolved task came, in words: its best candidate's passing train examples."""
+    near = res.nearest()
+    if near is not None:
+        return f"best passed {near.train_passed}/{len(near.train)} train"
+    if res.lm_samples:
+        return "no candidate ran cleanly"
+    return "no program found"
+
+
+def _safe(text: str, limit: int = 80) -> str:
+    """Untrusted text (task ids, a candidate's errors and outputs) for a line printed as markup."""
+    from rich.markup import escape
+
+    from inductor.display import shown
+
+    return escape(shown(text, limit))
+
+
+def _source(text: str) -> str:
+    """A program's source for printing as plain text: its lines kept, control characters escaped."""
+    from inductor.display import shown
+
+    return shown(text, 20_000, newlines=True)
 
 
 def _indent(text: str, prefix: str = "    ") -> str:

@@ -85,3 +85,27 @@ def test_headless_chromium_draws_the_plots_with_no_network(run_dir, tmp_path):
     # The solve curve's blue and the pass bars' green are on screen, so the SVG plots were drawn.
     assert any(abs(r - 0x2A) + abs(g - 0x7A) + abs(b - 0xE2) < 30 for _, (r, g, b) in colours)
     assert any(abs(r - 0x2C) + abs(g - 0xA0) + abs(b - 0x2C) < 30 for _, (r, g, b) in colours)
+
+
+def test_the_report_escapes_hostile_program_text_task_ids_and_values(tmp_path):
+    """Program text, task ids and example values are data: none of it becomes markup in the page."""
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    attack = "<img src=x onerror=alert(1)>"
+    task = Task(attack, [Example((["</pre><script>alert(2)</script>"],), ["</pre><script>alert(2)</script>"])],
+                test=[Example((["<b>x</b>"],), ["<b>x</b>"])])
+    (folder / "evil.json").write_text(json.dumps({**task.to_json(), "id": attack}))
+    (folder / "evil.json").rename(folder / f"{attack.replace('/', '')}.json")
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps([' s = "</pre><script>alert(3)</script>"\n    return x\n']))
+    res = CliRunner().invoke(cli, ["run", str(folder), "--model", f"fake:{script}", "--samples", "1", "--rounds", "0",
+                                   "--no-search", "--no-library", "--runs-dir", str(tmp_path / "runs"), "-q"])
+    assert res.exit_code == 0, res.output
+    run = next((tmp_path / "runs").iterdir())
+    assert json.loads((run / "report.json").read_text())["tasks"][0]["train_solved"]
+    res = CliRunner().invoke(cli, ["report", str(run)])
+    assert res.exit_code == 0, res.output
+    page = (run / "report.html").read_text()
+    assert "<script" not in page and "<img" not in page and "<b>x</b>" not in page
+    assert "&lt;/pre&gt;&lt;script&gt;alert(3)" in page  # the program is shown, escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
