@@ -10,6 +10,7 @@ functions, most used first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inductor.prompts import Helper
@@ -99,3 +100,36 @@ def retrieve(task: Task, library: Library, index: LibraryIndex | None, verifier:
 def describe(retrieved: list[Retrieved]) -> list[dict[str, Any]]:
     return [{"name": r.function.name, "id": r.function.id, "score": round(r.score, 3),
              "meaning": round(r.meaning, 3), "behaviour": round(r.behaviour, 3)} for r in retrieved]
+
+
+def primitive_text(helper: Helper) -> str:
+    """What is embedded for a primitive: its signature and the first line of its docstring."""
+    return f"{helper.name}{helper.signature}\n{helper.summary}"
+
+
+def search_library(library: Library, index: LibraryIndex, query: str, k: int = 5, *, domain: str | None = None,
+                   helpers: list[tuple[str, Helper]] | None = None,
+                   cache_dir: Path | None = None) -> list[tuple[float, dict[str, Any]]]:
+    """``library search``: the ``k`` learned functions and primitives nearest in meaning to ``query``.
+
+    With ``cache_dir`` the primitives' vectors are kept in a file there (see
+    :func:`inductor.index.cached_embed`) instead of being embedded again on every call.
+    """
+    import numpy as np
+
+    from inductor.index import cached_embed
+
+    hits = index.search(query, k=k * 4 if domain else k)
+    found = [(s, f.to_json() | {"kind": "learned"}) for f, s in hits if domain is None or f.domain == domain]
+    if helpers:
+        texts = [primitive_text(h) for _, h in helpers]
+        if cache_dir is not None:
+            query_vector = np.asarray(index.embedder.embed([query])[0])
+            vectors = cached_embed(index.embedder, texts, cache_dir)
+        else:  # no cache: everything embedded again, in one batch
+            embedded = index.embedder.embed([query, *texts])
+            query_vector, vectors = np.asarray(embedded[0]), np.asarray(embedded[1:])
+        scores = vectors @ query_vector
+        found += [(float(sc), {"name": h.name, "domain": d, "signature": h.signature[h.signature.find("("):],
+                               "docstring": h.summary, "kind": "primitive"}) for (d, h), sc in zip(helpers, scores)]
+    return sorted(found, key=lambda x: -x[0])[:k]
