@@ -13,6 +13,9 @@ import functools
 import inspect
 import json
 import random
+import types
+import typing
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,8 +110,56 @@ def _norm_type(hint: str) -> str:
     return {"Grid": "list[list[int]]", "List[int]": "list[int]"}.get(hint.strip(), hint.strip())
 
 
+class UntypedPrimitiveWarning(UserWarning):
+    """A primitive's types cannot be read: the search cannot call it (prompts still show it)."""
+
+
+def hint_text(hint: Any) -> str:
+    """A type hint as the search spells types: ``int``, ``list[int]``, ``int | None``."""
+    if isinstance(hint, str):
+        return _norm_type(hint)
+    if hint is None or hint is type(None):
+        return "None"
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(hint_text(a) for a in args)
+    if isinstance(origin, type):
+        return f"{origin.__name__}[{', '.join(hint_text(a) for a in args)}]" if args else origin.__name__
+    if isinstance(hint, type):
+        return hint.__name__
+    return _norm_type(str(hint).replace("typing.", ""))
+
+
+def _type_hints(fn: Any) -> tuple[dict[str, Any], str]:
+    """``fn``'s resolved annotations (ordinary or postponed), and why they could not be resolved."""
+    try:
+        return typing.get_type_hints(fn), ""
+    except Exception as exc:  # a name only imported under TYPE_CHECKING, a typo in a string hint
+        return dict(getattr(fn, "__annotations__", {})), f"{type(exc).__name__}: {exc}"
+
+
+class _Written(str):
+    """An annotation's text, shown as written (a postponed annotation is a string)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def signature_text(sig: inspect.Signature) -> str:
+    """``sig`` as valid Python: annotations as written, defaults as their repr (``sep: str = ''``)."""
+    def written(annotation: Any) -> Any:
+        return _Written(annotation) if isinstance(annotation, str) else annotation
+
+    params = [p.replace(annotation=written(p.annotation)) for p in sig.parameters.values()]
+    return str(sig.replace(parameters=params, return_annotation=written(sig.return_annotation)))
+
+
 def helpers_from_module(module: ModuleType) -> list[Helper]:
-    """Every public function of a primitives module (``__all__`` order) as a Helper."""
+    """Every public function of a primitives module (``__all__`` order) as a Helper.
+
+    Types come from :func:`typing.get_type_hints`, so ordinary and postponed annotations both
+    work; a primitive whose types cannot be read gets an :class:`UntypedPrimitiveWarning`.
+    """
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
     out = []
     for name in names:
@@ -117,10 +168,18 @@ def helpers_from_module(module: ModuleType) -> list[Helper]:
             continue
         sig = inspect.signature(fn)
         doc = inspect.getdoc(fn) or ""
-        params = tuple(_norm_type(str(p.annotation)) if p.annotation is not inspect.Parameter.empty else ""
-                       for p in sig.parameters.values() if p.default is inspect.Parameter.empty)
-        returns = _norm_type(str(sig.return_annotation)) if sig.return_annotation is not inspect.Signature.empty else ""
-        out.append(Helper(name, f"{name}{sig}".replace("'", ""), doc.splitlines()[0] if doc else "",
+        hints, error = _type_hints(fn)
+        required = [p.name for p in sig.parameters.values() if p.default is inspect.Parameter.empty]
+        params = tuple(hint_text(hints[p]) if p in hints else "" for p in required)
+        returns = hint_text(hints["return"]) if "return" in hints else ""
+        missing = [p for p in required if p not in hints] + ([] if "return" in hints else ["the return value"])
+        if missing:
+            warnings.warn(f"primitive {module.__name__}.{name} cannot be typed (no type for "
+                          f"{', '.join(missing)}): the search will not use it", UntypedPrimitiveWarning, stacklevel=2)
+        elif error:
+            warnings.warn(f"primitive {module.__name__}.{name}: its annotations do not resolve ({error}); "
+                          "the search reads them as written", UntypedPrimitiveWarning, stacklevel=2)
+        out.append(Helper(name, f"{name}{signature_text(sig)}", doc.splitlines()[0] if doc else "",
                           origin="primitive", params=params, returns=returns))
     return out
 

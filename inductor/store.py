@@ -14,14 +14,18 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 DB_FILE = "library.sqlite"
 LOCK_FILE = ".lock"
+#: The import names under which the sandbox loads library modules (they then skip importing
+#: their primitives, which the sandbox has put in their globals already).
+SANDBOX_PREFIX = "inductor_library_"
 
 #: Schema steps; step i takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -106,27 +110,60 @@ class Function:
 class Library:
     """A library folder: the SQLite store, the domain modules and (see index.py) the index."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, *, create: bool = True, readonly: bool = False) -> None:
+        """Open the library in ``folder``; ``create``: make one when there is none.
+
+        ``readonly``: open the store for reading only (nothing in the folder is written; a
+        folder that cannot be written is opened as immutable), and refuse every write.
+        """
         self.folder = Path(folder).resolve()
+        self.readonly = readonly
+        path = self.folder / DB_FILE
+        if not path.is_file() and (readonly or not create):
+            raise StoreError(f"{self.folder}: no library here (no {DB_FILE}); only a run that learns creates one")
+        if not readonly and self.folder.is_dir() and not writable(self.folder):
+            raise StoreError(f"{self.folder}: the library is read-only (the folder or {DB_FILE} cannot be written)")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.folder / DB_FILE, timeout=30, isolation_level=None)
+            if readonly:
+                self.db = sqlite3.connect(_readonly_uri(path), uri=True, timeout=30, isolation_level=None)
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.folder}: cannot open the library: {exc}") from None
         self.db.row_factory = sqlite3.Row
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.migrate()
+            if readonly:
+                self._check_schema()
+            else:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(f"{self.folder / DB_FILE}: not a usable library store ({exc})") from None
+            raise StoreError(f"{path}: not a usable library store ({exc})") from None
+        except StoreError:
+            self.db.close()
+            raise
 
     # --- schema ------------------------------------------------------------------------
 
     @property
     def version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_schema(self) -> None:
+        """A read-only store must be at this inductor's schema: upgrading it is a write."""
+        current = self.version
+        if current > len(MIGRATIONS):
+            raise StoreError(f"{self.folder / DB_FILE}: written by a newer inductor (schema {current})")
+        if current < len(MIGRATIONS):
+            raise StoreError(f"{self.folder / DB_FILE}: schema {current} needs upgrading to {len(MIGRATIONS)}, "
+                             "and the library is read-only: open it once where it can be written")
+
+    def _refuse_write(self) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.folder / DB_FILE}: cannot write: the library is opened read-only")
 
     def migrate(self) -> None:
         """Apply the migrations this file has not seen, each in its own transaction."""
@@ -145,10 +182,11 @@ class Library:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside commits together or not at all."""
+        self._refuse_write()
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:  # read-only folder, locked too long, full disk
-            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {exc}") from None
+            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {_why(exc)}") from None
         try:
             yield self.db
         except BaseException:
@@ -157,7 +195,7 @@ class Library:
         try:
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {exc}") from None
+            raise StoreError(f"{self.folder / DB_FILE}: cannot write: {_why(exc)}") from None
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -168,6 +206,7 @@ class Library:
         """
         import fcntl
 
+        self._refuse_write()
         with open(self.folder / LOCK_FILE, "a") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
@@ -340,18 +379,73 @@ class Library:
     def module_path(self, domain: str) -> Path:
         return self.folder / f"{_module_name(domain)}.py"
 
+    def primitives_file(self, domain: str) -> str:
+        """The file name an export writes the domain's primitives to, beside its module."""
+        return f"{_domain_stem(domain)}_primitives.py"
+
     def module_name(self, domain: str) -> str:
         """An import name for the sandbox that changes whenever the module's content does."""
         path = self.module_path(domain)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "empty"
-        return f"inductor_library_{_module_name(domain)}_{digest}"
+        return f"{SANDBOX_PREFIX}{_module_name(domain)}_{digest}"
 
-    def export_modules(self, folder: Path | None = None) -> list[Path]:
-        """Write one module per domain (all of its functions, oldest first); returns the paths."""
-        if folder is None or folder == self.folder:
+    def export_modules(self, folder: Path | None = None,
+                       primitives: Mapping[str, Sequence[ModuleType]] | None = None) -> list[Path]:
+        """Write one module per domain (all of its functions, oldest first); returns the paths.
+
+        ``primitives`` (a domain's primitives modules, for an export elsewhere): each domain's
+        are written beside its module as ``<domain>_primitives.py``, so that the folder runs
+        under plain Python. A domain left out, or whose functions call names its primitives
+        lack, gets none: its module then says which file or package it needs when imported.
+        """
+        if folder is None or Path(folder).resolve() == self.folder:
+            self._refuse_write()
             with self.lock():
                 return self._export_modules(self.folder)
-        return self._export_modules(folder)
+        written = self._export_modules(Path(folder))
+        for domain, modules in (primitives or {}).items():
+            if domain in self.domains():
+                written += self._export_primitives(Path(folder), domain, modules)
+        return written
+
+    def missing_names(self, domain: str, available: Iterable[str]) -> dict[str, set[str]]:
+        """Functions of ``domain`` that call names defined neither by Python, by the domain's
+        module nor in ``available`` (its primitives), directly or through each other: name -> names."""
+        import builtins
+
+        fns = {f.name: f.source for f in self.functions(domain)}
+        known = set(dir(builtins)) | set(available) | set(fns)
+        free = {name: _free_names(source) for name, source in fns.items()}
+        missing = {name: names - known for name, names in free.items()}
+        changed = True
+        while changed:  # a function lacks what the library functions it calls lack
+            changed = False
+            for name, names in free.items():
+                for callee in names & fns.keys() - {name}:
+                    if not missing[callee] <= missing[name]:
+                        missing[name] |= missing[callee]
+                        changed = True
+        return {name: names for name, names in missing.items() if names}
+
+    def _export_primitives(self, folder: Path, domain: str, modules: Sequence[ModuleType]) -> list[Path]:
+        files = [Path(m.__file__) for m in modules if getattr(m, "__file__", None)]
+        if len(files) < len(modules) or self.missing_names(domain, {n for m in modules for n in public_names(m)}):
+            return []  # not runnable here: the module's import says what it needs
+        stem = self.primitives_file(domain)[:-3]
+        if len(files) == 1:
+            texts = {stem: files[0].read_text(encoding="utf-8")}
+        else:
+            parts = {f"{stem}_{i}": f.read_text(encoding="utf-8") for i, f in enumerate(files, 1)}
+            lines = [f'"""The {domain} primitives, from {len(files) or "no"} plugin module(s) (written by '
+                     'inductor library export)."""', ""]
+            lines += [f"from {name} import *  # noqa: F403" for name in parts]
+            texts = {**parts, stem: "\n".join(lines) + "\n"}
+        written = []
+        for name, text in texts.items():
+            path = folder / f"{name}.py"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        return written
 
     def _export_modules(self, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
@@ -359,35 +453,110 @@ class Library:
         domains = set(self.domains())
         for domain in sorted(domains):
             fns = self.functions(domain)
+            module, stem = _module_name(domain), _domain_stem(domain)
             lines = [
                 f'"""Library functions of the {domain} domain, learned by inductor (generated from',
                 f'{DB_FILE}; edit the store, not this file)."""',
                 "",
-                f"try:  # the {domain} primitives these functions may call",
-                f"    from inductor_plugins.{domain}.primitives import *  # noqa: F403",
-                "except ImportError:  # inside the sandbox they are already in this module's globals",
-                "    pass",
+                f'if not __name__.startswith("{SANDBOX_PREFIX}"):  # in inductor\'s sandbox the primitives are here',
+                f"    try:  # the {domain} primitives these functions may call: beside this file (library export)",
+                f"        from {stem}_primitives import *  # noqa: F403",
+                "    except ModuleNotFoundError:",
+                "        try:  # or from the plugin that defines the domain",
+                f"            from inductor_plugins.{stem}.primitives import *  # noqa: F403",
+                "        except ModuleNotFoundError:",
+                f'            raise ImportError("{module}.py needs the {domain} primitives: {stem}_primitives.py '
+                f'beside it (inductor library export writes it) or the package inductor_plugins.{stem}") from None',
                 "",
                 f"__all__ = {[f.name for f in fns]!r}",
             ]
             for fn in fns:
                 origin = f"# id {fn.id}; from task(s) {', '.join(fn.tasks) or '-'}; used by {fn.uses} solution(s)"
                 lines += ["", "", origin, fn.source.rstrip()]
-            path = folder / f"{_module_name(domain)}.py"
+            path = folder / f"{module}.py"
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
             tmp.replace(path)
             written.append(path)
         if folder == self.folder:
-            for stale in self.folder.glob("*.py"):
-                if stale.stem not in {_module_name(d) for d in domains}:
+            for stale in self.folder.glob("*.py"):  # a domain's old module (none but generated ones)
+                if stale.stem not in {_module_name(d) for d in domains} and _generated(stale):
                     stale.unlink()
         return written
 
 
-def _module_name(domain: str) -> str:
+def writable(folder: Path) -> bool:
+    """Whether the library in ``folder`` can be written (the folder, and its store when there is one)."""
+    path = folder / DB_FILE
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI: ``immutable`` where the folder cannot be written, since a reader
+    of a write-ahead-logged store would have to create its shared-memory file there."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    aux = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    if not os.access(path.parent, os.W_OK) and not all(a.exists() for a in aux):
+        uri += "&immutable=1"
+    return uri
+
+
+def _why(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    return f"the library is read-only ({text})" if "readonly" in text or "read-only" in text else text
+
+
+def public_names(module: ModuleType) -> list[str]:
+    """The names a module gives the sandbox's programs (its ``__all__``, else its public names)."""
+    return list(getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")])
+
+
+def _free_names(source: str) -> set[str]:
+    """Names a function's source reads but never binds (nothing when it does not parse)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return loaded - bound
+
+
+def _generated(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().startswith('"""Library functions of the ')
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _domain_stem(domain: str) -> str:
     clean = "".join(c if c.isalnum() else "_" for c in domain.lower()) or "generic"
     return clean if not clean[0].isdigit() else f"d_{clean}"
+
+
+def _module_name(domain: str) -> str:
+    """The domain module's name: never one that would shadow a standard or inductor module."""
+    import keyword
+    import sys
+
+    stem = _domain_stem(domain)
+    taken = stem in sys.stdlib_module_names or keyword.iskeyword(stem) or stem.startswith("inductor")
+    return f"{stem}_functions" if taken else stem
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -3,7 +3,7 @@
 Candidates are deduplicated by their text up to layout (blank lines, comments), compiled
 and run in the sandbox on the train inputs, and compared with the expected outputs here, in
 the parent, by the ``inductor_compare_outputs`` hook. A pass is believed only when it holds alone in a fresh
-child, or when the program is inert (see :func:`is_inert`) and ran after inert ones only.
+child, one that ran nothing else: no other candidate can have influenced it, whatever its text.
 """
 
 from __future__ import annotations
@@ -46,13 +46,15 @@ _NOT_INERT = re.compile(r"\b(?:_|(?:" + "|".join(sorted(_REACHING)) + r")\b)")
 
 
 def is_inert(source: str) -> bool:
-    """True when a program provably cannot touch state shared with later candidates.
+    """True when a program looks unlikely to touch state shared with later candidates.
 
-    Conservative and textual: ASCII only (Python folds some Unicode identifiers into others),
-    no import, no name with a leading underscore or dunder, no reflection builtin and no
-    frame or code attribute. Without those, Python code can reach only its own fresh
-    globals, its own copy of the builtins, its inputs and the (pure) preludes. A pass by an
-    inert program that ran after only inert programs is as good as one run alone.
+    A hint for speed, never a proof: the sandbox holds back the lines of such programs and
+    keeps their child for the task's next batch. Textual: ASCII only, no import, no name
+    with a leading underscore or dunder, no reflection builtin and no frame or code
+    attribute. Text cannot prove a program harmless (a ``match`` class pattern looks up
+    attributes whose names are built at run time), so no verdict rests on it: every
+    candidate's effect on shared state is checked after it runs, and every pass is run
+    again alone.
     """
     return source.isascii() and "__" not in source and _NOT_INERT.search(source) is None
 
@@ -269,7 +271,7 @@ class Verifier:
                     self.stats["duplicates"] += 1
                 results.append(res)
             if to_run:
-                # Inert programs first: then every inert program ran after inert ones only.
+                # Inert programs first: their child then mostly serves the next batch too.
                 to_run.sort(key=lambda r: id(r) not in inert)
                 future = self._pool.submit(self.sandbox.run, [r.source for r in to_run], inputs,
                                            entries=task.entry_point, preludes=preludes,
@@ -278,8 +280,9 @@ class Verifier:
         passed: list[CheckResult] = []
         for to_run, future in chunks:
             self._fill(task, to_run, future.result(), test)
-            # Any other pass is believed only when it holds alone in a fresh process.
-            recheck = {id(r) for r in to_run if r and id(r) not in inert}
+            # A pass is believed only when it holds alone in a fresh child: in a shared one, an
+            # earlier candidate may have patched what this one called, or written its line.
+            recheck = {id(r) for r in to_run if r}
             passed += [r for r in to_run if id(r) in recheck]
             self.stats["distinct"] += len(to_run)
             if notify:  # now, while the workers run the next chunks, for the verdicts that are final
@@ -311,29 +314,46 @@ class Verifier:
                 res.test = self.compare(task, task.test, outs[n:], same, test_plain)
 
 
+def unverifiable_functions(library: Any, plugins: Plugins) -> dict[str, str]:
+    """Library functions whose check cannot run: they call names that no loaded plugin's
+    primitives define (their domain's plugin is not loaded, say): name -> why."""
+    from inductor.store import public_names
+
+    out: dict[str, str] = {}
+    for domain in library.domains():
+        available = {n for m in plugins.primitives(domain) for n in public_names(m)}
+        for name, missing in library.missing_names(domain, available).items():
+            out[name] = (f"needs {', '.join(sorted(missing))}, which no loaded plugin defines "
+                         f"(is the plugin of the {domain} domain loaded?)")
+    return out
+
+
 def failing_functions(library: Any, verifier: Verifier) -> dict[str, str]:
     """Library functions that do not pass the examples they were stored with: name -> why.
 
     The functions run as the store has them (its modules written afresh to a temporary
-    folder), whatever the module files in the library folder say.
+    folder), whatever the module files in the library folder say. Those whose check cannot
+    run (:func:`unverifiable_functions`) are not checked, so never reported as failing.
     """
     import hashlib
     import tempfile
     from pathlib import Path
 
     from inductor.sandbox import Prelude
+    from inductor.store import SANDBOX_PREFIX
     from inductor.tasks import Example, Task
 
     failing: dict[str, str] = {}
+    unverifiable = unverifiable_functions(library, verifier.plugins)
     with tempfile.TemporaryDirectory(prefix="inductor-check-") as tmp:
         library.export_modules(Path(tmp))
         for domain in library.domains():
             path = Path(tmp) / library.module_path(domain).name
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-            prelude = Prelude(f"inductor_check_{path.stem}_{digest}", str(path))
+            prelude = Prelude(f"{SANDBOX_PREFIX}check_{path.stem}_{digest}", str(path))
             for fn in library.functions(domain):
-                if not fn.examples:  # a helper split out of a solution: its callers' examples check it
-                    continue
+                if not fn.examples or fn.name in unverifiable:
+                    continue  # a helper split out of a solution (its callers' examples check it), or uncheckable
                 arity = len(fn.examples[0][0])
                 params = ", ".join(f"a{i}" for i in range(arity))
                 task = Task(f"check:{fn.name}", [Example(tuple(a), o) for a, o in fn.examples], domain=domain)

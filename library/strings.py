@@ -1,10 +1,14 @@
 """Library functions of the strings domain, learned by inductor (generated from
 library.sqlite; edit the store, not this file)."""
 
-try:  # the strings primitives these functions may call
-    from inductor_plugins.strings.primitives import *  # noqa: F403
-except ImportError:  # inside the sandbox they are already in this module's globals
-    pass
+if not __name__.startswith("inductor_library_"):  # in inductor's sandbox the primitives are here
+    try:  # the strings primitives these functions may call: beside this file (library export)
+        from strings_primitives import *  # noqa: F403
+    except ModuleNotFoundError:
+        try:  # or from the plugin that defines the domain
+            from inductor_plugins.strings.primitives import *  # noqa: F403
+        except ModuleNotFoundError:
+            raise ImportError("strings.py needs the strings primitives: strings_primitives.py beside it (inductor library export writes it) or the package inductor_plugins.strings") from None
 
 __all__ = ['concat_first_word', 'concat3_text', 'between_text', 'after_last_text', 'replace_text', 'digits_first_word', 'before_last_word', 'concat3_text_2']
 

@@ -13,6 +13,7 @@ from inductor.config import ModelSettings
 from inductor.index import HashEmbedder, LibraryIndex, SentenceEmbedder
 from inductor.loop import Budget, Induction, LibraryUse
 from inductor.models import FakeModel
+from inductor.plugins import reset_plugins
 from inductor.prompts import Prompts
 from inductor.retrieve import by_behaviour, retrieve, task_text
 from inductor.store import Function, Library
@@ -175,3 +176,181 @@ def test_library_check_finds_and_repairs(cli_lib, lib):
     reopened = Library(cli_lib)
     assert "add_one" in reopened.names() and not {"add_two", "add_four"} & reopened.names()
     assert len(reopened) == len(FUNCTIONS) + 1  # the functions without examples stay
+
+
+NUMBERS_PLUGIN = '''
+import importlib.util
+from pathlib import Path
+
+from inductor import hookimpl
+
+_spec = importlib.util.spec_from_file_location("num_prims", Path(__file__).parent.parent / "prims" / "num_prims.py")
+primitives = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(primitives)
+
+
+@hookimpl
+def inductor_primitives(domain):
+    return primitives if domain == "numbers" else None
+'''
+
+
+@pytest.fixture
+def numbers_plugin(tmp_path):
+    """A --plugins-dir whose plugin gives the "numbers" domain its one primitive, double."""
+    import sys
+
+    path, modules = list(sys.path), set(sys.modules)  # a --plugins-dir changes both
+    yield _numbers_plugin(tmp_path)
+    sys.path[:] = path
+    for name in set(sys.modules) - modules:
+        del sys.modules[name]
+
+
+def _numbers_plugin(tmp_path):
+    (tmp_path / "plug").mkdir()
+    (tmp_path / "prims").mkdir()
+    (tmp_path / "plug" / "numbers_plugin.py").write_text(NUMBERS_PLUGIN)
+    (tmp_path / "prims" / "num_prims.py").write_text(
+        'def double(n: int) -> int:\n    """Twice n."""\n    return 2 * n\n')
+    return tmp_path / "plug"
+
+
+def _add_numbers(lib):
+    sig = "(n: int) -> int"
+    lib.add(Function(name="quad", domain="numbers", signature=sig, docstring="Four times n.",
+                     source=f"def quad{sig}:\n    return double(double(n))\n", examples=[([1], 4), ([3], 12)]))
+    lib.add(Function(name="octo", domain="numbers", signature=sig, docstring="Eight times n.",
+                     source=f"def octo{sig}:\n    return quad(n) * 2\n", examples=[([1], 8)]))
+
+
+def test_check_repair_keeps_functions_whose_domain_plugin_is_not_loaded(cli_lib, lib, numbers_plugin):
+    _add_numbers(lib)
+    lib.add(Function(name="add_two", domain="lists", signature=SIG, docstring="Add two to each element.",
+                     source=f"def add_two{SIG}:\n    return [v + 3 for v in x]\n", examples=[([[1, 2]], [3, 4])]))
+    base = ["library", "check", "--library", str(cli_lib)]
+    res = CliRunner().invoke(cli, [*base, "--repair", "--json"])
+    assert res.exit_code == 0, res.output
+    found = json.loads(res.output)
+    assert found["dropped"] == ["add_two"] and set(found["unverifiable"]) == {"quad", "octo"}
+    assert "double" in found["unverifiable"]["octo"]
+    assert {"quad", "octo"} <= Library(cli_lib).names() and "add_two" not in Library(cli_lib).names()
+    res = CliRunner().invoke(cli, base)
+    assert res.exit_code == 0 and "quad: unverifiable, kept unchecked: needs double" in res.output
+    reset_plugins()
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(numbers_plugin), *base, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["unverifiable"] == {} and json.loads(res.output)["failing"] == {}
+
+
+@pytest.mark.parametrize("args", [["list"], ["stats"], ["search", "reverse"], ["show", "reverse"],
+                                  ["export", "out"], ["check"]])
+def test_read_verbs_refuse_a_folder_without_a_library_and_create_nothing(tmp_path, args):
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n')
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "rev2.json").write_text(json.dumps(REV.to_json()))
+    for folder in (tmp_path / "no" / "such", tasks):
+        res = CliRunner().invoke(cli, ["library", *args, "--library", str(folder)])
+        assert res.exit_code == 1 and "no library here" in res.output and "Traceback" not in res.output
+        assert len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "no").exists() and sorted(p.name for p in tasks.iterdir()) == ["rev2.json"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_a_run_that_learns_creates_a_library_and_says_so(tmp_path):
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n')
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "rev2.json").write_text(json.dumps(REV.to_json()))
+    base = ["run", str(tasks), "--model", "none", "-q", "--runs-dir", str(tmp_path / "runs")]
+    res = CliRunner().invoke(cli, [*base, "--frozen-library", "--library", str(tmp_path / "typo")])
+    assert res.exit_code == 1 and "no library here" in res.output and not (tmp_path / "typo").exists()
+    res = CliRunner().invoke(cli, [*base, "--library", str(tmp_path / "new")])
+    assert res.exit_code == 0, res.output
+    assert "created an empty one" in res.output and (tmp_path / "new" / "library.sqlite").is_file()
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_a_read_only_library_can_be_read_and_a_write_says_read_only(cli_lib, tmp_path, monkeypatch):
+    import os
+
+    assert CliRunner().invoke(cli, ["library", "reindex", "--library", str(cli_lib)]).exit_code == 0
+    Library(cli_lib).close()  # folds the write-ahead log into the store, as a packaged library would ship
+    before = _files(cli_lib)
+    monkeypatch.setattr("inductor.store.os.access", lambda path, mode: mode != os.W_OK)  # an unwritable folder
+    lib = ["--library", str(cli_lib)]
+    for args in (["list"], ["stats"], ["show", "drop_first"], ["search", "reverse"], ["check"],
+                 ["export", str(tmp_path / "out")]):
+        res = CliRunner().invoke(cli, ["library", *args, *lib])
+        assert res.exit_code == 0, (args, res.output)
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "rev2.json").write_text(json.dumps(REV.to_json()))
+    res = CliRunner().invoke(cli, ["run", str(tasks), "--model", "none", "-q", "--frozen-library", *lib,
+                                   "--runs-dir", str(tmp_path / "runs")])
+    assert res.exit_code == 0, res.output
+    assert _files(cli_lib) == before
+    for args in (["reindex"], ["prune"], ["check", "--repair"]):
+        res = CliRunner().invoke(cli, ["library", *args, *lib])
+        assert res.exit_code == 1 and "read-only" in res.output and "Traceback" not in res.output, res.output
+
+
+def test_show_finds_a_primitive_and_marks_it(cli_lib):
+    res = CliRunner().invoke(cli, ["library", "show", "reverse", "--library", str(cli_lib), "--json"])
+    assert res.exit_code == 0, res.output
+    shown = json.loads(res.output)
+    assert shown["kind"] == "primitive" and shown["domain"] == "lists" and "def reverse(" in shown["source"]
+    res = CliRunner().invoke(cli, ["library", "show", "reverse", "--library", str(cli_lib)])
+    assert res.exit_code == 0 and "primitive of the lists domain" in res.output
+
+
+def test_an_export_runs_under_plain_python_with_its_primitives_beside_it(cli_lib, lib, numbers_plugin, tmp_path):
+    import subprocess
+    import sys
+
+    _add_numbers(lib)
+    out = tmp_path / "exported"
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(numbers_plugin), "library", "export", str(out),
+                                   "--library", str(cli_lib)])
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in out.glob("*.py")} == {"lists.py", "lists_primitives.py", "numbers_functions.py",
+                                                   "numbers_primitives.py"}
+    script = "import numbers_functions, lists\nprint(numbers_functions.octo(2), lists.reverse_order([1, 2]))\n"
+    plain = [sys.executable, "-S", "-E", "-c", script]  # no site-packages: inductor is not importable
+    done = subprocess.run(plain, cwd=out, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.split() == ["16", "[2,", "1]"], done.stderr
+    # Without the numbers plugin its primitives cannot be written: the import says what is missing.
+    reset_plugins()  # a new process: the --plugins-dir above is not loaded
+    res = CliRunner().invoke(cli, ["library", "export", str(tmp_path / "bare"), "--library", str(cli_lib)])
+    assert res.exit_code == 0 and "numbers: primitives not written" in res.output
+    done = subprocess.run([*plain[:-1], "import numbers_functions"], cwd=tmp_path / "bare", capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and "ImportError: numbers_functions.py needs the numbers primitives" in done.stderr
+
+
+def test_the_readme_script_calls_learned_functions_with_plain_python(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text()
+    block = readme.split("<!-- script-from-export:", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    for name in ("library.sqlite", "lists.py", "strings.py"):
+        shutil.copy(root / "library" / name, shipped / name)
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n')
+    res = CliRunner().invoke(cli, ["library", "export", "exported", "--library", str(shipped)])
+    assert res.exit_code == 0, res.output
+    (tmp_path / "script.py").write_text(block)
+    done = subprocess.run([sys.executable, "-S", "-E", "script.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    expected = [line.split("# ", 1)[1] for line in block.splitlines() if line.startswith("print(")]
+    assert done.stdout.splitlines() == expected

@@ -94,3 +94,15 @@ def test_helpers_are_ranked_by_the_task_types(plugins):
     assert all(h.summary and h.signature.startswith(h.name + "(") for h in chosen)
     string_helpers = [h for m in plugins.primitives("strings") for h in helpers_from_module(m)]
     assert all(set(h.params) <= {"str", "int"} for h in rank_helpers(string_helpers, JOIN, 50))
+
+
+def test_every_primitive_signature_is_valid_python_with_its_string_defaults(plugins):
+    import ast
+
+    helpers = {h.name: h for d in ("lists", "strings", "grids") for m in plugins.primitives(d)
+               for h in helpers_from_module(m)}
+    for h in helpers.values():
+        ast.parse(f"def {h.signature}: pass")  # raises on `sep: str = ) -> str`
+    assert helpers["initials"].signature == "initials(s: str, sep: str = '') -> str"
+    assert helpers["pad_left"].signature == "pad_left(s: str, width: int, fill: str = '0') -> str"
+    assert helpers["head"].signature == "head(xs: list[int]) -> int"  # annotations as written, unquoted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -110,3 +111,92 @@ def test_recording_a_use_or_a_task_keeps_the_modules_in_step(tmp_path):
     assert "used by 1 solution(s)" in lib.module_path("lists").read_text()
     lib.add_provenance(stored.id, "t2")  # a merged duplicate: the same function solved another task
     assert lib.stale_modules() == [] and "t2" in lib.module_path("lists").read_text()
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def _stored(tmp_path):
+    folder = tmp_path / "lib"
+    lib = Library(folder)
+    lib.add(fn(examples=[([[1, 2]], [2, 1])]), task_id="t")
+    lib.close()  # the last connection folds the write-ahead log into the store
+    return folder
+
+
+def test_a_folder_without_a_library_is_refused_unless_creating(tmp_path):
+    for kw in ({"create": False}, {"readonly": True}):
+        with pytest.raises(StoreError, match="no library here"):
+            Library(tmp_path / "typo", **kw)
+        assert not (tmp_path / "typo").exists()
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "t.json").write_text("{}")
+    with pytest.raises(StoreError, match="no library here"):
+        Library(tasks, readonly=True)
+    assert sorted(p.name for p in tasks.iterdir()) == ["t.json"]
+
+
+def test_a_read_only_store_reads_refuses_writes_and_changes_no_file(tmp_path):
+    folder = _stored(tmp_path)
+    before = _snapshot(folder)
+    lib = Library(folder, readonly=True)
+    assert lib.get("reverse_list").examples == [([[1, 2]], [2, 1])] and lib.stats()["functions"] == 1
+    assert lib.stale_modules() == []
+    for write in (lambda: lib.add(fn("other")), lambda: lib.record_run("r"), lambda: lib.remove([1]),
+                  lib.export_modules, lambda: lib.export_modules(folder)):
+        with pytest.raises(StoreError, match="read-only"):
+            write()
+    lib.close()
+    after = _snapshot(folder)
+    assert {name: after[name] for name in before} == before
+    assert set(after) - set(before) <= {"library.sqlite-wal", "library.sqlite-shm"}  # SQLite's reader files
+
+
+def test_an_unwritable_folder_opens_immutable_for_reading_and_says_read_only_for_writing(tmp_path, monkeypatch):
+    folder = _stored(tmp_path)
+    before = _snapshot(folder)
+    monkeypatch.setattr("inductor.store.os.access", lambda path, mode: mode != os.W_OK)
+    with pytest.raises(StoreError, match="read-only"):
+        Library(folder)
+    lib = Library(folder, readonly=True)
+    assert [f.name for f in lib.functions()] == ["reverse_list"]
+    lib.close()
+    assert _snapshot(folder) == before  # not even SQLite's reader files
+
+
+def test_a_read_only_store_of_an_older_schema_says_read_only(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    db = sqlite3.connect(folder / DB_FILE)
+    db.executescript(MIGRATIONS[0])
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="read-only"):
+        Library(folder, readonly=True)
+
+
+def test_a_domain_module_never_shadows_a_standard_module(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "numbers.py").write_text('"""Library functions of the numbers domain, learned by inductor."""\n')
+    (folder / "plugins.py").write_text("# the user's own file\n")
+    lib = Library(folder)
+    lib.add(fn("twice", "def twice(n: int) -> int:\n    return 2 * n\n", domain="numbers"))
+    lib.add(fn("kw", "def kw(n: int) -> int:\n    return n\n", domain="class"))
+    assert lib.module_path("numbers").name == "numbers_functions.py" and lib.module_path("lists").name == "lists.py"
+    assert lib.module_path("class").name == "class_functions.py"
+    names = {p.name for p in folder.glob("*.py")}
+    assert names == {"numbers_functions.py", "class_functions.py", "plugins.py"}  # the old generated module went
+
+
+def test_missing_names_follow_calls_between_library_functions(tmp_path):
+    lib = Library(tmp_path / "lib")
+    lib.add(fn("quad", "def quad(n: int) -> int:\n    return double(double(n))\n", domain="numbers"))
+    lib.add(fn("octo", "def octo(n: int) -> int:\n    return quad(n) * 2\n", domain="numbers"))
+    lib.add(fn("own", "def own(n: int) -> int:\n    m = [abs(v) for v in range(n)]\n    return sum(m)\n",
+               domain="numbers"))
+    assert lib.missing_names("numbers", set()) == {"quad": {"double"}, "octo": {"double"}}
+    assert lib.missing_names("numbers", {"double"}) == {}

@@ -71,11 +71,12 @@ def test_program_keys_ignore_layout_but_never_string_contents():
     assert len({program_key(s) for s in distinct}) == len(distinct)
 
 
-def test_non_inert_passes_are_rechecked_alone(sandbox, plugins, task):
+def test_every_pass_is_rechecked_alone_inert_or_not(sandbox, plugins, task):
     verifier = Verifier(sandbox, plugins)
-    programs = ["import itertools\ndef f(x):\n    return x[::-1]\n", "def f(x):\n    return list(reversed(x))\n"]
+    programs = ["import itertools\ndef f(x):\n    return x[::-1]\n", "def f(x):\n    return list(reversed(x))\n",
+                "def f(x):\n    return x\n"]
     results = verifier.check(task, programs)
-    assert all(results) and verifier.stats["rechecked"] == 1
+    assert [bool(r) for r in results] == [True, True, False] and verifier.stats["rechecked"] == 2
     assert is_inert(programs[1]) and not is_inert(programs[0])
     assert not is_inert("def f(x):\n    return x.__class__\n")
     assert not is_inert("def f(x):\n    return getattr(x, 'copy')()\n")
