@@ -52,6 +52,11 @@ def inductor_register_searchers(register: Callable[[str, Callable[..., Any]], No
 
 
 @hookspec
+def inductor_register_domains(register: Callable[[str], None]) -> None:
+    """Name the domains this plugin serves: ``register("name")`` (a task naming no served domain is an error)."""
+
+
+@hookspec
 def inductor_register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``inductor`` command-line group."""
 

@@ -9,9 +9,11 @@ conftest.py). ``INDUCTOR_PLUGINS=a,b`` restricts entry-point loading to those na
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata
 import importlib.util
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -42,9 +44,13 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 
 ENTRYPOINT_GROUP = "inductor"
 
+#: Module names imported from a ``--plugins-dir``: another folder's file of the same name may
+#: replace one (a second manager in the same process), while any other module's name is refused.
+_DIR_MODULES: set[str] = set()
+
 
 class PluginError(Exception):
-    """A plugin could not be loaded; the message names the file or entry point."""
+    """A plugin could not be loaded, or one of its hooks failed; the message names the file or entry point."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,55 @@ class PluginInfo:
     name: str
     source: str
     hooks: tuple[str, ...]
+    #: Domains the plugin names through ``inductor_register_domains``.
+    domains: tuple[str, ...] = ()
+
+
+#: Every hook name with its arguments, from the hookspecs.
+HOOK_ARGS: dict[str, tuple[str, ...]] = {
+    name: tuple(inspect.signature(fn).parameters)
+    for name, fn in vars(hookspecs).items() if name.startswith("inductor_") and callable(fn)
+}
+
+
+def hook_problems(pm: pluggy.PluginManager, plugin: Any) -> list[str]:
+    """Every mistake in a plugin's hook implementations: unknown (misspelled) hook names, with the
+    nearest real name, arguments a hook does not pass, and hook functions missing ``@hookimpl``."""
+    problems = []
+    for attr in sorted(dir(plugin)):
+        try:
+            fn = getattr(plugin, attr)
+        except Exception:
+            continue
+        marked = callable(fn) and pm.parse_hookimpl_opts(plugin, attr) is not None
+        if not marked and not (attr.startswith("inductor_") and inspect.isfunction(fn)):
+            continue
+        if attr not in HOOK_ARGS:
+            near = difflib.get_close_matches(attr if attr.startswith("inductor_") else f"inductor_{attr}",
+                                             list(HOOK_ARGS), n=1, cutoff=0.6)
+            if marked or near:
+                problems.append(f"unknown hook {attr}" + (f" (did you mean {near[0]}?)" if near else ""))
+            continue
+        if not marked:
+            problems.append(f"{attr} is not decorated with @hookimpl (inductor ignores it)")
+            continue
+        try:
+            params = [p.name for p in inspect.signature(fn).parameters.values()
+                      if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        except (TypeError, ValueError):
+            continue
+        extra = [p for p in params if p not in HOOK_ARGS[attr]]
+        if extra:
+            problems.append(f"{attr} takes {', '.join(extra)}, which the hook does not pass "
+                            f"(it passes: {', '.join(HOOK_ARGS[attr]) or 'nothing'})")
+    return problems
+
+
+def _implements_hooks(pm: pluggy.PluginManager, module: ModuleType) -> bool:
+    """Whether a module holds hook implementations (or hook-like names, right or wrong)."""
+    return any(attr.startswith("inductor_") or (callable(getattr(module, attr, None))
+                                                 and pm.parse_hookimpl_opts(module, attr) is not None)
+               for attr in vars(module))
 
 
 class Plugins:
@@ -79,9 +134,14 @@ class Plugins:
         return plugins
 
     def register(self, plugin: Any, name: str | None = None, source: str = "") -> None:
+        """Register a plugin; every hook mistake it makes is reported in one :class:`PluginError`."""
         name = name or getattr(plugin, "__name__", None) or repr(plugin)
         if self.pm.has_plugin(name) or self.pm.is_registered(plugin):
             return
+        problems = hook_problems(self.pm, plugin)
+        if problems:
+            where = source if source and source != "built-in" else f"plugin {name}"
+            raise PluginError(f"{where}: {'; '.join(problems)}")
         self.pm.register(plugin, name=name)
         self._sources[name] = source
         self.pm.check_pending()
@@ -98,23 +158,45 @@ class Plugins:
                 raise PluginError(f"entry point {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
             self.register(plugin, name=ep.name, source=f"entry point {ep.value}")
 
-    def load_file(self, path: Path, name: str | None = None) -> ModuleType:
-        """Import one ``.py`` file as a plugin module and register it."""
+    def load_file(self, path: Path, name: str | None = None, module_name: str | None = None,
+                  helpers: bool = False) -> ModuleType:
+        """Import one ``.py`` file as a plugin module and register it.
+
+        ``module_name``: the name it is imported under (a private one by default); a module of
+        that name imported from this very file is reused. ``helpers``: a module that implements
+        no hook is a helper of the other plugins (primitives, say), imported but not registered.
+        """
         path = Path(path).resolve()
         name = name or path.stem
         if self.pm.has_plugin(name):
             return self.pm.get_plugin(name)
-        mod_name = f"inductor_local_plugin_{abs(hash(str(path))):x}_{path.stem}"
-        spec = importlib.util.spec_from_file_location(mod_name, path)
-        if spec is None or spec.loader is None:
-            raise PluginError(f"{path}: not a Python file")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[mod_name] = module
-        try:
-            spec.loader.exec_module(module)
-        except Exception as exc:
-            del sys.modules[mod_name]
-            raise PluginError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from exc
+        mod_name = module_name or f"inductor_local_plugin_{abs(hash(str(path))):x}_{path.stem}"
+        module = sys.modules.get(mod_name) if module_name else None
+        if module is not None:
+            other = getattr(module, "__file__", None)
+            if not other or Path(other).resolve() != path:
+                if mod_name not in _DIR_MODULES:
+                    raise PluginError(f"{path}: the module name {mod_name!r} is taken by "
+                                      f"{other or 'a built-in module'}; rename the file")
+                module = None
+        if module is None:
+            if module_name and module_name in sys.stdlib_module_names:
+                raise PluginError(f"{path}: the module name {mod_name!r} is taken by the standard library; "
+                                  "rename the file")
+            spec = importlib.util.spec_from_file_location(mod_name, path)
+            if spec is None or spec.loader is None:
+                raise PluginError(f"{path}: not a Python file")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[mod_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:
+                del sys.modules[mod_name]
+                raise PluginError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from exc
+        if module_name:
+            _DIR_MODULES.add(module_name)
+        if helpers and not _implements_hooks(self.pm, module):
+            return module
         try:
             self.register(module, name=name, source=str(path))
         except pluggy.PluginValidationError as exc:
@@ -123,13 +205,24 @@ class Plugins:
         return module
 
     def load_dir(self, folder: Path) -> None:
-        """Load every ``*.py`` file in a ``--plugins-dir``."""
+        """Load every ``*.py`` file in a ``--plugins-dir``, each under its own module name.
+
+        The folder goes first on the import path (as pytest's rootdir does), so its plugins
+        import each other and their helper modules (``import my_primitives``).
+        """
         folder = Path(folder)
         if not folder.is_dir():
             raise PluginError(f"{folder}: --plugins-dir is not a folder")
+        where = str(folder.resolve())
+        if where not in sys.path:
+            sys.path.insert(0, where)
+        for path in folder.glob("*.py"):  # a same-named file another folder gave: this one's wins
+            old = sys.modules.get(path.stem)
+            if path.stem in _DIR_MODULES and old is not None and getattr(old, "__file__", None) != str(path.resolve()):
+                del sys.modules[path.stem]
         for path in sorted(folder.glob("*.py")):
             if not path.name.startswith("_"):
-                self.load_file(path)
+                self.load_file(path, module_name=path.stem, helpers=True)
 
     def load_task_folder(self, folder: Path) -> None:
         """Load a task folder's own ``plugins.py`` when it has one."""
@@ -146,66 +239,120 @@ class Plugins:
             if plugin is None:
                 continue
             hooks = tuple(sorted(h.name for h in self.pm.get_hookcallers(plugin) or []))
-            out.append(PluginInfo(name, self._sources.get(name, ""), hooks))
+            out.append(PluginInfo(name, self._sources.get(name, ""), hooks, tuple(self.domains().get(name, ()))))
         return out
+
+    def domains(self) -> dict[str, list[str]]:
+        """The domains each plugin registers, by plugin name."""
+        out: dict[str, list[str]] = {}
+        for impl in self.pm.hook.inductor_register_domains.get_hookimpls():
+            names = out.setdefault(impl.plugin_name, [])
+            self._call_impl("inductor_register_domains", impl, register=names.append)
+        return out
+
+    def domain_problem(self, domain: str) -> str | None:
+        """Why no plugin serves ``domain`` (naming the known ones), or None when one does."""
+        known = sorted({"generic", *(d for ds in self.domains().values() for d in ds)})
+        if domain in known or self.primitives(domain):
+            return None
+        near = difflib.get_close_matches(domain, known, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        return f"no plugin serves the domain {domain!r} ({hint}known: {', '.join(known)})"
+
+    # --- calling hooks ------------------------------------------------------------------
+
+    def _call(self, hook: str, **kwargs: Any) -> Any:
+        """Call a hook; an exception inside a plugin becomes one PluginError naming it and the hook."""
+        try:
+            return getattr(self.pm.hook, hook)(**kwargs)
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise self._hook_error(hook, exc) from exc
+
+    def _call_impl(self, hook: str, impl: Any, **kwargs: Any) -> Any:
+        try:
+            return impl.function(*(kwargs[a] for a in impl.argnames))
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise self._hook_error(hook, exc) from exc
+
+    def _hook_error(self, hook: str, exc: Exception) -> PluginError:
+        impls = {getattr(i.function, "__code__", None): i for i in getattr(self.pm.hook, hook).get_hookimpls()}
+        culprit = None
+        tb = exc.__traceback__
+        last = None
+        while tb is not None:
+            culprit = impls.get(tb.tb_frame.f_code, culprit)
+            last = tb
+            tb = tb.tb_next
+        where = ""
+        if last is not None:
+            where = f" (at {last.tb_frame.f_code.co_filename}:{last.tb_lineno})"
+        if culprit is None:
+            return PluginError(f"hook {hook} failed: {type(exc).__name__}: {exc}{where}")
+        source = self._sources.get(culprit.plugin_name, "")
+        who = source if source.endswith(".py") else f"plugin {culprit.plugin_name}"
+        return PluginError(f"{who}: hook {hook} failed: {type(exc).__name__}: {exc}{where}")
 
     # --- registries ---------------------------------------------------------------------
 
-    def _collect(self, hook: Callable[..., Any]) -> dict[str, Callable[..., Any]]:
+    def _collect(self, hook: str) -> dict[str, Callable[..., Any]]:
         found: dict[str, Callable[..., Any]] = {}
 
         def register(name: str, factory: Callable[..., Any]) -> None:
             found.setdefault(name, factory)
 
-        hook(register=register)
+        self._call(hook, register=register)
         return found
 
     def loaders(self) -> list[TaskLoader]:
         found: list[TaskLoader] = []
-        self.pm.hook.inductor_register_loaders(register=found.append)
+        self._call("inductor_register_loaders", register=found.append)
         return found
 
     def models(self) -> dict[str, Callable[..., Any]]:
-        return self._collect(self.pm.hook.inductor_register_models)
+        return self._collect("inductor_register_models")
 
     def embedders(self) -> dict[str, Callable[..., Any]]:
-        return self._collect(self.pm.hook.inductor_register_embedders)
+        return self._collect("inductor_register_embedders")
 
     def executors(self) -> dict[str, Callable[..., Any]]:
-        return self._collect(self.pm.hook.inductor_register_executors)
+        return self._collect("inductor_register_executors")
 
     def searchers(self) -> dict[str, Callable[..., Any]]:
-        return self._collect(self.pm.hook.inductor_register_searchers)
+        return self._collect("inductor_register_searchers")
 
     def register_commands(self, cli: Any) -> None:
-        self.pm.hook.inductor_register_commands(cli=cli)
+        self._call("inductor_register_commands", cli=cli)
 
     # --- domain hooks -------------------------------------------------------------------
 
     def detect_domain(self, task: Task) -> str:
-        return self.pm.hook.inductor_detect_domain(task=task) or "generic"
+        return self._call("inductor_detect_domain", task=task) or "generic"
 
     def primitives(self, domain: str) -> list[ModuleType]:
-        return [m for m in self.pm.hook.inductor_primitives(domain=domain) if m is not None]
+        return [m for m in self._call("inductor_primitives", domain=domain) if m is not None]
 
     def dream_inputs(self, domain: str, count: int, seed: int) -> list[tuple[Any, ...]]:
         """Random valid inputs of ``domain`` from its plugin (empty when no plugin gives any)."""
-        return list(self.pm.hook.inductor_dream_inputs(domain=domain, count=count, seed=seed) or [])
+        return list(self._call("inductor_dream_inputs", domain=domain, count=count, seed=seed) or [])
 
     def prompt_context(self, task: Task) -> str:
-        parts = [p for p in self.pm.hook.inductor_prompt_context(task=task) if p]
+        parts = [p for p in self._call("inductor_prompt_context", task=task) if p]
         return "\n\n".join(reversed(parts))
 
     def prompt_shots(self, task: Task) -> list[Any]:
         """Solved examples of the task's domain from every plugin, in registration order."""
-        return [s for answer in reversed(self.pm.hook.inductor_prompt_shots(task=task)) if answer for s in answer]
+        return [s for answer in reversed(self._call("inductor_prompt_shots", task=task)) if answer for s in answer]
 
     def template_folders(self) -> list[Path]:
         """Plugins' template folders, searched before the built-in prompts."""
-        return [Path(f) for f in self.pm.hook.inductor_prompt_templates() if f]
+        return [Path(f) for f in self._call("inductor_prompt_templates") if f]
 
     def compare(self, task: Task, expected: Any, actual: Any) -> bool:
-        return bool(self.pm.hook.inductor_compare_outputs(task=task, expected=expected, actual=actual))
+        return bool(self._call("inductor_compare_outputs", task=task, expected=expected, actual=actual))
 
     def comparator(self, task: Task) -> Callable[[Any, Any], bool]:
         """``compare`` bound to a task; skips the hook machinery when only the default exact
@@ -219,23 +366,27 @@ class Plugins:
 
     def extract_code(self, text: str, task: Task, prefix: str = "") -> str | None:
         """A plugin's extraction when one answers, else the built-in :func:`inductor.extract.extract_code`."""
-        answer = self.pm.hook.inductor_extract_code(text=text, prefix=prefix, task=task)
+        answer = self._call("inductor_extract_code", text=text, prefix=prefix, task=task)
         if answer is not None:
             return answer
         from inductor.extract import extract_code
 
         return extract_code(text, prefix)
 
+    def refactor(self, program: str, task: Task) -> list[str] | None:
+        """A plugin's split of an accepted program into function sources (None: the built-in split)."""
+        return self._call("inductor_refactor", program=program, task=task)
+
     # --- events -------------------------------------------------------------------------
 
     def task_started(self, task: Task) -> None:
-        self.pm.hook.inductor_task_started(task=task)
+        self._call("inductor_task_started", task=task)
 
     def candidate_checked(self, task: Task, result: Any) -> None:
-        self.pm.hook.inductor_candidate_checked(task=task, result=result)
+        self._call("inductor_candidate_checked", task=task, result=result)
 
     def function_added(self, function: Any) -> None:
-        self.pm.hook.inductor_function_added(function=function)
+        self._call("inductor_function_added", function=function)
 
 
 _default: Plugins | None = None

@@ -27,6 +27,16 @@ class TaskLoadError(Exception):
         super().__init__(f"{path}: {reason}")
 
 
+class NotATask(Exception):
+    """Raised by a loader for a file it recognises as data, not a task (a plugin's shots file)."""
+
+
+def is_shots_file(data: Any) -> bool:
+    """Whether parsed JSON is in the shots format (:func:`inductor.prompts.load_shots`), not a task."""
+    return (isinstance(data, list) and bool(data)
+            and all(isinstance(d, dict) and {"name", "body", "examples"} <= d.keys() for d in data))
+
+
 @dataclass(frozen=True)
 class Example:
     """One input/output pair. ``args`` holds the positional arguments of the call."""
@@ -124,7 +134,7 @@ class LoadResult:
 
     tasks: list[Task] = field(default_factory=list)
     errors: list[TaskLoadError] = field(default_factory=list)
-    #: Files no loader claimed (README, LICENSE, ...).
+    #: Files no loader claimed (README, LICENSE, ...) or that a loader found to be data (shots).
     skipped: list[Path] = field(default_factory=list)
     #: Files read into other tasks, with no task of their own (SyGuS ``X-long.sl``: X's test examples).
     folded: list[Path] = field(default_factory=list)
@@ -246,8 +256,13 @@ def load_folders(
     loaders: Sequence[TaskLoader],
     options: LoadOptions | None = None,
     detect_domain: Any = None,
+    domain_problem: Any = None,
 ) -> LoadResult:
-    """Load every task under ``folders`` with ``loaders`` (tried in order per file)."""
+    """Load every task under ``folders`` with ``loaders`` (tried in order per file).
+
+    ``domain_problem(domain)``: why no plugin serves a task's domain (None when one does); such
+    a task is a load error naming its file, not a task whose every example fails.
+    """
     options = options or LoadOptions()
     result = LoadResult()
     seen: dict[str, Path] = {}
@@ -268,6 +283,9 @@ def load_folders(
                 continue
             try:
                 tasks = _load_one(path, candidates, options)
+            except NotATask:
+                result.skipped.append(path)
+                continue
             except TaskLoadError as exc:
                 result.errors.append(exc)
                 continue
@@ -282,6 +300,10 @@ def load_folders(
                 seen[task.id] = path
                 if task.domain is None and detect_domain is not None:
                     task.domain = detect_domain(task)
+                problem = domain_problem(task.domain) if domain_problem is not None and task.domain else None
+                if problem:
+                    result.errors.append(TaskLoadError(path, f"task {task.id!r}: {problem}"))
+                    continue
                 result.tasks.append(task)
     return result
 
@@ -297,12 +319,12 @@ def _load_one(path: Path, loaders: Sequence[TaskLoader], options: LoadOptions) -
 
 
 def load_task_file(path: Path | str, loaders: Sequence[TaskLoader], options: LoadOptions | None = None,
-                   detect_domain: Any = None) -> list[Task]:
+                   detect_domain: Any = None, domain_problem: Any = None) -> list[Task]:
     """Load the tasks in one file, raising TaskLoadError when it cannot be read."""
     path = Path(path)
     if not path.is_file():
         raise TaskLoadError(path, "no such file")
-    result = load_folders([path], loaders, options, detect_domain)
+    result = load_folders([path], loaders, options, detect_domain, domain_problem)
     if result.errors:
         raise result.errors[0]
     if not result.tasks:

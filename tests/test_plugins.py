@@ -222,3 +222,148 @@ def test_hook_dream_inputs(plugins, shout):
     lists = plugins.dream_inputs("lists", 3, seed=1)  # a built-in domain, through the same hook
     assert len(lists) == 3 and all(isinstance(args[0], list) for args in lists)
     assert plugins.dream_inputs("music", 3, seed=1) == []
+
+
+def test_hook_register_domains(plugins, shout):
+    domains = plugins.domains()
+    assert domains["shouting"] == ["shout"] and domains["inductor_plugins.grids"] == ["grids"]
+    assert {i.name: i.domains for i in plugins.info()}["inductor_plugins.lists"] == ("lists",)
+    assert plugins.domain_problem("shout") is None and plugins.domain_problem("generic") is None
+    problem = plugins.domain_problem("shuot")
+    assert "'shuot'" in problem and "did you mean 'shout'?" in problem
+    assert "known: generic, grids, lists, shout, strings" in problem
+
+
+@pytest.fixture
+def import_state():
+    """Put sys.path back and forget the modules a --plugins-dir imported."""
+    from inductor.plugins import _DIR_MODULES
+
+    path, modules = list(sys.path), set(sys.modules)
+    yield
+    sys.path[:] = path
+    for name in (set(sys.modules) - modules) & _DIR_MODULES:
+        del sys.modules[name]
+
+
+def test_primitives_with_ordinary_annotations_are_typed_and_untyped_ones_are_named(tmp_path, import_state):
+    import importlib.util
+
+    from inductor.prompts import UntypedPrimitiveWarning, helpers_from_module
+    from inductor.search import Component
+
+    (tmp_path / "plain_prims.py").write_text(  # no `from __future__ import annotations`
+        "from typing import List, Optional\n\n"
+        "def inc(n: int) -> int:\n    return n + 1\n\n"
+        "def firsts(xs: List[List[int]], k: int = 1) -> list[int]:\n    return [x[0] for x in xs]\n\n"
+        "def maybe(s: str) -> Optional[str]:\n    return s or None\n\n"
+        "def untyped(n):\n    return n\n")
+    spec = importlib.util.spec_from_file_location("plain_prims", tmp_path / "plain_prims.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.warns(UntypedPrimitiveWarning) as caught:
+        helpers = {h.name: h for h in helpers_from_module(module)}
+    assert (helpers["inc"].params, helpers["inc"].returns) == (("int",), "int")
+    assert (helpers["firsts"].params, helpers["firsts"].returns) == (("list[list[int]]",), "list[int]")
+    assert helpers["maybe"].returns == "str | None"
+    assert Component.of(helpers["inc"]) == Component("inc", ("int",), "int")
+    assert [str(w.message) for w in caught] == [
+        "primitive plain_prims.untyped cannot be typed (no type for n, the return value): "
+        "the search will not use it"]
+
+
+def test_a_plugins_dir_is_importable_and_its_helper_modules_are_not_plugins(plugins, tmp_path, import_state):
+    (tmp_path / "alpha.py").write_text(
+        "import zz_prims\nfrom inductor import hookimpl\n\n"
+        "@hookimpl\ndef inductor_primitives(domain):\n    return zz_prims if domain == 'alpha' else None\n")
+    (tmp_path / "zz_prims.py").write_text("def one() -> int:\n    return 1\n")
+    plugins.load_dir(tmp_path)
+    names = {i.name for i in plugins.info()}
+    assert "alpha" in names and "zz_prims" not in names
+    assert plugins.primitives("alpha") == [sys.modules["zz_prims"]]  # one module, not a second copy
+    (tmp_path / "json.py").write_text("x = 1\n")
+    with pytest.raises(PluginError, match=r"json\.py: the module name 'json' is taken"):
+        plugins.load_dir(tmp_path)
+
+
+def test_every_hook_mistake_is_reported_at_once_with_did_you_mean(plugins, tmp_path):
+    bad = tmp_path / "typos.py"
+    bad.write_text("from inductor import hookimpl\n\n"
+                   "@hookimpl\ndef inductor_primitive(domain):\n    pass\n\n"
+                   "@hookimpl\ndef inductor_prompt_context(taks):\n    pass\n\n"
+                   "def inductor_detect_domain(task):\n    pass\n\n"
+                   "@hookimpl\ndef inductor_register_loader(register):\n    pass\n")
+    with pytest.raises(PluginError) as err:
+        plugins.load_file(bad)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(f"{bad}: ")
+    assert "inductor_detect_domain is not decorated with @hookimpl" in message
+    assert "unknown hook inductor_primitive (did you mean inductor_primitives?)" in message
+    assert "inductor_prompt_context takes taks, which the hook does not pass (it passes: task)" in message
+    assert "unknown hook inductor_register_loader (did you mean inductor_register_loaders?)" in message
+
+
+def test_an_exception_in_a_hook_is_one_line_naming_the_plugin_file_and_the_hook(plugins, tmp_path, data):
+    bad = tmp_path / "bad_domain.py"
+    bad.write_text("from inductor import hookimpl\n\n@hookimpl\ndef inductor_detect_domain(task):\n"
+                   "    raise ValueError('cannot tell')\n")
+    plugins.load_file(bad)
+    with pytest.raises(PluginError) as err:
+        plugins.detect_domain(Task("t", [Example((1,), 2)]))
+    assert str(err.value).startswith(f"{bad}: hook inductor_detect_domain failed: ValueError: cannot tell (at {bad}:5)")
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "t.json").write_text(json.dumps({"train": [{"input": 1, "output": 2}]}))
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(tmp_path), "tasks", str(tasks)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.startswith("Error: ") and res.output.count("\n") == 1
+    assert "bad_domain.py: hook inductor_detect_domain failed: ValueError: cannot tell" in res.output
+
+
+def test_a_task_folder_plugins_shots_file_is_not_read_as_a_task(tmp_path):
+    shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "plugins.py")
+    shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "shout_primitives.py")
+    (tmp_path / "shout1.shout").write_text(json.dumps([["a", "A"]]))
+    (tmp_path / "shots.json").write_text(json.dumps([{"name": "exclaim", "description": "Add a '!'.",
+                                                      "body": "    return s + '!'",
+                                                      "examples": [{"input": "hi", "output": "hi!"}]}]))
+    res = CliRunner().invoke(cli, ["tasks", "--json", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert [t["id"] for t in json.loads(res.output)["tasks"]] == ["shout1"]
+
+
+def test_a_task_naming_an_unknown_domain_is_a_load_error_naming_the_file(tmp_path):
+    (tmp_path / "inc.json").write_text(json.dumps({"domain": "integrs", "train": [{"input": 1, "output": 2}]}))
+    res = CliRunner().invoke(cli, ["tasks", "--json", str(tmp_path)])
+    assert res.exit_code == 1
+    errors = json.loads(res.output)["errors"]
+    assert errors == [{"file": str(tmp_path / "inc.json"),
+                       "reason": "task 'inc': no plugin serves the domain 'integrs' "
+                                 "(known: generic, grids, lists, strings)"}]
+    (tmp_path / "inc.py").write_text("def f(x):\n    return x + 1\n")
+    res = CliRunner().invoke(cli, ["verify", str(tmp_path / "inc.json"), str(tmp_path / "inc.py")])
+    assert res.exit_code != 0 and "no plugin serves the domain 'integrs'" in res.output
+
+
+def test_plugins_listing_shows_domains_and_fits_the_terminal(tmp_path):
+    res = CliRunner().invoke(cli, ["plugins", "--json"])
+    assert {p["name"]: p["domains"] for p in json.loads(res.output)}["inductor_plugins.strings"] == ["strings"]
+    res = CliRunner(env={"COLUMNS": "60"}).invoke(cli, ["plugins"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert max(len(line) for line in lines) <= 60 and "…" not in res.output
+    assert "domains" in lines[2] and any("grids" in line for line in lines)
+
+
+def test_an_untyped_primitive_is_a_one_line_warning_on_the_command_line(tmp_path, import_state):
+    plugin_dir = tmp_path / "plugin"
+    shutil.copytree(HERE.parent / "inductor" / "examples" / "integers" / "plugin", plugin_dir)
+    with (plugin_dir / "integer_primitives.py").open("a") as f:
+        f.write("\n\ndef cube(n):\n    return n ** 3\n\n\n__all__.append('cube')\n")
+    res = CliRunner().invoke(cli, ["--plugins-dir", str(plugin_dir), "run",
+                                   str(HERE.parent / "inductor" / "examples" / "integers" / "tasks"),
+                                   "--model", "none", "--no-library", "--runs-dir", str(tmp_path / "runs"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert ("warning: primitive integer_primitives.cube cannot be typed (no type for n, the return value): "
+            "the search will not use it\n") in res.output
+    assert "UntypedPrimitiveWarning" not in res.output

@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from inductor.hookspecs import hookimpl
-from inductor.tasks import LoadOptions, Task, TaskLoadError, read_json, read_text, task_from_json
+from inductor.tasks import (
+    LoadOptions,
+    NotATask,
+    Task,
+    TaskLoadError,
+    is_shots_file,
+    read_json,
+    read_text,
+    task_from_json,
+)
 
 
 class JsonTaskLoader:
@@ -17,7 +26,10 @@ class JsonTaskLoader:
     suffixes = (".json",)
 
     def load(self, path: Path, options: LoadOptions) -> list[Task] | None:
-        return [task_from_json(path, read_json(path), path.stem, self.name)]
+        data = read_json(path)
+        if is_shots_file(data):  # a domain plugin's solved examples beside its plugins.py
+            raise NotATask(path)
+        return [task_from_json(path, data, path.stem, self.name)]
 
 
 class JsonlTaskLoader:

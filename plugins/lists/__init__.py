@@ -62,6 +62,11 @@ def inductor_detect_domain(task: Task):
 
 
 @hookimpl
+def inductor_register_domains(register):
+    register(DOMAIN)
+
+
+@hookimpl
 def inductor_primitives(domain: str):
     return primitives if domain == DOMAIN else None
 

@@ -57,6 +57,11 @@ def inductor_register_commands(cli):
 
 
 @hookimpl
+def inductor_register_domains(register):
+    register("shout")
+
+
+@hookimpl
 def inductor_detect_domain(task):
     if task.id.startswith("shout"):
         return "shout"
