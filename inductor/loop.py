@@ -418,8 +418,11 @@ class Induction:
 
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
             passes: int = 1, on_pass: Callable[[int, int], None] | None = None,
-            done: Sequence[TaskResult] = ()) -> RunResult:
+            done: Sequence[TaskResult] = (), on_start: Callable[[Task], None] | None = None) -> RunResult:
         """Every task, then up to ``passes - 1`` more passes over the unsolved ones (Ctrl-C keeps what finished).
+
+        An error that ends the run (the model's server went away, a plugin raised) comes out
+        as :class:`RunFailed`, which carries the results of the tasks finished before it.
 
         A later pass retries an unsolved task only when the library has grown since its last
         attempt: that is what a pass is for (DreamCoder's wake after a sleep), and without new
@@ -450,6 +453,8 @@ class Induction:
                 stats = {"pass": pass_no, "attempted": len(todo), "solved": 0, "library_size_start": self._library_size()}
                 run.passes.append(stats)
                 for i in todo:
+                    if on_start is not None:
+                        on_start(order[i])
                     res = self.solve(order[i], pass_no)
                     if i in latest:
                         res.add_costs(latest[i])
@@ -461,9 +466,22 @@ class Induction:
                         on_result(res)
         except KeyboardInterrupt:
             run.interrupted = True
+        except Exception as exc:
+            run.results = [latest[i] for i in range(len(order)) if i in latest]
+            run.seconds = time.perf_counter() - start
+            raise RunFailed(run, exc) from exc
         run.results = [latest[i] for i in range(len(order)) if i in latest]
         run.seconds = time.perf_counter() - start
         return run
+
+
+class RunFailed(Exception):
+    """An error ended a run: ``error`` is what was raised, ``run`` holds the tasks finished before it."""
+
+    def __init__(self, run: RunResult, error: Exception) -> None:
+        super().__init__(str(error))
+        self.run = run
+        self.error = error
 
 
 @dataclass

@@ -61,7 +61,11 @@ class ModelStats:
 
 @runtime_checkable
 class Model(Protocol):
-    """Anything that continues a prompt ``n`` times."""
+    """Anything that continues a prompt ``n`` times.
+
+    A backend may also define ``check()``, raising :class:`ModelError` when it cannot answer
+    (an unreachable server); :func:`create_model` calls it before any task is attempted.
+    """
 
     name: str
     stats: ModelStats
@@ -528,6 +532,37 @@ class OpenAIModel:
         self.base_url = self.base_url.rstrip("/")
         self.name = self.name or f"openai:{self.model}@{self.base_url}"
 
+    def check(self, timeout: float = 5.0) -> None:
+        """Fail fast, before the first task, when the server cannot be reached or does not serve the model.
+
+        A cheap ``GET /models``; a server that answers it with an error still counts as reachable.
+        """
+        import urllib.error
+        import urllib.request
+
+        url = f"{self.base_url}/models"
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code in (401, 403):
+                raise ModelError(f"--model {self.name}: {url} refused the API key (HTTP {exc.code}); "
+                                 "set it in the variable [model] api_key_env names") from None
+            return  # it answered: some servers have no /models
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            reason = getattr(reason, "strerror", None) or reason
+            raise ModelError(f"--model {self.name}: cannot reach the server at {self.base_url} ({reason}); "
+                             "is it running?") from None
+        try:
+            served = [str(m["id"]) for m in json.loads(raw)["data"]]
+        except (ValueError, KeyError, TypeError):
+            return
+        if served and self.model not in served:
+            raise ModelError(f"--model {self.name}: the server does not serve {self.model!r} "
+                             f"(it serves: {', '.join(served[:10])})")
+
     def sample(self, prompt: str, params: SampleParams) -> list[str]:
         import urllib.error
         import urllib.request
@@ -581,9 +616,15 @@ def parse_spec(spec: str, known: Sequence[str]) -> tuple[str, str]:
 
 
 def create_model(spec: str, factories: dict[str, Callable[..., Model]], settings: ModelSettings) -> Model:
-    """The model ``spec`` names, built by its registered factory."""
+    """The model ``spec`` names, built by its registered factory.
+
+    A model with a ``check()`` method (a remote server) is checked here, before any task.
+    """
     name, arg = parse_spec(spec, list(factories))
     model = factories[name](arg, settings)
     if not isinstance(model, Model):
         raise ModelError(f"--model {spec!r}: the factory of {name!r} did not return a model")
+    check = getattr(model, "check", None)
+    if callable(check):
+        check()
     return model

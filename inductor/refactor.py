@@ -406,7 +406,7 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     domain = task.domain or "generic"
     library_names = library.names(domain)
     known = primitives | library_names
-    custom = plugins.pm.hook.inductor_refactor(program=program, task=task)
+    custom = plugins.refactor(program, task)
     try:
         ref = refactor_program(program, task, known, library.names(), namer)
         if custom:  # a plugin's split: its sources become the functions, named as written

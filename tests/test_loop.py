@@ -286,3 +286,18 @@ def test_sample_tasks_is_fixed_and_keeps_the_order():
     assert len(chosen) == 10 and chosen == sample_tasks(list(reversed(tasks)), 10)[::-1]
     assert [t.id for t in chosen] == sorted(t.id for t in chosen)
     assert sample_tasks(tasks, 500) == tasks
+
+
+def test_a_fatal_error_carries_the_finished_tasks(plugins, sandbox):
+    from inductor.loop import RunFailed
+    from inductor.models import ModelError
+
+    def script(prompt, params):
+        if "def f" in prompt and "[5, 4]" in prompt:  # REVERSE's prompt: the server goes away
+            raise ModelError("gone")
+        return [" return x[:1]"]
+
+    with pytest.raises(RunFailed) as failed:
+        induction(plugins, sandbox, FakeModel(script)).run([FIRST, REVERSE])
+    assert isinstance(failed.value.error, ModelError) and str(failed.value) == "gone"
+    assert [r.task.id for r in failed.value.run.results] == ["first"] and failed.value.run.results[0].train_solved

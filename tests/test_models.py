@@ -92,6 +92,15 @@ class _Stub(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def do_GET(self):  # noqa: N802
+        _Stub.requests.append({"path": self.path, "auth": self.headers.get("Authorization")})
+        data = json.dumps({"object": "list", "data": [{"id": "tiny"}, {"id": "small"}]}).encode()
+        self.send_response(401 if self.headers.get("Authorization") == "Bearer wrong" else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def log_message(self, *args):
         pass
 
@@ -134,3 +143,30 @@ def test_openai_factory_reads_the_key_from_the_configured_variable(plugins, monk
     model = create_model(f"openai:tiny@{stub_server}", plugins.models(), settings)
     model.sample("x", SampleParams(n=1))
     assert _Stub.requests[-1]["auth"] == "Bearer secret"
+
+
+def test_openai_check_fails_fast_on_a_closed_port():
+    import socket
+
+    with socket.socket() as s:  # a free port, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    model = OpenAIModel(model="tiny", base_url=f"http://127.0.0.1:{port}/v1")
+    with pytest.raises(ModelError) as err:
+        model.check(timeout=2)
+    message = str(err.value)
+    assert f"127.0.0.1:{port}" in message and "cannot reach" in message and "\n" not in message
+
+
+def test_openai_check_names_what_the_server_serves(stub_server):
+    OpenAIModel(model="tiny", base_url=stub_server).check()
+    assert _Stub.requests[-1]["path"] == "/v1/models"
+    with pytest.raises(ModelError, match="does not serve 'huge' .*it serves: tiny, small"):
+        OpenAIModel(model="huge", base_url=stub_server).check()
+    with pytest.raises(ModelError, match="refused the API key"):
+        OpenAIModel(model="tiny", base_url=stub_server, api_key="wrong").check()
+
+
+def test_create_model_checks_a_remote_model_before_returning_it(plugins, stub_server):
+    with pytest.raises(ModelError, match="does not serve 'huge'"):
+        create_model(f"openai:huge@{stub_server}", plugins.models(), ModelSettings())
