@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import random
 import time
@@ -334,8 +335,8 @@ def print_figures(figures: dict[str, Any]) -> None:
                   f"worker start-up {figures['startup_s']} s; CPU: main process {figures['cpu_main_s']} s, "
                   f"sandbox {figures['cpu_sandbox_s']} s", highlight=False)
     console.print(f"mix {figures['mix']}; verdicts {figures['verdicts']}; "
-                  f"{figures['passes_rechecked']} of {figures['passes']} passes re-run alone (the rest are inert programs "
-                  "that ran after inert ones only)", highlight=False)
+                  f"{figures['passes_rechecked']} of {figures['passes']} passes re-run alone, each in a fresh child "
+                  "that ran nothing else", highlight=False)
     console.print(f"hardening: {layers}", highlight=False)
     for name, base in figures["baselines"].items():
         per_kind = ", ".join(f"{k} {v['sampled']} x {v['mean_ms']:.1f} ms" for k, v in base["kinds"].items())
@@ -468,6 +469,76 @@ def bench_retrieval(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), *, dim: i
     return figures
 
 
+SEARCH_QUERIES = ("reverse the list", "sum of the elements")
+
+
+def search_probe(library_dir: str, embedder: str, cache_dir: str, queries: Sequence[str]) -> None:
+    """One ``library search`` process (run by :func:`bench_library_search`): prints JSON with the
+    wall-clock time the first query was answered and the seconds the second one took.
+
+    With ``cache_dir`` the primitives' vectors are cached there; without, every primitive is
+    embedded again per query (the path before the cache).
+    """
+    import inductor.cli  # noqa: F401  (what the command imports before it runs)
+    from inductor.index import LibraryIndex
+    from inductor.plugins import get_plugins
+    from inductor.prompts import helpers_from_module
+    from inductor.retrieve import search_library
+    from inductor.store import Library
+
+    lib = Library(Path(library_dir), readonly=True)
+    index = LibraryIndex(lib, get_plugins().embedders()[embedder]())
+
+    def one(query: str) -> list[str]:
+        helpers = [(d, h) for d in lib.domains() for m in get_plugins().primitives(d) for h in helpers_from_module(m)]
+        found = search_library(lib, index, query, 5, helpers=helpers,
+                               cache_dir=Path(cache_dir) if cache_dir else None)
+        return [f["name"] for _, f in found]
+
+    first = one(queries[0])
+    answered = time.time()
+    start = time.perf_counter()
+    second = one(queries[1])
+    print(json.dumps({"answered": answered, "second_s": time.perf_counter() - start, "first": first,
+                      "second": second}))
+
+
+def bench_library_search(library_dir: Path, *, runs: int = 3, queries: Sequence[str] = SEARCH_QUERIES,
+                         embedder: str = "minilm", reference: str = "minilm-torch") -> dict[str, Any]:
+    """``library search`` on a real library, the new path (``embedder``, torch-free for minilm, with
+    the primitives' vectors cached) beside the one before (``reference``, nothing cached): cold (a
+    fresh process, start to first answer, median of ``runs`` after one warm-up run that also fills
+    the cache) and a second, different query in the same process."""
+    import statistics
+    import subprocess
+    import sys
+    import tempfile
+
+    out: dict[str, Any] = {"library": str(library_dir), "queries": list(queries), "runs": runs,
+                           "embedder": embedder, "reference_embedder": reference}
+    with tempfile.TemporaryDirectory(prefix="inductor-bench-") as cache_dir:
+        for path in ("reference", "cached"):
+            name, cache = (embedder, cache_dir) if path == "cached" else (reference, "")
+            code = (f"from inductor.bench import search_probe; search_probe({str(library_dir)!r}, {name!r}, "
+                    f"{cache!r}, {list(queries)!r})")
+            colds, seconds, ranked = [], [], []
+            for run in range(runs + 1):
+                start = time.time()
+                proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+                if proc.returncode:
+                    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+                    raise RuntimeError(f"library search probe ({path}) failed: {tail}")
+                probe = json.loads(proc.stdout.strip().splitlines()[-1])
+                if run:  # the first run warms the disk cache (and fills the embeddings cache)
+                    colds.append(probe["answered"] - start)
+                    seconds.append(probe["second_s"])
+                ranked = [probe["first"], probe["second"]]
+            out[path] = {"cold_s": round(statistics.median(colds), 3),
+                         "second_query_s": round(statistics.median(seconds), 3), "top5": ranked}
+    out["same_ranking"] = out["cached"]["top5"] == out["reference"]["top5"]
+    return out
+
+
 def print_retrieval_figures(figures: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -486,6 +557,25 @@ def print_retrieval_figures(figures: dict[str, Any]) -> None:
         console.print(f"embedding: {figures['embed_per_second']:.0f} function texts/s with {figures['embedder']}",
                       highlight=False)
     console.print("goal: top-5 at 100k functions <= 5 ms", highlight=False)
+    if "search" in figures:
+        print_search_figures(figures["search"], console)
+
+
+def print_search_figures(search: dict[str, Any], console: Any) -> None:
+    from rich.table import Table
+
+    ref, new = search["reference"], search["cached"]
+    table = Table(title=f"inductor library search on {search['library']} (median of {search['runs']} fresh "
+                        "processes)")
+    for col in ("seconds", "new", "before", "ratio"):
+        table.add_column(col, justify="right")
+    for label, key in (("cold (start to answer)", "cold_s"), ("second, other query", "second_query_s")):
+        table.add_row(label, f"{new[key]:.3f}", f"{ref[key]:.3f}", f"{ref[key] / max(new[key], 1e-9):.1f}x")
+    console.print(table)
+    console.print(f"new: {search['embedder']} with the primitives' vectors cached; before: "
+                  f"{search['reference_embedder']}, every primitive embedded again per query", highlight=False)
+    console.print(f"same top-5 as before: {'yes' if search['same_ranking'] else 'NO'}; "
+                  "goals: cold <= 1.5 s, second query <= 0.3 s", highlight=False)
 
 
 # --- induction: the library ablation -----------------------------------------------------------
@@ -593,6 +683,76 @@ HOSTILE_KINDS: dict[str, str] = {
     "self-reference": "def f(x):\n    a = []\n    a.append(a)\n    return a\n",
 }
 
+# Red-team classes (issue 15). A candidate finds its slot and its child's result pipe in the
+# runner's frames, as a determined one would.
+_SLOT = ("import os, sys, signal, time\n"
+         "def slot():\n"
+         "    fr = sys._getframe()\n"
+         "    while 'indices' not in fr.f_locals:\n"
+         "        fr = fr.f_back\n"
+         "    loc = fr.f_locals\n"
+         "    return loc['idx'], list(loc['indices']), loc['out_fd']\n")
+_EXAMPLES = Path(__file__).parent / "examples"
+_EXAMPLE_FILE = next(iter(sorted(_EXAMPLES.rglob("*.json"))), _EXAMPLES)
+HOSTILE_KINDS.update({
+    # Inert by its text (no underscore, import or reflection word), yet it reflects: a class
+    # pattern looks up the attribute its class's match arguments name, built here at run time.
+    "inert-looking poison": (
+        "def f(x):\n"
+        "    u = chr(95) * 2\n"
+        "    meta = type('M', (type,), {u + 'instancecheck' + u: lambda c, o: True})\n"
+        "    k = meta('K', (), {u + 'match' + chr(95) + 'args' + u: (u + 'glob' + 'als' + u,)})\n"
+        "    for fn in (f, reverse, add_each):\n"
+        "        match fn:\n"
+        "            case k(g):\n"
+        "                b = g[u + 'builtins' + u]\n"
+        "                b['len'] = lambda v: 0\n"
+        "                b['range'] = lambda *a: []\n"
+        "                g['reversed'] = lambda v: v\n"
+        "    return x\n"),
+    "read task data": (f"import os\ndef f(x):\n    return [os.listdir({str(_EXAMPLES)!r}), "
+                       f"open({str(_EXAMPLE_FILE)!r}).read()]\n"),
+    "forged lines on every fd": (
+        _SLOT + "def f(x):\n"
+        "    idx, indices, fd = slot()\n"
+        "    forged = b''.join(b'[%d,[[0,[1],1]]]\\n' % j for j in indices[indices.index(idx):])\n"
+        "    for fd in range(64):\n"
+        "        try:\n"
+        "            os.write(fd, forged)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return x\n"),
+    "own line forged, then hang": (
+        _SLOT + "def f(x):\n"
+        "    idx, indices, fd = slot()\n"
+        "    os.write(fd, b'[%d,[[0,[1],1]]]\\n' % idx)\n"
+        "    return sum(range(10 ** 13))\n"),
+    "timer off, drip": (
+        _SLOT + "def f(x):\n"
+        "    idx, indices, fd = slot()\n"
+        "    signal.setitimer(signal.ITIMER_REAL, 0)\n"
+        "    while True:\n"
+        "        os.write(fd, b'[')\n"
+        "        time.sleep(0.05)\n"),
+    "4,000-digit timing": (
+        _SLOT + "def f(x):\n"
+        "    idx, indices, fd = slot()\n"
+        "    os.write(fd, b'[%d,[[0,[1],%s]]]\\n' % (idx, b'9' * 4000))\n"
+        "    os._exit(0)\n"),
+    "raising __str__": (
+        "class E(TypeError):\n"
+        "    @property\n"
+        "    def __class__(self):\n"
+        "        raise RuntimeError('no class')\n"
+        "    def __str__(self):\n"
+        "        raise RuntimeError('no message')\n"
+        "def f(x):\n"
+        "    raise E()\n"),
+})
+
+#: The verdict each kind of normal candidate earns on its own (:func:`labelled_mix`).
+NORMAL_VERDICTS = {"right": "pass", "wrong": "wrong", "crash": "error", "loop": "timeout"}
+
 
 def _rss_mb() -> float:
     try:
@@ -647,26 +807,33 @@ def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float
 
     rng = random.Random(seed)
     task = bench_task(seed)
-    normal, _ = candidate_mix(n, seed)
+    normal = labelled_mix(n, seed)
     kinds: Counter[str] = Counter()
     codes = []
+    owed: list[str | None] = []  # the verdict a normal candidate earns on its own
     names = sorted(HOSTILE_KINDS)
-    for i, code in enumerate(normal):
+    for i, (code, label) in enumerate(normal):
         if rng.random() < hostile:
             kind = rng.choice(names)
             kinds[kind] += 1
             codes.append(f"{HOSTILE_KINDS[kind]}# {i}\n")
+            owed.append(None)
         else:
             codes.append(code)
+            owed.append(NORMAL_VERDICTS[label])
     rss_start = _rss_mb()
     others = set(_sandbox_processes())  # other sandboxes of this process (a test's, say)
     sandbox.start()
     verifier = Verifier(sandbox, plugins)
     verdicts: Counter[str] = Counter()
+    lost = hostile_passes = 0
     t0 = time.perf_counter()
     for start in range(0, len(codes), chunk):
-        for res in verifier.check(task, codes[start:start + chunk]):
-            verdicts["pass" if res else (res.train[0].verdict.value if res.train else "error")] += 1
+        for res, due in zip(verifier.check(task, codes[start:start + chunk]), owed[start:start + chunk]):
+            verdict = "pass" if res else (res.train[0].verdict.value if res.train else "error")
+            verdicts[verdict] += 1
+            lost += due is not None and verdict != due
+            hostile_passes += due is None and verdict == "pass"
         if progress is not None:
             progress(min(len(codes), start + chunk))
     seconds = time.perf_counter() - t0
@@ -683,6 +850,7 @@ def bench_soak(sandbox: Sandbox, plugins: Plugins, n: int = 5000, hostile: float
             "seconds": round(seconds, 2), "per_second": round(len(codes) / seconds, 1),
             "rss_mb_start": round(rss_start, 1), "rss_mb_end": round(rss_end, 1),
             "sandbox_processes_while_running": during, "leaked_processes": len(leaked),
+            "normal_verdicts_lost": lost, "hostile_passes": hostile_passes,
             "stray_file": os.path.exists("/tmp/inductor-soak"), "layers": layers}
 
 
@@ -695,7 +863,7 @@ def print_soak_figures(figures: dict[str, Any]) -> None:
     table.add_column("figure")
     table.add_column("value", justify="right")
     for key in ("candidates", "hostile", "seconds", "per_second", "rss_mb_start", "rss_mb_end",
-                "sandbox_processes_while_running", "leaked_processes"):
+                "sandbox_processes_while_running", "leaked_processes", "normal_verdicts_lost", "hostile_passes"):
         table.add_row(key.replace("_", " "), str(figures[key]))
     console.print(table)
     console.print(f"verdicts: {figures['verdicts']}")
