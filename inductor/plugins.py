@@ -225,10 +225,17 @@ class Plugins:
                 self.load_file(path, module_name=path.stem, helpers=True)
 
     def load_task_folder(self, folder: Path) -> None:
-        """Load a task folder's own ``plugins.py`` when it has one."""
+        """Load a task folder's own ``plugins.py`` when it has one.
+
+        As with ``--plugins-dir``, the folder goes first on the import path, so ``plugins.py``
+        imports the helper modules beside it (``import my_primitives``).
+        """
         folder = Path(folder)
         candidate = (folder if folder.is_dir() else folder.parent) / "plugins.py"
         if candidate.is_file():
+            where = str(candidate.parent.resolve())
+            if where not in sys.path:
+                sys.path.insert(0, where)
             self.load_file(candidate, name=f"task-folder:{candidate.parent.name}")
 
     # --- introspection ------------------------------------------------------------------

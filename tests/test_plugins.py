@@ -174,6 +174,24 @@ def test_task_folder_plugins_py_is_loaded(tmp_path):
     assert json.loads(res.output)["tasks"][0]["domain"] == "shout"
 
 
+def test_a_task_folder_plugins_py_imports_its_siblings(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "tf_helpers_mod.py").write_text("DOMAIN = 'sibling'\n")
+    (tmp_path / "plugins.py").write_text(
+        "from inductor import hookimpl\n"
+        "import tf_helpers_mod\n\n\n"
+        "@hookimpl\n"
+        "def inductor_register_domains(register):\n"
+        "    register(tf_helpers_mod.DOMAIN)\n")
+    (tmp_path / "t1.json").write_text(json.dumps({"domain": "sibling", "train": [{"input": 1, "output": 1}]}))
+    try:
+        res = CliRunner().invoke(cli, ["tasks", "--json", str(tmp_path)])
+    finally:
+        sys.modules.pop("tf_helpers_mod", None)
+    assert res.exit_code == 0, res.output
+    assert "ModuleNotFoundError" not in res.output
+
+
 def test_entry_points_are_loaded_and_can_be_restricted(monkeypatch):
     from importlib import metadata
 
