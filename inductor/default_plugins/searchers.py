@@ -1,4 +1,5 @@
-"""Registers the built-in search proposer: bottom-up enumeration of typed compositions."""
+"""Registers the built-in search proposers: ``enumerate`` (typed compositions, a sandbox run per
+batch of terms) and ``value`` (the λ-DSL enumerated by value inside sandbox workers)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ def _enumerate(sandbox, settings):
                       seconds=settings.seconds)
 
 
+def _value(sandbox, settings):
+    from inductor.value_search import ValueSearcher
+
+    return ValueSearcher(sandbox, seconds=settings.seconds, bank_mb=settings.value_bank_mb,
+                         memory_mb=settings.value_memory_mb)
+
+
 @hookimpl
 def inductor_register_searchers(register):
     register("enumerate", _enumerate)
+    register("value", _value)

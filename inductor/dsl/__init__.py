@@ -1,0 +1,8 @@
+"""A typed λ-DSL: expression trees, their s-expression and Python forms, and a value-level
+enumerator that runs inside a sandbox worker (see DESIGN.md, "Search and the DSL").
+
+``core`` holds types, terms and primitives; ``enumerate`` the bottom-up engine. Both use the
+standard library only, so the sandbox can load them as preludes (sent as source).
+"""
+
+from __future__ import annotations

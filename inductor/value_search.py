@@ -1,0 +1,147 @@
+"""Search engine 2: the typed λ-DSL enumerated by value inside hardened sandbox workers.
+
+The parent sends the DSL (``inductor.dsl.core``, the domain's primitives, the engine
+``inductor.dsl.bottomup``) to the workers as preludes, the way library modules are sent, so
+the workers never read them from disk; then one job per worker runs
+:func:`inductor.dsl.bottomup.run_job` as a single "candidate" with a time limit of the whole
+search: the worker's zygote kills it from outside (SIGKILL of its process group) if it
+overruns, and a primitive that loops or allocates without bound ends in a verdict (timeout,
+memory) while the run goes on. Both cores work: worker 0 enumerates the full grammar
+(lambdas included), worker 1 the first-order part only, which it therefore takes to larger
+programs in the same time; the more probable of their programs wins. A found program's
+Python is returned to the loop, which re-verifies it like any candidate.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from inductor.sandbox import Limits, Prelude, Sandbox, Status
+from inductor.search import SearchResult
+
+if TYPE_CHECKING:
+    from inductor.search import Component
+    from inductor.tasks import Task
+
+ENGINE_MODULES = ("inductor.dsl.core",)
+ENGINE_LAST = "inductor.dsl.bottomup"
+
+
+@dataclass
+class ValueResult(SearchResult):
+    """A search result with the program's s-expression, cost (bits) and each worker's counts."""
+
+    sexpr: str | None = None
+    cost: float | None = None
+    stored: int = 0
+    workers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _prelude(name: str) -> Prelude:
+    return Prelude.of(importlib.import_module(name))
+
+
+class ValueSearcher:
+    """The ``value`` searcher: see the module docstring. Its own sandbox (two workers) has a
+    time limit of the whole search per job; ``sandbox`` lends only its wrap setting."""
+
+    def __init__(self, sandbox: Any = None, *, seconds: float = 10.0, bank_mb: int = 256, memory_mb: int = 1024,
+                 workers: int = 2, dsls: dict[str, str] | None = None,
+                 weights: dict[str, float] | None = None, plugins: Any = None) -> None:
+        self.seconds = seconds
+        self.bank_mb = bank_mb
+        self.memory_mb = memory_mb
+        self.workers = max(1, workers)
+        #: Module names by domain; a domain not named here asks the plugins' ``inductor_dsl``.
+        self.dsls = dict(dsls or {})
+        self.plugins = plugins
+        self.weights = weights or {}
+        self.wrap = getattr(sandbox, "wrap", "auto") if sandbox is not None else "auto"
+        self._sandbox: Sandbox | None = None
+
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = Sandbox(workers=self.workers, wrap=self.wrap, batch_size=1,
+                                    limits=Limits(timeout=self.seconds + 1.0, memory_mb=self.memory_mb))
+            self._sandbox.start()
+            atexit.register(self.close)
+        return self._sandbox
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
+
+    def dsl(self, domain: str) -> ModuleType | None:
+        """``domain``'s λ-DSL module (from the plugins unless named here), None without one."""
+        if domain in self.dsls:
+            return importlib.import_module(self.dsls[domain])
+        if self.plugins is None:
+            from inductor.plugins import get_plugins
+
+            self.plugins = get_plugins()
+        return self.plugins.dsl(domain)
+
+    def job(self, task: Task, seconds: float, dsl: str, components: Sequence[Component] = ()) -> dict[str, Any]:
+        types = getattr(task, "types", None) or {}
+        return {"dsl": dsl, "params": list(task.params),
+                "inputs": [list(ex.args) for ex in task.train], "outputs": [ex.output for ex in task.train],
+                "param_types": [types.get(p) for p in task.params], "seconds": seconds,
+                "memory_mb": self.bank_mb, "weights": self.weights, "entry": task.entry_point,
+                # Learned library functions, called as opaque typed primitives (their modules
+                # are among the preludes).
+                "library": [[c.name, list(c.params), c.returns] for c in components if c.library]}
+
+    def search(self, task: Task, components: Sequence[Component] = (), preludes: Sequence[Any] = (),
+               same: Any = None, deadline: float | None = None) -> ValueResult:
+        """The most probable program found within the budget (its Python in ``program``)."""
+        start = time.perf_counter()
+        result = ValueResult()
+        dsl = self.dsl(task.domain or "")
+        if dsl is None:
+            result.stopped = "no-dsl"
+            return result
+        end = min(deadline or float("inf"), start + self.seconds)
+        seconds = end - time.perf_counter() - 0.2
+        if seconds <= 0:
+            result.stopped = "time"
+            return result
+        requires = tuple(getattr(dsl, "REQUIRES", ()))
+        mine = [*(_prelude(n) for n in (*ENGINE_MODULES, *requires)), Prelude.of(dsl), _prelude(ENGINE_LAST)]
+        names = {p.name for p in mine}
+        extra = [p for p in preludes if isinstance(p, Prelude) and p.name not in names]
+        job = self.job(task, seconds, dsl.__name__, components)
+        # The entry's globals hold the preludes' public functions: the library's among them.
+        codes = [f"def entry(job):\n    return run_job(dict(job, first_order={k % 2 == 1}), globals())\n"
+                 for k in range(self.workers)]
+        outcomes = self.sandbox().run(codes, [[job]], entries="entry", preludes=[*mine, *extra])
+        best: dict[str, Any] | None = None
+        verdicts = []
+        for (out,) in outcomes:
+            if out.status is not Status.OK or not isinstance(out.value, dict):
+                verdicts.append(out.status.name.lower())
+                result.workers.append({"status": out.status.name.lower(), "message": out.message})
+                continue
+            info = out.value
+            result.workers.append(info)
+            result.evaluated += int(info.get("evaluated", 0))
+            result.stored += int(info.get("stored", 0))
+            result.sizes_done = max(result.sizes_done, int(info.get("level", 0)))
+            verdicts.append(str(info.get("stopped", "")))
+            if info.get("python") and (best is None or info["cost"] < best["cost"]):
+                best = info
+        if best is not None:
+            result.program, result.sexpr, result.cost = best["python"], best["sexpr"], best["cost"]
+            result.stopped = "solved"
+        else:
+            # A worker's verdict (timeout, memory...) when one ended that way, else why they stopped.
+            bad = [v for v in verdicts if v in ("timeout", "memory", "error", "forbidden", "output", "program")]
+            result.stopped = bad[0] if bad else (verdicts[0] if verdicts else "none")
+        result.seconds = time.perf_counter() - start
+        return result

@@ -1,0 +1,127 @@
+"""The typed λ-DSL: types, s-expressions, the Python rendering and the lists primitives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from inductor.dsl.core import (
+    BOOL,
+    INT,
+    DSLTypeError,
+    app,
+    const,
+    evaluate,
+    fn_of,
+    infer,
+    lam,
+    list_of,
+    match,
+    parse,
+    program,
+    python,
+    sexpr,
+    type_text,
+    var,
+)
+from inductor_plugins.lists.dsl import PRIMITIVES
+
+PRIMS = {p.name: p for p in PRIMITIVES}
+LI = list_of(INT)
+
+PROGRAMS = [
+    "x",
+    "(map (lam (+ $0 1)) x)",
+    "(filter (lam (is_even $0)) (reverse x))",
+    "(fold x 0 (lam (lam (+ $1 $0))))",
+    "(zip_with (lam (lam (* $1 $0))) x (tail x))",
+    "(sort_by (lam (- 0 $0)) x)",
+    "(count (lam (and (> $0 2) (is_prime $0))) x)",
+    "(if (any (lam (== $0 3)) x) (cons 7 x) (append x (length x)))",
+    "(concat (take 2 x) (drop (% (sum x) 3) (unique x)))",
+    "(map (lam (index $0 x)) (range (length x)))",
+    "(repeat (max x) (min x))",
+    "(cons [1,2] (map (lam (repeat $0 2)) x))",
+]
+
+
+@pytest.mark.parametrize("text", PROGRAMS)
+def test_s_expressions_round_trip_and_type_check(text):
+    term = parse(text, PRIMS)
+    assert sexpr(term) == text
+    assert sexpr(parse(sexpr(term), PRIMS)) == text
+    infer(term, PRIMS, {"x": LI})  # raises when ill-typed
+
+
+@pytest.mark.parametrize("text", PROGRAMS)
+def test_the_python_rendering_computes_what_the_term_does(text):
+    term = parse(text, PRIMS)
+    source = program(term, PRIMS, "f", ["x"])
+    ns: dict = {}
+    exec(source, ns)  # our own rendering, not untrusted code
+    for xs in ([3, 1, 4, 1, 5], [2, 7], [6, 6, 3, 0]):
+        assert ns["f"](list(xs)) == evaluate(term, PRIMS, ["x"], [list(xs)]), source
+
+
+def test_python_reads_like_python():
+    assert python(parse("(map (lam (+ $0 1)) x)", PRIMS), PRIMS) == "[(v + 1) for v in x]"
+    assert python(parse("(filter (lam (> $0 2)) x)", PRIMS), PRIMS) == "[v for v in x if (v > 2)]"
+    assert "functools.reduce(" in program(parse("(fold x 0 (lam (lam (+ $1 $0))))", PRIMS), PRIMS, "f", ["x"])
+
+
+def test_constants_are_single_atoms():
+    term = app(PRIMS["cons"], const("a (b)", "str"), const(["x y"], list_of("str")))
+    text = sexpr(term)
+    assert text == '(cons "a\\u0020\\u0028b\\u0029" ["x\\u0020y"])'
+    back = parse(text, PRIMS)
+    assert back.args[0].head == "a (b)" and back.args[1].head == ["x y"]
+    assert sexpr(parse("(cons true [])", PRIMS)) == "(cons true [])"
+
+
+@pytest.mark.parametrize("bad", ["(map x)", "(+ 1", "(+ 1 2) 3", "(nope x)", "(lam)", ")"])
+def test_malformed_text_is_refused(bad):
+    with pytest.raises(ValueError):
+        parse(bad, PRIMS)
+
+
+@pytest.mark.parametrize("text", [
+    "(+ x 1)",                       # a list where an int is expected
+    "(map (lam (+ $0 1)) 3)",        # map over an int
+    "(filter (lam (+ $0 1)) x)",     # a predicate that gives an int
+    "(if (is_even 2) x 1)",          # branches of different types
+    "(map (+ 1 2) x)",               # a non-function where a function is expected
+    "(+ $0 1)",                      # a lambda variable outside any lambda
+    "(fold x 0 (lam (+ $0 1)))",     # a one-parameter lambda where two are expected
+])
+def test_ill_typed_terms_are_refused(text):
+    with pytest.raises(DSLTypeError):
+        infer(parse(text, PRIMS), PRIMS, {"x": LI})
+
+
+def test_ill_typed_applications_are_not_built():
+    xs, one = var("x", LI), const(1)
+    assert app(PRIMS["+"], one, one).type == INT
+    assert app(PRIMS["head"], xs).type == INT
+    with pytest.raises(DSLTypeError):
+        app(PRIMS["+"], one, xs)
+    with pytest.raises(DSLTypeError):
+        app(PRIMS["cons"], const(True), xs)  # polymorphic, but t0 cannot be both bool and int
+    body = app(PRIMS["is_even"], const(2))
+    assert app(PRIMS["filter"], lam(body, [INT]), xs).type == LI
+    with pytest.raises(DSLTypeError):
+        app(PRIMS["map"], lam(body, [BOOL]), xs)
+
+
+def test_polymorphic_types_unify():
+    assert match(list_of("t0"), list_of(LI), {}) == {"t0": LI}
+    assert match(fn_of(["t0"], "t1"), fn_of([INT], BOOL), {"t0": INT}) == {"t0": INT, "t1": BOOL}
+    assert match(list_of("t0"), LI, {"t0": BOOL}) is None
+    assert type_text(fn_of([INT, LI], BOOL)) == "(int, list[int]) -> bool"
+
+
+def test_every_primitive_has_a_phrase_over_its_arguments():
+    assert len(PRIMS) == len(PRIMITIVES) >= 40
+    for p in PRIMITIVES:
+        assert set(re.findall(r"\{(\w+)\}", p.phrase)) == set(p.arg_names), p.name
+        assert len(p.arg_names) == len(p.params), p.name

@@ -1,0 +1,260 @@
+"""Search engine 2: enumeration by value in cost order, pruning, budgets, and the sandbox job."""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+import time
+
+import pytest
+
+from inductor.config import Settings
+from inductor.dsl.bottomup import CHECK_EVERY, Const, Engine, example_constants
+from inductor.dsl.core import BOOL, INT, infer, list_of, parse, sexpr
+from inductor.tasks import Example, Task
+from inductor.value_search import ValueSearcher
+from inductor.verify import Verifier
+from inductor_plugins.lists.dsl import PRIMITIVES
+
+PRIMS = {p.name: p for p in PRIMITIVES}
+
+
+def engine(inputs, outputs, **kw):
+    ins = [(x,) for x in inputs]
+    if "deadline" not in kw:  # a bug must fail the test, not fill the machine's memory
+        kw.update(deadline=time.monotonic() + 60, memory_mb=2000)
+    return Engine(PRIMITIVES, ["x"], ins, outputs, constants=example_constants(ins, outputs), **kw)
+
+
+def counting_clock():
+    """A fake clock: each reading is one tick later than the last."""
+    return itertools.count().__next__
+
+
+def test_finds_a_program_with_a_lambda():
+    e = engine([[1, 2, 3], [5, 0], [4]], [[2, 4, 6], [10, 0], [8]])
+    found = e.run()
+    assert e.stopped == "solved"
+    assert found is not None and found.type == list_of(INT)
+    # Whatever it found computes the outputs (e.g. (map (lam (* $0 2)) x) or (map (lam (+ $0 $0)) x)).
+    from inductor.dsl.core import evaluate
+
+    assert [evaluate(found, PRIMS, ["x"], [xs]) for xs in ([1, 2, 3], [5, 0], [4])] == [[2, 4, 6], [10, 0], [8]]
+    assert "lam" in sexpr(found)
+
+
+def test_the_bank_keeps_one_term_per_behaviour_and_the_cheaper_one():
+    e = engine([[3, 1, 2], [5, 4]], [[7, 0, 9, 4], [1]], clock=counting_clock(), deadline=20)
+    assert e.run() is None and e.stopped == "time"
+    texts = {sexpr(t) for t in e.terms()}
+    assert "x" in texts and "(reverse x)" in texts and "2" in texts
+    # Same values as x and as 2 (cheaper, kept first): pruned.
+    assert "(reverse (reverse x))" not in texts and "(+ 1 1)" not in texts
+    keys = [(t, v) for t, by_cost in e.bank.entries.items() for es in by_cost.values() for v, _, _ in es]
+    assert len(keys) == len(set(keys)) == len(e.bank)
+    # Every kept term is well typed, and its type is the one the bank holds it under.
+    for t in e.terms():
+        assert infer(t, PRIMS, {"x": list_of(INT)}) == t.type
+
+
+def test_a_bank_keeps_the_first_of_two_equal_behaviours():
+    e = engine([[1], [2]], [[5], [6]])
+    bank = e.bank
+    assert bank.add(INT, 2, (1, 2), ("v", "y", INT))
+    assert not bank.add(INT, 9, (1, 2), ("c", 3, INT))
+    assert bank.add(BOOL, 9, (1, 2), ("c", 3, BOOL))  # equal values of another type are another behaviour
+    assert bank.entries[INT] == {2: [[(1, 2), ("v", "y", INT), None]]}
+
+
+def test_values_inside_the_engine_are_immutable():
+    e = engine([[3, 1, 2], [5, 4]], [[0], [0, 0, 0]], clock=counting_clock(), deadline=5)
+    e.run()
+    assert e.inputs == [((3, 1, 2),), ((5, 4),)] and e.outputs == ((0,), (0, 0, 0))
+    assert all(type(v) is tuple for by_cost in e.bank.entries.values() for es in by_cost.values() for v, _, _ in es)
+
+
+def test_the_bank_is_bounded_by_the_memory_it_may_add():
+    e = engine([[3, 1, 2], [5, 4]], [[0], [0, 0, 0]], memory_mb=-1, clock=counting_clock(), deadline=30)
+    e.run()
+    # Full from the first check on: it goes on evaluating, and keeps nothing more.
+    assert e.full and e.stopped == "time" and e.evaluated >= 30 * CHECK_EVERY
+    assert len(e.bank) + sum(len(s) for s in e.lambdas.values()) == e.stored < 3 * CHECK_EVERY
+
+
+def test_cheaper_programs_are_found_first_and_weights_change_the_order():
+    # (tail x) and (drop 1 x) both fit; tail is one primitive fewer.
+    ins, outs = [[4, 5, 6], [1, 2]], [[5, 6], [2]]
+    assert sexpr(engine(ins, outs).run()) == "(tail x)"
+    assert sexpr(engine(ins, outs, weights={"drop": 50.0, "tail": 0.01}).run()) == "(drop 1 x)"
+    # Descending inputs: reverse and sort fit at equal cost; the weights decide.
+    ins, outs = [[3, 2, 1], [9, 4]], [[1, 2, 3], [4, 9]]
+    assert sexpr(engine(ins, outs, weights={"sort": 3.0}).run()) == "(sort x)"
+    assert sexpr(engine(ins, outs, weights={"reverse": 3.0}).run()) == "(reverse x)"
+
+
+def test_the_deadline_is_kept_by_count_on_a_fake_clock():
+    readings = []
+    ticks = counting_clock()
+
+    def clock():
+        readings.append(ticks())
+        return readings[-1]
+
+    e = engine([[3, 1, 2], [5, 4]], [[0], [0, 0, 0]], clock=clock, deadline=5)
+    assert e.run() is None
+    # The clock is read once per CHECK_EVERY evaluations; it reads 5 at the sixth reading.
+    assert e.stopped == "time" and readings == [0, 1, 2, 3, 4, 5]
+    assert e.evaluated >= 6 * CHECK_EVERY
+
+
+def test_primitive_errors_and_oversized_values_give_no_value():
+    e = engine([[], [1]], [[0], [0]])
+    # head of an empty list raises: no term with head of x is kept; huge values are dropped.
+    e.clock, e.deadline = counting_clock(), 10
+    e.run()
+    texts = {sexpr(t) for t in e.terms()}
+    assert "(head x)" not in texts
+    assert e.bounds.ok(list(range(10))) and not e.bounds.ok(list(range(10_000))) and not e.bounds.ok(10**12)
+
+
+def lists_task(pairs, test=()):
+    return Task("t", [Example((i,), o) for i, o in pairs], [Example((i,), o) for i, o in test],
+                domain="lists", types={"x": "list[int]"})
+
+
+@pytest.fixture(scope="module")
+def searcher():
+    s = ValueSearcher(seconds=4.0, memory_mb=300, bank_mb=32)
+    yield s
+    s.close()
+
+
+def test_a_found_program_is_verified_again(searcher, plugins, sandbox):
+    task = lists_task([([1, 2, 3], [2, 4, 6]), ([5, 0], [10, 0]), ([4], [8])], test=[([7, 1], [14, 2])])
+    res = searcher.search(task)
+    assert res.stopped == "solved" and res.sexpr and res.program.startswith("def f(x):")
+    assert parse(res.sexpr, PRIMS)  # the canonical text parses back
+    assert res.evaluated > 0 and len(res.workers) == 2
+    check = Verifier(sandbox, plugins).check(task, [res.program], test=True)[0]
+    assert check and check.test_solved
+
+
+def test_a_task_outside_the_dsls_is_left_alone(searcher):
+    task = Task("s", [Example((1.5,), 3.0)], domain="generic")
+    assert searcher.search(task).stopped == "no-dsl"
+
+
+LIBRARY = '''
+def drop_ends(xs: list[int]) -> list[int]:
+    """xs without its first and last elements."""
+    return xs[1:-1]
+
+
+def stall(xs: list[int]) -> list[int]:
+    """A hostile library function: loops for ever."""
+    while True:
+        pass
+'''
+
+
+def test_library_functions_enter_the_search_as_typed_primitives(tmp_path):
+    from inductor.sandbox import Prelude
+    from inductor.search import Component
+
+    (tmp_path / "learned.py").write_text(LIBRARY)
+    lib = Prelude("learned", str(tmp_path / "learned.py"))
+    comps = [Component("drop_ends", ("list[int]",), "list[int]", library=True)]
+    # (sort (drop_ends x)) is one call cheaper than the same through tail/reverse.
+    task = lists_task([([5, 3, 9, 1, 0], [1, 3, 9]), ([7, 8, 2, 6], [2, 8]), ([4, 4, 1, 2, 3, 0], [1, 2, 3, 4])])
+    s = ValueSearcher(seconds=3.0, memory_mb=300, bank_mb=32)
+    try:
+        res = s.search(task, comps, preludes=[lib])
+        assert res.stopped == "solved" and "drop_ends" in res.sexpr and "drop_ends(" in res.program
+        # A library function that never returns is killed with its worker: a verdict, and the
+        # searcher goes on with the next task.
+        bad = [Component("stall", ("list[int]",), "list[int]", library=True)]
+        stalled = s.search(lists_task([([1, 2, 3], [3, 1, 2]), ([5, 6], [6, 5])]), bad, preludes=[lib])
+        assert stalled.program is None and stalled.stopped == "timeout"
+        again = s.search(lists_task([([1, 2], [2, 1]), ([3, 4, 5], [5, 4, 3])]))
+        assert again.stopped == "solved" and again.sexpr == "(reverse x)"
+    finally:
+        s.close()
+
+
+def test_a_passed_deadline_runs_nothing(searcher):
+    import time
+
+    task = lists_task([([1], [1])])
+    res = searcher.search(task, deadline=time.perf_counter() - 1)
+    assert res.stopped == "time" and res.evaluated == 0
+
+
+HOSTILE = '''
+from inductor.dsl.core import INT, Primitive, list_of
+
+LI = list_of(INT)
+
+
+def _spin(n):
+    return sum(range(10 ** 13)) + n  # a loop in C: only a kill from outside ends it
+
+
+def _hog(n):
+    hoard = []
+    while True:
+        hoard.append(bytearray(1 << 28))  # fails at once under the memory limit
+
+
+PRIMITIVES = [
+    Primitive("{name}", (INT,), INT, {fn}, "{{n}} made hostile", "{{0}}", ("n",)),
+    Primitive("tail", (LI,), LI, lambda xs: xs[1:], "{{xs}} without its first element", "{{0}}[1:]", ("xs",)),
+    Primitive("reverse", (LI,), LI, lambda xs: xs[::-1], "{{xs}} reversed", "{{0}}[::-1]", ("xs",)),
+    Primitive("cons", (INT, LI), LI, lambda v, xs: (v, *xs), "{{v}} then {{xs}}", "[{{0}}, *{{1}}]", ("v", "xs")),
+]
+'''
+
+
+@pytest.mark.parametrize("kind", ["spin", "hog"])
+def test_a_hostile_primitive_is_contained_and_the_run_goes_on(kind, tmp_path, monkeypatch):
+    (tmp_path / f"hostile_{kind}.py").write_text(textwrap.dedent(HOSTILE.format(name=kind, fn=f"_{kind}")))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    s = ValueSearcher(seconds=1.5, memory_mb=200, dsls={"lists": f"hostile_{kind}", "plain": "inductor_plugins.lists.dsl"})
+    try:
+        task = lists_task([([1, 2, 3], [9, 3, 2]), ([5, 4], [9, 4])])
+        res = s.search(task)
+        if kind == "spin":
+            # Killed from outside at the deadline: a verdict, no program.
+            assert res.program is None and res.stopped == "timeout"
+        else:
+            # Each allocation failure is "no value" for that term; the search goes on and finds it.
+            assert res.stopped == "solved" and res.sexpr == "(cons 9 (reverse (tail x)))"
+        again = s.search(Task("u", [Example(([1, 2],), [2, 1]), Example(([3, 4, 5],), [5, 4, 3])], domain="plain"))
+        assert again.stopped == "solved" and again.sexpr == "(reverse x)"
+    finally:
+        s.close()
+
+
+def test_the_value_searcher_is_registered(plugins):
+    factories = plugins.searchers()
+    assert {"enumerate", "value"} <= set(factories)
+    s = factories["value"](None, Settings().search)
+    assert isinstance(s, ValueSearcher) and s.seconds == Settings().search.seconds
+
+
+def test_constants_come_from_the_examples():
+    ins = [([1, 2],), ([3],), ([4, 4],)]
+    outs = [[9, 1, 2], [9, 3], [44, 4]]
+    consts = example_constants(ins, outs)
+    weights = {repr(c.value): c.weight for c in consts[:11]}
+    # Small ints always, the smaller the likelier.
+    assert weights["0"] == 1 and weights["1"] == 0.5 and weights["9"] < weights["3"] < weights["2"]
+    assert Const(9) in consts[11:]  # also introduced: in two outputs, in no input
+    assert all(c.value != 44 for c in consts)  # in one output only
+    ins2 = [([1, 2],), ([3],), ([4, 4],)]
+    outs2 = [[19, 1, 2], [19, 3], [19, 4]]
+    weights = {repr(c.value): c.weight for c in example_constants(ins2, outs2)}
+    assert weights["19"] == 1  # in every output, in no input: the program introduces it
+    assert weights["[19]"] == 1  # the prefix every output shares
+    # The outputs' common length, and a whole output that repeats.
+    weights = {repr(c.value): c.weight for c in example_constants([([1],), ([2],)], [[7, 5], [7, 5]])}
+    assert weights["2"] == 1 and weights["[7, 5]"] == 1
