@@ -321,3 +321,300 @@ def cell_xor(a: Grid, b: Grid, color: int, background: int = 0) -> Grid:
     """colour where exactly one of a and b is non-background, else background."""
     return [[color if (x != background) != (y != background) else background for x, y in zip(ra, rb)]
             for ra, rb in zip(a, b)]
+
+
+# --- more ARC concepts (also the λ-DSL's Python renderings: see inductor_plugins.grids.dsl) -----
+
+__all__ += [
+    "trim", "gravity_up", "gravity_left", "gravity_right", "paint", "keep_color", "swap_colors",
+    "cell_nor", "fill_enclosed", "fill_interior", "outline", "connect", "connect_h", "connect_v",
+    "connect_same", "fill_periodic", "tile_unit", "dedupe", "denoise", "kron", "parts", "largest",
+    "smallest", "most_common", "rarest", "merge", "main_color", "minor_color", "color_count",
+]
+
+_NEIGHBOURS8 = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+def trim(g: Grid) -> Grid:
+    """The grid without its outermost ring of cells."""
+    return [list(row[1:-1]) for row in g[1:-1]]
+
+
+def gravity_up(g: Grid, background: int = 0) -> Grid:
+    """Let non-background cells rise to the top of their column, keeping their order."""
+    return flip_v(gravity_down(flip_v(g), background))
+
+
+def gravity_left(g: Grid, background: int = 0) -> Grid:
+    """Slide the non-background cells of each row to its left end, keeping their order."""
+    out = []
+    for row in g:
+        cells = [v for v in row if v != background]
+        out.append(cells + [background] * (len(row) - len(cells)))
+    return out
+
+
+def gravity_right(g: Grid, background: int = 0) -> Grid:
+    """Slide the non-background cells of each row to its right end, keeping their order."""
+    out = []
+    for row in g:
+        cells = [v for v in row if v != background]
+        out.append([background] * (len(row) - len(cells)) + cells)
+    return out
+
+
+def paint(g: Grid, color: int, background: int = 0) -> Grid:
+    """Every non-background cell painted the colour."""
+    return [[color if v != background else background for v in row] for row in g]
+
+
+def keep_color(g: Grid, color: int, background: int = 0) -> Grid:
+    """Only the cells of the colour kept; the others become background."""
+    return [[v if v == color else background for v in row] for row in g]
+
+
+def swap_colors(g: Grid) -> Grid:
+    """A grid of exactly two colours with the two exchanged (the grid unchanged otherwise)."""
+    cs = colors(g)
+    if len(cs) != 2:
+        return copy_grid(g)
+    a, b = cs
+    return [[b if v == a else a for v in row] for row in g]
+
+
+def cell_nor(a: Grid, b: Grid, color: int, background: int = 0) -> Grid:
+    """colour where both a and b are background, else background."""
+    return [[color if x == background and y == background else background for x, y in zip(ra, rb)]
+            for ra, rb in zip(a, b)]
+
+
+def fill_enclosed(g: Grid, color: int, background: int = 0) -> Grid:
+    """Background cells that cannot reach the grid's edge through background cells (up, down,
+    left, right) painted the colour: the holes of closed shapes filled."""
+    h, w = height(g), width(g)
+    outside = [[False] * w for _ in range(h)]
+    stack = [(r, c) for r in range(h) for c in range(w)
+             if (r in (0, h - 1) or c in (0, w - 1)) and g[r][c] == background]
+    for r, c in stack:
+        outside[r][c] = True
+    while stack:
+        r, c = stack.pop()
+        for nr, nc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= nr < h and 0 <= nc < w and not outside[nr][nc] and g[nr][nc] == background:
+                outside[nr][nc] = True
+                stack.append((nr, nc))
+    return [[color if v == background and not outside[r][c] else v for c, v in enumerate(row)]
+            for r, row in enumerate(g)]
+
+
+def fill_interior(g: Grid, color: int, background: int = 0) -> Grid:
+    """Non-background cells whose eight neighbours are all non-background cells of the grid
+    painted the colour (the insides of solid shapes)."""
+    h, w = height(g), width(g)
+
+    def inner(r: int, c: int) -> bool:
+        return 0 < r < h - 1 and 0 < c < w - 1 and all(g[r + dy][c + dx] != background for dy, dx in _NEIGHBOURS8)
+
+    return [[color if v != background and inner(r, c) else v for c, v in enumerate(row)]
+            for r, row in enumerate(g)]
+
+
+def outline(g: Grid, color: int, background: int = 0) -> Grid:
+    """Background cells touching a non-background cell (sides or corners) painted the colour."""
+    h, w = height(g), width(g)
+
+    def near(r: int, c: int) -> bool:
+        return any(0 <= r + dy < h and 0 <= c + dx < w and g[r + dy][c + dx] != background for dy, dx in _NEIGHBOURS8)
+
+    return [[color if v == background and near(r, c) else v for c, v in enumerate(row)]
+            for r, row in enumerate(g)]
+
+
+def _gaps(row: list[int], background: int) -> list[tuple[int, int, int]]:
+    """(start, stop, colour) of each run of background between two cells of one colour."""
+    out = []
+    last = -1
+    for i, v in enumerate(row):
+        if v != background:
+            if last >= 0 and row[last] == v and i - last > 1:
+                out.append((last + 1, i, v))
+            last = i
+    return out
+
+
+def connect_h(g: Grid, color: int, background: int = 0) -> Grid:
+    """Background between two cells of one colour in a row (nothing else between) painted the colour."""
+    out = copy_grid(g)
+    for r, row in enumerate(g):
+        for start, stop, _ in _gaps(list(row), background):
+            out[r][start:stop] = [color] * (stop - start)
+    return out
+
+
+def connect_v(g: Grid, color: int, background: int = 0) -> Grid:
+    """Background between two cells of one colour in a column (nothing else between) painted the colour."""
+    return transpose(connect_h(transpose(g), color, background))
+
+
+def connect(g: Grid, color: int, background: int = 0) -> Grid:
+    """Background between two cells of one colour in a row or a column (nothing else between)
+    painted the colour (the gaps found in g; columns painted last)."""
+    across = connect_h(g, color, background)
+    down = connect_v(g, color, background)
+    return [[d if d != v else a for a, d, v in zip(ra, rd, rv)] for ra, rd, rv in zip(across, down, g)]
+
+
+def connect_same(g: Grid, background: int = 0) -> Grid:
+    """Lines drawn between two cells of one colour in a row or a column (nothing else between),
+    in their colour (the gaps found in g; columns drawn last)."""
+    out = copy_grid(g)
+    for r, row in enumerate(g):
+        for start, stop, v in _gaps(list(row), background):
+            out[r][start:stop] = [v] * (stop - start)
+    for c, col in enumerate(transpose(g)):
+        for start, stop, v in _gaps(col, background):
+            for r in range(start, stop):
+                out[r][c] = v
+    return out
+
+
+def fill_periodic(g: Grid, background: int = 0) -> Grid:
+    """Background cells filled by the smallest tiling (from the top-left) that every other cell
+    agrees with and in which every position of the tile has a colour; the grid unchanged if none."""
+    h, w = height(g), width(g)
+    cells = [(r, c, v) for r, row in enumerate(g) for c, v in enumerate(row) if v != background]
+    for ph, pw in sorted(((a, b) for a in range(1, h + 1) for b in range(1, w + 1)), key=lambda p: (p[0] * p[1], p)):
+        if ph * pw > len(cells):
+            break
+        tile_: dict[tuple[int, int], int] = {}
+        ok = True
+        for r, c, v in cells:
+            k = (r % ph, c % pw)
+            seen = tile_.setdefault(k, v)
+            if seen != v:
+                ok = False
+                break
+        if ok and len(tile_) == ph * pw:
+            return [[tile_[(r % ph, c % pw)] for c in range(w)] for r in range(h)]
+    return copy_grid(g)
+
+
+def tile_unit(g: Grid) -> Grid:
+    """The smallest block whose repetition from the top-left makes the grid (the whole grid if none)."""
+    h, w = height(g), width(g)
+    rows = [tuple(r) for r in g]
+    ph = next(p for p in range(1, h + 1) if all(rows[r] == rows[r % p] for r in range(h)))
+    cols = list(zip(*g))
+    pw = next(p for p in range(1, w + 1) if all(cols[c] == cols[c % p] for c in range(w)))
+    return [list(row[:pw]) for row in g[:ph]]
+
+
+def dedupe(g: Grid) -> Grid:
+    """Runs of equal adjacent rows, then of equal adjacent columns, each kept once."""
+    rows = [list(r) for i, r in enumerate(g) if i == 0 or list(r) != list(g[i - 1])]
+    cols = list(zip(*rows))
+    kept = [c for i, c in enumerate(cols) if i == 0 or c != cols[i - 1]]
+    return [list(r) for r in zip(*kept)]
+
+
+def denoise(g: Grid, background: int = 0) -> Grid:
+    """Isolated cells (no non-background neighbour, sides or corners) set to background."""
+    h, w = height(g), width(g)
+
+    def alone(r: int, c: int) -> bool:
+        return not any(0 <= r + dy < h and 0 <= c + dx < w and g[r + dy][c + dx] != background
+                       for dy, dx in _NEIGHBOURS8)
+
+    return [[background if v != background and alone(r, c) else v for c, v in enumerate(row)]
+            for r, row in enumerate(g)]
+
+
+def kron(a: Grid, b: Grid, background: int = 0) -> Grid:
+    """A copy of b in place of each non-background cell of a, a background block elsewhere."""
+    blank = [background] * width(b)
+    return [[v for cell in row_a for v in (row_b if cell != background else blank)]
+            for row_a in a for row_b in b]
+
+
+def parts(g: Grid) -> list[Grid]:
+    """The blocks between full separator lines (rows or columns of one colour), in reading order.
+    The separator colour is the non-zero colour with the most full lines, else 0; none: [g]."""
+    h, w = height(g), width(g)
+    full: dict[int, int] = {}
+    for row in g:
+        if len(set(row)) == 1:
+            full[row[0]] = full.get(row[0], 0) + 1
+    for col in zip(*g):
+        if len(set(col)) == 1:
+            full[col[0]] = full.get(col[0], 0) + 1
+    if not full:
+        return [copy_grid(g)]
+    nonzero = [c for c in full if c != 0]
+    sep = min(nonzero, key=lambda c: (-full[c], c)) if nonzero else 0
+    sep_rows = {r for r in range(h) if all(v == sep for v in g[r])}
+    sep_cols = {c for c in range(w) if all(g[r][c] == sep for r in range(h))}
+
+    def runs(n: int, cut: set[int]) -> list[tuple[int, int]]:
+        out, start = [], None
+        for i in range(n + 1):
+            if i < n and i not in cut:
+                start = i if start is None else start
+            elif start is not None:
+                out.append((start, i))
+                start = None
+        return out
+
+    return [[list(g[r][c0:c1]) for r in range(r0, r1)] for r0, r1 in runs(h, sep_rows) for c0, c1 in runs(w, sep_cols)]
+
+
+def _cells(g: Grid, background: int = 0) -> int:
+    return sum(1 for row in g for v in row if v != background)
+
+
+def largest(grids: list[Grid]) -> Grid:
+    """The grid with the most non-background cells (the first on ties)."""
+    return max(grids, key=_cells)
+
+
+def smallest(grids: list[Grid]) -> Grid:
+    """The grid with the fewest non-background cells (the first on ties)."""
+    return min(grids, key=_cells)
+
+
+def most_common(grids: list[Grid]) -> Grid:
+    """The grid that occurs most often among grids (the first on ties)."""
+    keys = [repr([list(r) for r in g]) for g in grids]
+    counts = Counter(keys)
+    return copy_grid(grids[max(range(len(grids)), key=lambda i: (counts[keys[i]], -i))])
+
+
+def rarest(grids: list[Grid]) -> Grid:
+    """The grid that occurs least often among grids (the first on ties)."""
+    keys = [repr([list(r) for r in g]) for g in grids]
+    counts = Counter(keys)
+    return copy_grid(grids[min(range(len(grids)), key=lambda i: (counts[keys[i]], i))])
+
+
+def merge(grids: list[Grid], background: int = 0) -> Grid:
+    """The grids (all of one size) laid over each other, the first on top."""
+    out = copy_grid(grids[-1])
+    for g in reversed(grids[:-1]):
+        out = overlay(out, g, background)
+    return out
+
+
+def main_color(g: Grid, background: int = 0) -> int:
+    """The most common colour other than the background (the smallest on ties; background if none)."""
+    counts = Counter(v for row in g for v in row if v != background)
+    return min(counts, key=lambda c: (-counts[c], c)) if counts else background
+
+
+def minor_color(g: Grid, background: int = 0) -> int:
+    """The least common colour other than the background (the smallest on ties; background if none)."""
+    counts = Counter(v for row in g for v in row if v != background)
+    return min(counts, key=lambda c: (counts[c], c)) if counts else background
+
+
+def color_count(g: Grid, background: int = 0) -> int:
+    """How many distinct colours other than the background the grid has."""
+    return len({v for row in g for v in row if v != background})

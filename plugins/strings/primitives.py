@@ -16,6 +16,7 @@ __all__ = [
     "capitalize", "title", "strip", "prefix", "suffix", "starts_with", "ends_with", "contains",
     "digits", "letters", "regex_find", "regex_findall", "regex_sub", "initials", "int_to_str",
     "str_to_int", "repeat_str", "reverse_str", "pad_left", "count_sub", "if_contains",
+    "nth_number", "nth_letters", "numbers",
 ]
 
 
@@ -271,3 +272,24 @@ def count_sub(s: str, sub: str) -> int:
 def if_contains(s: str, sub: str, then: str, otherwise: str) -> str:
     """then if sub occurs in s, else otherwise."""
     return then if sub in s else otherwise
+
+
+_NUMBER_RUNS = re.compile(r"[0-9]+")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def nth_number(s: str, k: int) -> str:
+    """The k-th run of digits 0-9 (negative counts from the end), or "" when there is none."""
+    runs = _NUMBER_RUNS.findall(s)
+    return runs[k] if -len(runs) <= k < len(runs) else ""
+
+
+def nth_letters(s: str, k: int) -> str:
+    """The k-th run of letters (negative counts from the end), or "" when there is none."""
+    runs = _LETTER_RUNS.findall(s)
+    return runs[k] if -len(runs) <= k < len(runs) else ""
+
+
+def numbers(s: str) -> list[str]:
+    """Every run of digits 0-9, in order."""
+    return _NUMBER_RUNS.findall(s)
