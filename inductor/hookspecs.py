@@ -77,6 +77,11 @@ def inductor_primitives(domain: str) -> ModuleType | None:
     """Return a module whose public functions are primitives of ``domain`` (sandbox and search)."""
 
 
+@hookspec(firstresult=True)
+def inductor_dsl(domain: str) -> ModuleType | None:
+    """Return the λ-DSL module of ``domain`` (typed ``PRIMITIVES``) that the value search enumerates."""
+
+
 @hookspec
 def inductor_prompt_context(task: Task) -> str | None:
     """Return domain text to add to the prompts of ``task`` (answers are joined)."""

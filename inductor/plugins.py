@@ -342,6 +342,10 @@ class Plugins:
     def primitives(self, domain: str) -> list[ModuleType]:
         return [m for m in self._call("inductor_primitives", domain=domain) if m is not None]
 
+    def dsl(self, domain: str) -> ModuleType | None:
+        """The λ-DSL module of ``domain`` for the value search, None when no plugin gives one."""
+        return self._call("inductor_dsl", domain=domain)
+
     def dream_inputs(self, domain: str, count: int, seed: int) -> list[tuple[Any, ...]]:
         """Random valid inputs of ``domain`` from its plugin (empty when no plugin gives any)."""
         return list(self._call("inductor_dream_inputs", domain=domain, count=count, seed=seed) or [])

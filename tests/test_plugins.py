@@ -89,6 +89,22 @@ def test_hook_primitives(plugins, shout):
     assert names == {"inductor_plugins.lists.primitives"}
 
 
+def test_hook_dsl(plugins, shout):
+    assert plugins.dsl("shout") is shout.dsl
+    assert plugins.dsl("lists").__name__ == "inductor_plugins.lists.dsl"
+    assert plugins.dsl("no-such-domain") is None
+    # The value search enumerates a third-party DSL inside its workers like a built-in one.
+    from inductor.value_search import ValueSearcher
+
+    s = ValueSearcher(seconds=3.0, memory_mb=300, bank_mb=32, plugins=plugins)
+    try:
+        task = Task("shout-dsl", [Example(("hey",), "HEY!"), Example(("no",), "NO!")], domain="shout")
+        found = s.search(task)
+        assert found.stopped == "solved" and found.sexpr in ('(concat (upper x) "!")', '(upper (concat x "!"))')
+    finally:
+        s.close()
+
+
 def test_hook_prompt_context(plugins, shout):
     assert plugins.prompt_context(Task("s", [Example(("a",), "A")], domain="shout")) == "Outputs are loud."
     assert "grids" in plugins.prompt_context(Task("g", [Example(([[1]],), [[1]])], domain="grids"))
@@ -154,6 +170,7 @@ def test_hook_function_added(plugins, shout):
 def test_plugins_dir_and_cli_listing(tmp_path):
     shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "shouting.py")
     shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "_shout_primitives.py")
+    shutil.copy(HERE / "plugins" / "shout_dsl.py", tmp_path / "shout_dsl.py")
     (tmp_path / "shouting.py").write_text((tmp_path / "shouting.py").read_text().replace(
         '"shout_primitives.py"', '"_shout_primitives.py"'))
     res = CliRunner().invoke(cli, ["--plugins-dir", str(tmp_path), "plugins", "--json"])
@@ -168,6 +185,7 @@ def test_plugins_dir_and_cli_listing(tmp_path):
 def test_task_folder_plugins_py_is_loaded(tmp_path):
     shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "plugins.py")
     shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "shout_primitives.py")
+    shutil.copy(HERE / "plugins" / "shout_dsl.py", tmp_path / "shout_dsl.py")
     (tmp_path / "shout1.shout").write_text(json.dumps([["a", "A"]]))
     res = CliRunner().invoke(cli, ["tasks", "--json", str(tmp_path)])
     assert res.exit_code == 0, res.output
@@ -341,6 +359,7 @@ def test_an_exception_in_a_hook_is_one_line_naming_the_plugin_file_and_the_hook(
 def test_a_task_folder_plugins_shots_file_is_not_read_as_a_task(tmp_path):
     shutil.copy(HERE / "plugins" / "shouting.py", tmp_path / "plugins.py")
     shutil.copy(HERE / "plugins" / "shout_primitives.py", tmp_path / "shout_primitives.py")
+    shutil.copy(HERE / "plugins" / "shout_dsl.py", tmp_path / "shout_dsl.py")
     (tmp_path / "shout1.shout").write_text(json.dumps([["a", "A"]]))
     (tmp_path / "shots.json").write_text(json.dumps([{"name": "exclaim", "description": "Add a '!'.",
                                                       "body": "    return s + '!'",

@@ -75,6 +75,15 @@ def inductor_register_domains(register):
 
 
 @hookimpl
+def inductor_dsl(domain: str):
+    if domain != DOMAIN:
+        return None
+    from . import dsl
+
+    return dsl
+
+
+@hookimpl
 def inductor_primitives(domain: str):
     return primitives if domain == DOMAIN else None
 

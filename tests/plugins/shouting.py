@@ -16,6 +16,9 @@ EVENTS: list[tuple[str, object]] = []
 _spec = importlib.util.spec_from_file_location("shout_primitives", Path(__file__).with_name("shout_primitives.py"))
 primitives = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(primitives)
+_spec = importlib.util.spec_from_file_location("shout_dsl", Path(__file__).with_name("shout_dsl.py"))
+dsl = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(dsl)
 
 
 class ShoutLoader:
@@ -71,6 +74,11 @@ def inductor_detect_domain(task):
 @hookimpl
 def inductor_primitives(domain):
     return primitives if domain == "shout" else None
+
+
+@hookimpl
+def inductor_dsl(domain):
+    return dsl if domain == "shout" else None
 
 
 @hookimpl
