@@ -178,21 +178,39 @@ class App:
         # A fine-tuned model is prompted the way it was trained (its adapter records how).
         fmt = getattr(model, "prompt_format", None) or PromptFormat(r.shots, r.max_helpers)
         return Induction(model, Verifier(sandbox, self.plugins), self.plugins,
-                         prompts=Prompts(self.plugins.template_folders()), budget=Budget.from_settings(r),
+                         prompts=Prompts(self.plugins.template_folders()),
+                         budget=Budget.from_settings(r, self.settings.search),
                          model_settings=self.settings.model, shots=fmt.shots, max_helpers=fmt.max_helpers,
                          seed=r.seed if seed is None else seed, events=events, library=library,
                          search=self.searcher(sandbox))
 
-    def searcher(self, sandbox: Any) -> Any:
-        """The configured search proposer, or None when the search is off."""
+    def searcher(self, sandbox: Any, name: str | None = None, seconds: float | None = None) -> Any:
+        """The configured search proposer (or the one ``name``d), or None when the search is off.
+
+        The loop gives each search its deadline (its share of the task's time); the searcher's
+        own limit, ``seconds`` in the settings it is made from, is ``[search] seconds`` when
+        set and otherwise the whole ``time_per_task``, so it never ends a search sooner.
+        ``seconds``: that limit instead (``inductor bench search``'s budget).
+        """
         sc = self.settings.search
-        if not sc.enabled:
+        if not sc.enabled and name is None:
             return None
+        name = name or sc.searcher
         factories = self.plugins.searchers()
-        if sc.searcher not in factories:
-            raise click.ClickException(f"[search] searcher {sc.searcher!r}: unknown "
+        if name not in factories:
+            raise click.ClickException(f"[search] searcher {name!r}: unknown "
                                        f"(known: {', '.join(sorted(factories))})")
-        return factories[sc.searcher](sandbox, sc)
+        limit = seconds if seconds is not None else (sc.seconds or self.settings.run.time_per_task)
+        return factories[name](sandbox, replace(sc, searcher=name, seconds=limit))
+
+    def check_settings(self) -> None:
+        """The settings after the command line's options: a value out of range is one line."""
+        from inductor.config import ConfigError, check
+
+        try:
+            check(self.settings, self.config_path or "options")
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 pass_app = click.make_pass_decorator(App)
@@ -341,9 +359,12 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="smollm2 (embedded, default), hf:ID_OR_PATH, openai:MODEL@URL, fake:FILE.json, none (search only).")
 @click.option("--adapter", help="smollm2: LoRA adapter folder, or none [auto: LIBRARY/adapter when present].")
 @click.option("--samples", type=int, help="Candidates sampled per round [16].")
-@click.option("--rounds", type=int, help="Repair rounds after the first proposal [2].")
+@click.option("--rounds", type=int,
+              help="Repair rounds after the first proposal; -1: while the task's time lasts [-1].")
 @click.option("--passes", type=int, help="Passes; later ones retry unsolved tasks with what was learned [1].")
-@click.option("--time-per-task", type=float, help="Seconds per task [60].")
+@click.option("--time-per-task", type=float,
+              help="Seconds per task: the search gets [search] share of them (0.8; all with --model none), "
+                   "the model the rest [60].")
 @click.option("--workers", type=int, help="Sandbox worker processes [2].")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the run's report JSON here (it is also kept in the run folder).")
@@ -359,6 +380,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 @click.option("--no-library", is_flag=True, help="Run without a library (model and primitives only).")
 @click.option("--search/--no-search", "use_search", default=None,
               help="Try compositions of primitives and library functions before the model [on].")
+@click.option("--searcher", help="Search proposer by the name a plugin registers: enumerate or value "
+                                 "(the λ-DSL) [[search] searcher: enumerate].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, adapter: str | None,
@@ -368,7 +391,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
         train_count: int | None, runs_dir: Path | None,
         library_dir: Path | None, frozen_library: bool, no_library: bool, use_search: bool | None,
-        quiet: bool) -> None:
+        searcher: str | None, quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
@@ -379,6 +402,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     Examples:
       inductor run benchmarks/list-functions --only 'c00*'
       inductor run tasks/ --model none --no-library
+      inductor run benchmarks/list-functions --model none --searcher value --time-per-task 10
       inductor run tasks/ --model openai:qwen@http://localhost:8000/v1 --samples 8
       inductor run --resume runs/20250101-120000
     """
@@ -405,13 +429,15 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         frozen_library = frozen_library or bool(o.get("frozen_library"))
         no_library = no_library or bool(o.get("no_library"))
         use_search = use_search if use_search is not None else o.get("search")
+        searcher = searcher or o.get("searcher")
     elif not folders:
         raise click.UsageError("give task FOLDERS, or --resume RUN_DIR")
     for name, value in (("--samples", samples), ("--workers", workers), ("--passes", passes), ("--sample", sample)):
         if value is not None and value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
-    if rounds is not None and rounds < 0:
-        raise click.BadParameter("must be at least 0", param_hint="--rounds")
+    if rounds is not None and rounds < -1:
+        raise click.BadParameter("must be at least 0, or -1 (repair rounds while the task's time lasts)",
+                                 param_hint="--rounds")
     if time_per_task is not None and time_per_task <= 0:
         raise click.BadParameter("must be positive", param_hint="--time-per-task")
     settings = app.settings.with_options("run", samples=samples, rounds=rounds, passes=passes,
@@ -420,9 +446,13 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     if adapter not in (None, "auto", "none") and not (Path(adapter) / "adapter_model.safetensors").is_file():
         raise click.BadParameter(f"{adapter}: no LoRA adapter here (adapter_model.safetensors)", param_hint="--adapter")
     settings = settings.with_options("model", name=model_spec, adapter=adapter).with_options("sandbox", workers=workers)
-    settings = settings.with_options("search", enabled=use_search)
+    settings = settings.with_options("search", enabled=use_search, searcher=searcher)
     app._settings = settings
+    app.check_settings()
     loaded = load_tasks(app, folders, train_count)
+    if searcher is not None and searcher not in (known := app.plugins.searchers()):
+        raise click.BadParameter(f"{searcher!r}: unknown searcher (known: {', '.join(sorted(known))})",
+                                 param_hint="--searcher")
     from inductor.loop import EventLog, RunFailed, sample_tasks, select_tasks
     from inductor.models import ModelError
     from inductor.prompts import PromptError
@@ -456,7 +486,9 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     if not no_library:
         library_use = app.library_use(library_dir, learn=learn, model=model)
     info: dict[str, Any] = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
-                            "max_passes": r.passes, "time_per_task": r.time_per_task}
+                            "max_passes": r.passes, "time_per_task": r.time_per_task,
+                            "searcher": settings.search.searcher if settings.search.enabled else None,
+                            "search_share": settings.search.share}
     run_dir: Path | None = None
     events: Any = None
     result: Any = None
@@ -1227,6 +1259,7 @@ def bench() -> None:
     \b
     Examples:
       inductor bench sandbox -n 5000
+      inductor bench search benchmarks/list-functions --seconds 10,60
       inductor bench induction benchmarks/list-functions --seeds 2 --model none
     """
 
@@ -1320,7 +1353,7 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
 @click.option("--seeds", default=3, show_default=True, help="Seeds (splits and sampling).")
 @click.option("--model", "model_spec", help="As for run; none measures the search alone.")
 @click.option("--samples", type=int, help="Budget: candidates sampled per round [16].")
-@click.option("--rounds", type=int, help="Budget: repair rounds [2].")
+@click.option("--rounds", type=int, help="Budget: repair rounds; -1: while the task's time lasts [-1].")
 @click.option("--time-per-task", type=float, help="Budget: seconds per task [60].")
 @click.option("--passes", default=1, show_default=True, help="Passes while learning.")
 @click.option("--only", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
@@ -1376,6 +1409,112 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
                             passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True))
     figures["model"] = app.settings.model.name
     _show(figures, as_json, print_induction_figures)
+
+
+def _seconds_list(values: tuple[str, ...], option: str) -> list[float]:
+    """Seconds from a repeatable option that also takes comma lists (``--seconds 10,60``)."""
+    out = []
+    for value in values:
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            try:
+                seconds = float(part)
+            except ValueError:
+                raise click.BadParameter(f"{part.strip()!r}: seconds, e.g. 10 or 10,60", param_hint=option) from None
+            if not seconds > 0 or seconds == float("inf"):
+                raise click.BadParameter(f"{part.strip()!r}: must be positive", param_hint=option)
+            out.append(seconds)
+    return list(dict.fromkeys(out))
+
+
+@bench.command("search")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--engines", help="Searchers to compare, comma-separated, the first measured against the second "
+                                "[value,enumerate: every registered one].")
+@click.option("--seconds", "seconds", multiple=True, default=("10",), show_default=True,
+              help="Search budget per task; repeatable or a comma list (10,60).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N tasks (after --only/--sample).")
+@click.option("--sample", type=click.IntRange(min=1), help="A fixed sample of this many tasks (as for run).")
+@click.option("--only", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
+@click.option("--train-count", type=int, help="List Functions: leading pairs used as train [5].")
+@click.option("--peer", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A peer search script (as ../shared/peers/naive_search.py) run on the same List Functions tasks.")
+@click.option("--peer-seconds", multiple=True, help="The peer's budget per task, repeatable or a comma list "
+                                                    "[the --seconds budgets].")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the figures and one row per task and engine as JSON here.")
+@click.option("-q", "--quiet", is_flag=True, help="No line per task on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_search(app: App, folders: tuple[Path, ...], engines: str | None, seconds: tuple[str, ...],
+                 limit: int | None, sample: int | None, only: tuple[str, ...], exclude: tuple[str, ...],
+                 train_count: int | None, peer: Path | None, peer_seconds: tuple[str, ...],
+                 report_path: Path | None, quiet: bool, as_json: bool) -> None:
+    """The search engines alone (no model, no library) on the same tasks: solved on test, overfit,
+    terms evaluated per second, seconds per task, at each budget; the first engine's terms/s
+    against the second's. A found program is verified again, on train and test.
+
+    \b
+    Examples:
+      inductor bench search benchmarks/list-functions --seconds 10
+      inductor bench search benchmarks/list-functions --seconds 10,60 --engines value,enumerate --sample 20
+      inductor bench search benchmarks/list-functions --seconds 10 --peer ../shared/peers/naive_search.py --peer-seconds 1
+      inductor bench search benchmarks/sygus-strings-2017 --exclude '*_small' --exclude '*_short' --json
+    """
+    from inductor.bench import bench_search as run_bench
+    from inductor.bench import peer_runner, print_search_bench
+    from inductor.loop import sample_tasks, select_tasks
+    from inductor.verify import Verifier
+
+    budgets = _seconds_list(seconds, "--seconds")
+    if not budgets:
+        raise click.BadParameter("give at least one budget, e.g. 10", param_hint="--seconds")
+    peer_budgets = _seconds_list(peer_seconds, "--peer-seconds") or budgets
+    loaded = load_tasks(app, folders, train_count)
+    for err in loaded.errors:
+        click.echo(f"warning: {err.path}: {err.reason} (skipped)", err=True)
+    tasks = select_tasks(loaded.tasks, only, exclude)
+    tasks = sample_tasks(tasks, sample) if sample else tasks
+    tasks = tasks[:limit] if limit else tasks
+    if not tasks:
+        raise click.ClickException(f"no tasks in {', '.join(map(str, folders))}"
+                                   + (" after --only/--exclude" if only or exclude else ""))
+    factories = app.plugins.searchers()
+    if engines:
+        names = list(dict.fromkeys(e.strip() for e in engines.split(",") if e.strip()))
+        unknown = [n for n in names if n not in factories]
+        if unknown or not names:
+            raise click.BadParameter(f"{', '.join(map(repr, unknown)) or repr(engines)}: unknown searcher "
+                                     f"(known: {', '.join(sorted(factories))})", param_hint="--engines")
+    else:
+        names = sorted(factories, key=lambda n: (n != "value", n != "enumerate", n))
+    if report_path is not None and report_path.parent and not report_path.parent.is_dir():
+        raise click.BadParameter(f"{report_path.parent}: no such folder", param_hint="--report")
+    train = train_count or app.settings.tasks.train_count
+    progress = None if quiet or as_json else (lambda message: click.echo(message, err=True))
+    with app.sandbox() as sandbox:
+        runner = peer_runner(peer, tasks, procs=sandbox.workers, train_count=train) if peer else None
+        figures = run_bench(tasks, lambda name, s: app.searcher(sandbox, name, seconds=s), Verifier(sandbox, app.plugins),
+                            app.plugins, engines=names, budgets=budgets, peer=runner, peer_budgets=peer_budgets,
+                            progress=progress)
+        figures["workers"] = sandbox.workers
+    sc = app.settings.search
+    figures["settings"] = {"enumerate": {"max_size": sc.max_size, "max_programs": sc.max_programs},
+                           "value": {"bank_mb": sc.value_bank_mb, "memory_mb": sc.value_memory_mb}}
+    figures["command"] = _command_line(click.get_current_context())
+    if report_path is not None:
+        try:
+            report_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"{report_path}: cannot write the report: {exc}") from None
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+    else:
+        print_search_bench(figures)
+    if figures["interrupted"]:
+        sys.exit(130)
 
 
 @bench.command("soak")

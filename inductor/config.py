@@ -62,10 +62,12 @@ class ModelSettings:
 @dataclass(frozen=True)
 class RunSettings:
     samples: int = setting(16, "candidates sampled from the model per round (one batched call)")
-    rounds: int = setting(2, "repair rounds after the first proposal round")
+    rounds: int = setting(-1, "repair rounds after the first proposal round; -1: as many as the task's time "
+                              "allows (a round that brings nothing new twice running ends them)")
     passes: int = setting(1, "passes over the tasks; a later pass retries the unsolved ones the library has grown for")
     repair_width: int = setting(1, "near misses shown to the model per repair round")
-    time_per_task: float = setting(60.0, "seconds of work per task before giving up")
+    time_per_task: float = setting(60.0, "seconds of work per task before giving up, split between the search "
+                                         "([search] share) and the model (the rest)")
     shots: int = setting(2, "solved examples of the domain shown before the task")
     max_helpers: int = setting(8, "helper functions listed in a prompt")
     seed: int = setting(0, "seed for sampling; the same seed repeats a run")
@@ -78,13 +80,19 @@ class SearchSettings:
     searcher: str = setting("enumerate", "search proposer, by the name a plugin registers it under")
     max_size: int = setting(4, "largest composition, counting calls, arguments and constants")
     max_programs: int = setting(20000, "programs the search may run per task")
-    seconds: float = setting(10.0, "seconds the search may take per task")
+    share: float = setting(0.8, "share of [run] time_per_task the search may use before the model's turn "
+                                "(all of it with --model none); the model gets what the search leaves")
+    seconds: float = setting(0.0, "most seconds the search may take per task, below its share "
+                                  "(0: no limit but the share)")
+    value_bank_mb: int = setting(256, "value searcher: values its bank may keep per worker, in MiB (about)")
+    value_memory_mb: int = setting(1024, "value searcher: memory a search worker may add, in MiB")
 
 
 @dataclass(frozen=True)
 class LibrarySettings:
     folder: str = setting("library", "the function library: SQLite store, domain modules, FAISS index")
-    embedder: str = setting("minilm", "embedder for the index: minilm (all-MiniLM-L6-v2, offline) or hash")
+    embedder: str = setting("minilm", "embedder for the index: minilm (all-MiniLM-L6-v2, offline, torch-free), "
+                                      "minilm-torch (the same through sentence-transformers) or hash")
     k: int = setting(4, "library functions retrieved into a task's prompt")
     behaviour_limit: int = setting(200, "library functions run on a task's inputs when retrieving by behaviour")
     names: str = setting("rules", "who names learned functions: rules, or model (checked, rules as fallback)")
@@ -143,7 +151,21 @@ def load_settings(path: Path | str | None = None) -> Settings:
                 raise ConfigError(f"{path}: unknown setting {name!r} in [{section}]")
             values[name] = _coerce(path, section, name, known[name].type, value)
         settings = replace(settings, **{section: replace(current, **values)})
+    check(settings, path)
     return settings
+
+
+def check(settings: Settings, where: Path | str = CONFIG_FILE) -> None:
+    """Values out of range, named with their section (``where``: the file, or the options)."""
+    s = settings.search
+    if not 0 < s.share <= 1:
+        raise ConfigError(f"{where}: [search] share must be above 0 and at most 1 (a share of "
+                          f"[run] time_per_task), got {s.share!r}")
+    if s.seconds < 0:
+        raise ConfigError(f"{where}: [search] seconds must be 0 (no limit) or positive, got {s.seconds!r}")
+    if settings.run.rounds < -1:
+        raise ConfigError(f"{where}: [run] rounds must be -1 (while time is left) or at least 0, "
+                          f"got {settings.run.rounds!r}")
 
 
 def describe() -> list[tuple[str, str, Any, str]]:

@@ -1,15 +1,18 @@
 """The induction loop for one task and for a run of tasks.
 
-For a task: propose ``samples`` candidates from the model (one batched call), verify them in
-the sandbox, and while the budget lasts run repair rounds that show the model its nearest
-misses with the concrete differences between expected and actual outputs. The first
-program that passes every train example is accepted (the shortest when several pass in one
-round) and only then scored on the test examples, which never steer the search.
+For a task: the search first, for its share of the task's time (all of it without a model);
+then, for the rest of the time, propose ``samples`` candidates from the model (one batched
+call), verify them in the sandbox, and while time is left (or up to a fixed number of rounds)
+run repair rounds that show the model its nearest misses with the concrete differences
+between expected and actual outputs. The first program that passes every train example is
+accepted (the shortest when several pass in one round) and only then scored on the test
+examples, which never steer the search.
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import math
 import time
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from inductor.search import Searcher
 
 if TYPE_CHECKING:
-    from inductor.config import ModelSettings, RunSettings
+    from inductor.config import ModelSettings, RunSettings, SearchSettings
     from inductor.index import LibraryIndex
     from inductor.plugins import Plugins
     from inductor.store import Library
@@ -58,18 +61,34 @@ class LibraryUse:
     namer: Any = None
 
 
+#: ``Budget.rounds`` for "repair rounds while the task's time lasts".
+WHILE_TIME_LASTS = -1
+
+
 @dataclass(frozen=True)
 class Budget:
-    """What one task may spend: samples per round, repair rounds after the first, seconds."""
+    """What one task may spend: samples per round, repair rounds after the first (-1: while time
+    is left), seconds in all, and how they are split between the search and the model."""
 
     samples: int = 16
-    rounds: int = 2
+    rounds: int = WHILE_TIME_LASTS
     seconds: float = 60.0
     repair_width: int = 1
+    #: Share of ``seconds`` the search may use when a model follows (without one: all of it).
+    search_share: float = 0.8
+    #: At most this many seconds of search per task (0: no limit but the share).
+    search_seconds: float = 0.0
 
     @classmethod
-    def from_settings(cls, run: RunSettings) -> Budget:
-        return cls(samples=run.samples, rounds=run.rounds, seconds=run.time_per_task, repair_width=run.repair_width)
+    def from_settings(cls, run: RunSettings, search: SearchSettings | None = None) -> Budget:
+        split = {} if search is None else {"search_share": search.share, "search_seconds": search.seconds}
+        return cls(samples=run.samples, rounds=run.rounds, seconds=run.time_per_task, repair_width=run.repair_width,
+                   **split)
+
+    def search_time(self, with_model: bool) -> float:
+        """Seconds the search may take on a task: its share when a model follows, else all the time."""
+        seconds = self.seconds * (self.search_share if with_model else 1.0)
+        return min(seconds, self.search_seconds) if self.search_seconds > 0 else seconds
 
 
 @dataclass
@@ -85,7 +104,8 @@ class TaskResult:
     candidates_checked: int = 0
     library_functions_used: list[str] = field(default_factory=list)
     rounds: int = 0
-    #: Why the loop stopped: solved, rounds, time, no-model or interrupted.
+    #: Why the loop stopped: solved, rounds, time, exhausted (the model brought nothing new
+    #: twice running), search (no model), no-model or interrupted.
     stopped: str = ""
     #: The best failing candidates, nearest first.
     near_misses: list[CheckResult] = field(default_factory=list)
@@ -211,7 +231,7 @@ class Induction:
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
                  seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None,
-                 search: Searcher | None = None) -> None:
+                 search: Searcher | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
         self.model = model
         self.verifier = verifier
         self.plugins = plugins
@@ -224,6 +244,8 @@ class Induction:
         self.events = events or EventLog(None)
         self.library = library
         self.search = search
+        #: Seconds, as ``time.perf_counter`` counts them (a test passes a fake clock).
+        self.clock = clock
         self._pass = 1
         self._helpers: dict[str, list[Helper]] = {}
         self._primitive_names: dict[str, set[str]] = {}
@@ -265,7 +287,7 @@ class Induction:
 
     def solve(self, task: Task, pass_no: int = 1) -> TaskResult:
         """Propose, verify and repair until ``task`` is solved or its budget is spent."""
-        start = time.perf_counter()
+        start = self.clock()
         deadline = start + self.budget.seconds
         result = TaskResult(task, test_solved=False if task.test else None, pass_no=pass_no,
                             library_size=self._library_size())
@@ -279,7 +301,7 @@ class Induction:
             result.stopped = "interrupted"
             raise
         finally:
-            result.seconds = time.perf_counter() - start
+            result.seconds = self.clock() - start
             self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, found_by=result.found_by,
                              rounds=result.rounds, pass_no=pass_no, learned=result.learned,
                              library_size=result.library_size,
@@ -287,9 +309,12 @@ class Induction:
         return result
 
     def _enumerate(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> bool:
-        """Compositions of library functions and primitives, before any model call."""
+        """Compositions of library functions and primitives, before any model call, for the
+        search's share of the task's time (``deadline`` ends the whole task)."""
         if self.search is None:
             return False
+        start = self.clock()
+        deadline = min(deadline, start + self.budget.search_time(with_model=self.model is not None))
         from inductor.search import Component, library_component
 
         domain = task.domain or "generic"
@@ -303,7 +328,8 @@ class Induction:
                                    same=self.plugins.comparator(task), deadline=deadline)
         result.candidates_checked += found.evaluated
         self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
-                         stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program)
+                         stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program,
+                         budget_s=round(deadline - start, 3))
         if found.program is None or not self._accept(task, result, found.program, preludes):
             return False
         result.found_by = "search"
@@ -322,9 +348,17 @@ class Induction:
         seen_sources: set[str] = set()
         seen_keys: set[Any] = set()
         misses: list[CheckResult] = []
-        for round_no in range(1 + self.budget.rounds):
-            if time.perf_counter() >= deadline:
+        # A fixed number of rounds, or (-1) rounds while the task's time lasts; those end early
+        # when two rounds running bring no candidate not seen before (a greedy or scripted
+        # model repeats itself).
+        bounded = self.budget.rounds >= 0
+        barren = 0
+        for round_no in range(1 + self.budget.rounds) if bounded else itertools.count():
+            if self.clock() >= deadline:
                 result.stopped = "time"
+                return
+            if not bounded and barren >= 2:
+                result.stopped = "exhausted"
                 return
             result.rounds = round_no + 1
             if round_no == 0 or not misses:
@@ -341,15 +375,15 @@ class Induction:
             per_prompt = max(1, math.ceil(self.budget.samples / len(prompts)))
             sources: list[str] = []
             for i, prompt in enumerate(prompts):
-                if time.perf_counter() >= deadline:
+                if self.clock() >= deadline:
                     break
-                t0 = time.perf_counter()
+                t0 = self.clock()
                 params = self._params(per_prompt, self._seed(task, round_no, i), deadline - t0)
                 texts = self.model.sample(prompt.text, params)
                 result.lm_samples += len(texts)
                 self.events.emit("model_called", task=task.id, round=round_no, template=prompt.template,
                                  n=len(texts), prompt_chars=len(prompt.text),
-                                 seconds=round(time.perf_counter() - t0, 3))
+                                 seconds=round(self.clock() - t0, 3))
                 for text in texts:
                     source = self.plugins.extract_code(text, task, prompt.prefix)
                     if source is None:
@@ -358,6 +392,7 @@ class Induction:
                         seen_sources.add(source)
                         sources.append(source)
             if not sources:
+                barren += 1
                 continue
             checked = self.verifier.check(task, sources, extra_preludes=preludes)
             fresh = []
@@ -367,6 +402,7 @@ class Induction:
                 if res.key:
                     seen_keys.add(res.key)
                 fresh.append(res)
+            barren = 0 if fresh else barren + 1
             result.candidates_checked += len(fresh)
             passing = [r for r in fresh if r]
             self.events.emit("candidates_checked", task=task.id, round=round_no, distinct=len(fresh),

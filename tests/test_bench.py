@@ -64,7 +64,7 @@ def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
     figures = json.loads(res.output)
     assert figures["split"] == "given" and len(figures["seeds"]) == 2
     for row in figures["seeds"]:
-        assert row["library"]["budget"] == row["empty"]["budget"] == {"samples": 16, "rounds": 2, "seconds": 20.0}
+        assert row["library"]["budget"] == row["empty"]["budget"] == {"samples": 16, "rounds": -1, "seconds": 20.0}
         assert row["library_size"] >= 1 and row["learn_solved"] == 1
         assert row["library"]["test_solved"] == 1 and row["empty"]["test_solved"] == 0  # transfer, not memory
         assert row["library"]["library_functions_used"] == 1
@@ -103,3 +103,173 @@ def test_the_adapter_table_shows_the_columns_measured(capsys):
     assert "tuned" in out and "base" not in out and "1.68" in out
     print_adapter_figures({**figures, "base": {**row, "tasks_solved": 0}})
     assert "base" in capsys.readouterr().out
+
+
+# --- bench search: the engines alone on the same tasks -------------------------------------------
+
+REV = Task("rev", [Example(([1, 2, 3],), [3, 2, 1]), Example(([5, 4],), [4, 5]), Example(([0, 7, 7, 2],), [2, 7, 7, 0])],
+           test=[Example(([7, 8, 9],), [9, 8, 7])], domain="lists")
+# Train fits "the first element", test wants the largest: a program that fits train overfits.
+FIRST_OR_MAX = Task("first-or-max", [Example(([5, 2],), [5]), Example(([9, 1, 3],), [9]), Example(([4],), [4])],
+                    test=[Example(([1, 8],), [8])], domain="lists")
+ODD = Task("odd", [Example(([1, 2],), [42]), Example(([3],), [7])], test=[Example(([4],), [0])], domain="lists")
+
+
+class ScriptedSearcher:
+    """Returns a program per task id, counting ``evaluated`` terms in ``seconds`` (no real search)."""
+
+    def __init__(self, programs, evaluated, seconds):
+        self.programs, self.evaluated, self.seconds = programs, evaluated, seconds
+        self.deadlines = []
+        self.closed = False
+
+    def search(self, task, components, preludes=(), same=None, deadline=None):
+        from inductor.search import SearchResult
+
+        self.deadlines.append(deadline)
+        program = self.programs.get(task.id)
+        return SearchResult(program=program, evaluated=self.evaluated, seconds=self.seconds,
+                            stopped="solved" if program else "time")
+
+    def close(self):
+        self.closed = True
+
+
+def test_bench_search_counts_what_the_verifier_says_of_each_engine(plugins, sandbox):
+    from inductor.bench import bench_search
+    from inductor.verify import Verifier
+
+    made = {}
+
+    def make(name, seconds):
+        made[name, seconds] = {
+            # fast: right on rev, overfits first-or-max, a program that fails train on odd
+            "fast": ScriptedSearcher({"rev": "def f(x):\n    return x[::-1]\n",
+                                      "first-or-max": "def f(x):\n    return x[:1]\n",
+                                      "odd": "def f(x):\n    return [42]\n"}, evaluated=3000, seconds=0.5),
+            "slow": ScriptedSearcher({"rev": "def f(x):\n    return list(reversed(x))\n"}, evaluated=100, seconds=1.0),
+        }[name]
+        return made[name, seconds]
+
+    figures = bench_search([REV, FIRST_OR_MAX, ODD], make, Verifier(sandbox, plugins), plugins,
+                           engines=["fast", "slow"], budgets=[2.0, 5.0])
+    assert figures["tasks"] == 3 and [r["seconds"] for r in figures["runs"]] == [2.0, 5.0]
+    for run in figures["runs"]:
+        fast, slow = run["engines"]["fast"], run["engines"]["slow"]
+        assert (fast["solved"], fast["fit"], fast["overfit"], fast["rejected"]) == (1, 2, 1, 1)
+        assert fast["overfit_share"] == 0.5 and fast["tasks"] == fast["tasks_with_test"] == 3
+        assert (slow["solved"], slow["fit"], slow["overfit"], slow["overfit_share"]) == (1, 1, 0, 0.0)
+        # Terms per second are the searchers' counts over their seconds (scripted here).
+        assert fast["evaluated"] == 3 * 3000 and fast["terms_per_second"] == 6000.0
+        assert slow["terms_per_second"] == 100.0 and slow["mean_seconds"] == 1.0
+        assert run["ratio"] == {"of": "fast / slow", "terms_per_second": 60.0, "solved": 1.0}
+        for f in (fast, slow):
+            assert f["solved"] <= f["fit"] <= f["tasks"] and f["overfit"] == f["fit"] - f["solved"]
+    # Every engine ran every task at every budget, with that budget as its deadline, and was closed.
+    assert len(figures["rows"]) == 3 * 2 * 2
+    for searcher in made.values():
+        assert searcher.closed and len(searcher.deadlines) == 1 + 3  # a warm-up, then the tasks
+    assert {r["task"] for r in figures["rows"] if r["solved"]} == {"rev"}
+
+
+def test_bench_search_takes_a_peer_beside_the_engines(plugins, sandbox):
+    from inductor.bench import bench_search
+    from inductor.verify import Verifier
+
+    peer_calls = []
+
+    def peer(seconds):
+        peer_calls.append(seconds)
+        return {"name": "naive", "seconds": seconds, "tasks": 3, "solved": 2, "fit": 2, "overfit": 0,
+                "overfit_share": 0.0, "tasks_with_test": 3, "evaluated": 10, "terms_per_second": 10.0,
+                "mean_seconds": 0.3, "notes": []}
+
+    figures = bench_search([REV], lambda n, s: ScriptedSearcher({}, 1, 0.1), Verifier(sandbox, plugins), plugins,
+                           engines=["only"], budgets=[1.0], peer=peer, peer_budgets=[1.0, 3.0])
+    assert peer_calls == [1.0, 3.0] and [p["seconds"] for p in figures["peers"]] == [1.0, 3.0]
+    assert "ratio" not in figures["runs"][0]  # one engine: nothing to divide by
+
+
+PEER_SCRIPT = '''
+import glob, json, os, sys
+a = sys.argv[1:]
+out, folder, limit = a[1], a[a.index("--lists") + 1], float(a[a.index("--limit") + 1])
+with open(out, "a") as f:
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        task = json.load(open(path))
+        fit = task["data"][0]["o"] == task["data"][0]["i"][::-1]
+        f.write(json.dumps({"task": os.path.basename(path), "fit_train": fit, "solved_test": fit, "secs": limit / 10,
+                            "candidates": 500, "n_test": len(task["data"]) - 5, "stop": "fit" if fit else "time"}) + "\\n")
+'''
+
+
+def _lf_file(folder, task_id, fn):
+    pairs = [[3, 1, 2], [5, 4], [0, 7, 7, 2], [9], [1, 2], [6, 6, 1], [8, 3]]
+    (folder / f"{task_id}.json").write_text(json.dumps({"id": task_id, "data": [{"i": p, "o": fn(p)} for p in pairs]}))
+
+
+@pytest.fixture
+def search_tasks(tmp_path):
+    folder = tmp_path / "lf"
+    folder.mkdir()
+    _lf_file(folder, "c901", lambda p: p[::-1])
+    _lf_file(folder, "c902", lambda p: [len(p) * 13 + 5])
+    (folder / "first-or-max.json").write_text(json.dumps(FIRST_OR_MAX.to_json()))
+    return folder
+
+
+def test_cli_bench_search_runs_both_engines_on_the_same_tasks(search_tasks, tmp_path):
+    report = tmp_path / "search.json"
+    peer = tmp_path / "peer.py"
+    peer.write_text(PEER_SCRIPT)
+    res = CliRunner().invoke(cli, ["bench", "search", str(search_tasks), "--engines", "value,enumerate",
+                                   "--seconds", "1", "--peer", str(peer), "--peer-seconds", "0.5", "--json",
+                                   "--report", str(report)])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    assert json.loads(report.read_text()) == figures
+    assert figures["engines"] == ["value", "enumerate"] and figures["budgets"] == [1.0] and figures["tasks"] == 3
+    (run,) = figures["runs"]
+    assert set(run["engines"]) == {"value", "enumerate"} and run["ratio"]["of"] == "value / enumerate"
+    for f in run["engines"].values():
+        assert f["tasks"] == 3 and f["solved"] <= f["fit"] <= 3 and f["overfit"] == f["fit"] - f["solved"]
+        assert f["evaluated"] > 0 and f["terms_per_second"] > 0 and f["mean_seconds"] >= 0
+    rows = figures["rows"]
+    assert sorted((r["engine"], r["task"]) for r in rows) == sorted(
+        (e, t) for e in ("value", "enumerate") for t in ("c901", "c902", "first-or-max"))
+    assert all(r["solved"] <= r["fit"] <= r["found"] for r in rows)
+    # The peer saw the two List Functions files only, and said so.
+    (p,) = figures["peers"]
+    assert p["tasks"] == 2 and p["answered"] == 2 and p["solved"] == 1 and p["seconds"] == 0.5
+    assert any("1 task(s) not in List Functions files" in n for n in p["notes"])
+    assert figures["command"].startswith("inductor bench search")
+
+
+def test_cli_bench_search_prints_a_table_and_skips_a_peer_it_cannot_feed(tmp_path):
+    folder = tmp_path / "native"
+    folder.mkdir()
+    (folder / "rev.json").write_text(json.dumps(REV.to_json()))
+    peer = tmp_path / "peer.py"
+    peer.write_text(PEER_SCRIPT)
+    res = CliRunner().invoke(cli, ["bench", "search", str(folder), "--engines", "enumerate", "--seconds", "1",
+                                   "--peer", str(peer), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "inductor bench search" in res.output and "enumerate" in res.output and "1/1" in res.output
+    assert "skipped" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--engines", "nope"], "'nope': unknown searcher"),
+    (["--seconds", "ten"], "'ten': seconds"),
+    (["--seconds", "0"], "must be positive"),
+    (["--only", "zzz"], "no tasks"),
+])
+def test_cli_bench_search_user_errors_are_one_line(search_tasks, args, message):
+    res = CliRunner().invoke(cli, ["bench", "search", str(search_tasks), *args])
+    assert res.exit_code != 0 and message in res.output and "Traceback" not in res.output, res.output
+
+
+def test_seconds_take_repeats_and_comma_lists():
+    from inductor.cli import _seconds_list
+
+    assert _seconds_list(("10,60", "10", "2.5"), "--seconds") == [10.0, 60.0, 2.5]

@@ -301,3 +301,114 @@ def test_a_fatal_error_carries_the_finished_tasks(plugins, sandbox):
         induction(plugins, sandbox, FakeModel(script)).run([FIRST, REVERSE])
     assert isinstance(failed.value.error, ModelError) and str(failed.value) == "gone"
     assert [r.task.id for r in failed.value.run.results] == ["first"] and failed.value.run.results[0].train_solved
+
+
+# --- the budget is used: the search's share, the model's rest, rounds while time lasts ----------
+
+
+class FakeClock:
+    """Seconds that pass only when a fake searcher or model says so."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class SpendingSearcher:
+    """Finds nothing, and spends its whole deadline (or ``spend`` seconds) doing it."""
+
+    def __init__(self, clock: FakeClock, spend: float | None = None) -> None:
+        self.clock, self.spend = clock, spend
+        self.deadlines: list[float] = []
+
+    def search(self, task, components, preludes=(), same=None, deadline=None):
+        from inductor.search import SearchResult
+
+        self.deadlines.append(deadline)
+        start = self.clock.now
+        self.clock.now = deadline if self.spend is None else min(deadline, start + self.spend)
+        return SearchResult(evaluated=10, stopped="time", seconds=self.clock.now - start)
+
+
+def _timed_loop(plugins, sandbox, clock, model, searcher, **budget):
+    return Induction(model, Verifier(sandbox, plugins), plugins, prompts=Prompts(),
+                     budget=Budget(**{"samples": 1, "seconds": 60.0, **budget}), model_settings=ModelSettings(),
+                     search=searcher, clock=clock)
+
+
+def _new_answer_each_call(clock, seconds_per_call=1.0):
+    calls, given = [], []
+
+    def script(prompt, params):
+        calls.append(clock.now)
+        given.append(params.max_seconds)
+        clock.now += seconds_per_call
+        return [f" return [{len(calls)}]"]  # never right for FIRST, never seen before
+
+    return script, calls, given
+
+
+def test_an_unsolved_task_gets_its_time_split_between_search_and_model(plugins, sandbox):
+    clock = FakeClock()
+    searcher = SpendingSearcher(clock)
+    script, calls, given = _new_answer_each_call(clock)
+    start = clock.now
+    res = _timed_loop(plugins, sandbox, clock, FakeModel(script), searcher, search_share=0.8).solve(FIRST)
+    assert searcher.deadlines == [start + 48.0]  # 0.8 of time_per_task
+    assert given[0] == pytest.approx(12.0)  # the model gets the rest
+    # Rounds go on while time is left (not a fixed number): 12 one-second model calls.
+    assert len(calls) == 12 and res.rounds == 12 and res.stopped == "time" and not res.train_solved
+    assert res.seconds == pytest.approx(60.0)
+
+
+def test_the_model_gets_what_an_early_search_leaves(plugins, sandbox):
+    clock = FakeClock()
+    searcher = SpendingSearcher(clock, spend=2.0)  # the enumeration ran out of programs at 2 s
+    script, calls, given = _new_answer_each_call(clock, seconds_per_call=10.0)
+    start = clock.now
+    res = _timed_loop(plugins, sandbox, clock, FakeModel(script), searcher).solve(FIRST)
+    assert searcher.deadlines == [start + 48.0] and given[0] == pytest.approx(58.0)
+    assert len(calls) == 6 and res.stopped == "time"
+
+
+def test_without_a_model_the_search_gets_all_the_time(plugins, sandbox):
+    clock = FakeClock()
+    searcher = SpendingSearcher(clock)
+    start = clock.now
+    res = _timed_loop(plugins, sandbox, clock, None, searcher, search_share=0.5).solve(FIRST)
+    assert searcher.deadlines == [start + 60.0] and res.stopped == "search"
+
+
+def test_search_seconds_caps_the_search_below_its_share(plugins, sandbox):
+    clock = FakeClock()
+    searcher = SpendingSearcher(clock)
+    script, calls, given = _new_answer_each_call(clock, seconds_per_call=30.0)
+    start = clock.now
+    _timed_loop(plugins, sandbox, clock, FakeModel(script), searcher, search_seconds=5.0).solve(FIRST)
+    assert searcher.deadlines == [start + 5.0] and given[0] == pytest.approx(55.0)
+
+
+def test_a_fixed_number_of_rounds_still_ends_the_model_early(plugins, sandbox):
+    clock = FakeClock()
+    script, calls, _ = _new_answer_each_call(clock)
+    res = _timed_loop(plugins, sandbox, clock, FakeModel(script), SpendingSearcher(clock, spend=0.0),
+                      rounds=2).solve(FIRST)
+    assert len(calls) == 3 and res.stopped == "rounds" and clock.now - 1000.0 == pytest.approx(3.0)
+
+
+def test_rounds_while_time_lasts_end_when_the_model_repeats_itself(plugins, sandbox):
+    clock = FakeClock()  # no time passes: only the repetition can end the rounds
+    model = FakeModel([" return [0]", " return x + x"])
+    res = _timed_loop(plugins, sandbox, clock, model, None, samples=2).solve(FIRST)
+    assert res.stopped == "exhausted" and res.lm_samples == 6 and res.rounds == 3
+
+
+def test_the_budget_is_read_from_the_settings():
+    from inductor.config import RunSettings, SearchSettings
+
+    budget = Budget.from_settings(RunSettings(time_per_task=30.0), SearchSettings(share=0.5, seconds=4.0))
+    assert (budget.seconds, budget.search_share, budget.search_seconds, budget.rounds) == (30.0, 0.5, 4.0, -1)
+    assert budget.search_time(with_model=True) == 4.0 and Budget(seconds=30).search_time(with_model=True) == 24.0
+    assert Budget(seconds=30).search_time(with_model=False) == 30.0
