@@ -201,6 +201,7 @@ class Space:
         self.instances: list[tuple[Primitive, tuple[Type, ...], Type, int]] = []
         self._types_at_instances: frozenset[Type] | None = None
         self._lambda_columns: dict[tuple[Any, ...], list[list[Any]]] = {}
+        self._lambda_sources: dict[Type, tuple[int, dict[int, list[list[Any]]]]] = {}
         g = engine.grammar
         # Variables share the grammar's variable weight equally, constants its constant weight
         # in proportion to their own weights.
@@ -277,7 +278,8 @@ class Space:
                 pass
 
     def step(self, level: int) -> Any:
-        """Add the terms of cost ``level``, yielding (type, values, node) of each one kept."""
+        """Add the terms of cost ``level``, yielding (type, values, node) of each new behaviour
+        (also when the bank is full and keeps it no more, so the target is still recognised)."""
         for values, node in self.pending.pop(level, ()):
             if self.add(node[2], level, values, node):
                 yield node[2], values, node
@@ -286,43 +288,113 @@ class Space:
         max_int, max_len = e.bounds.max_int, e.bounds.max_len
         min_cost = self.min_cost
         count = 0
+        # The loops below are the engine's hot path: one per arity, with the bank's
+        # bookkeeping written out (no call per candidate but the primitive's own).
         for prim, params, ret, k in self.instances:
             rest = level - k
             n = len(params)
             if rest < n * min_cost:
                 continue
+            if n == 1 and rest not in self.entries.get(params[0], ()) and not is_fn(params[0]):
+                continue
             sources = self._sources(params, rest)
             if sources is None:
                 continue
-            fn = prim.fn
+            fn, name = prim.fn, prim.name
             check_int = ret == INT
             check_len = ret == STR or (isinstance(ret, tuple) and ret[0] == "list")
-            for ch in _combos(sources, rest, n):
-                count += 1
-                if count >= CHECK_EVERY:
-                    e.check(count)
-                    count = 0
-                try:
-                    if n == 1:
-                        values = tuple(map(fn, ch[0]))
-                    elif n == 2:
-                        values = tuple(map(fn, ch[0], ch[1]))
-                    else:
-                        values = tuple(map(fn, *[c[0] for c in ch]))
-                    if check_int:
-                        if max(values) > max_int or min(values) < -max_int:
+            seen = self.seen.setdefault(ret, set())
+            bucket = None  # made at the first term kept: a type enters the bank with a term
+            if n == 1:
+                for x in sources[0].get(rest, ()):
+                    count += 1
+                    if count >= CHECK_EVERY:
+                        e.check(count)
+                        count = 0
+                    try:
+                        values = tuple(map(fn, x[0]))
+                        if check_int:
+                            if max(values) > max_int or min(values) < -max_int:
+                                continue
+                        elif check_len and max(map(len, values)) > max_len:
                             continue
-                    elif check_len and max(map(len, values)) > max_len:
+                        size = len(seen)
+                        seen.add(values)  # one hash for the test and the insertion
+                        if len(seen) == size:
+                            continue
+                    except Exception:
                         continue
-                except Exception:
-                    continue
-                if n == 1:
-                    node = ("p", prim.name, (ch[1],), ret)
-                elif n == 2:
-                    node = ("p", prim.name, (ch[2], ch[3]), ret)
-                else:
-                    node = ("p", prim.name, tuple(c[1] for c in ch), ret)
-                if self.add(ret, level, values, node):
+                    node = ("p", name, (x[1],), ret)
+                    if e.full:
+                        seen.discard(values)  # full: recognised (the target), not kept
+                    else:
+                        if bucket is None:
+                            bucket = self.entries.setdefault(ret, {}).setdefault(level, [])
+                        bucket.append([values, node, None])
+                        e.stored += 1
+                    yield ret, values, node
+            elif n == 2:
+                a, b = sources
+                for ca, ea in list(a.items()):
+                    eb = b.get(rest - ca)
+                    if not eb:
+                        continue
+                    for x in ea:
+                        vx, nx = x[0], x[1]
+                        for y in eb:
+                            count += 1
+                            if count >= CHECK_EVERY:
+                                e.check(count)
+                                count = 0
+                            try:
+                                values = tuple(map(fn, vx, y[0]))
+                                if check_int:
+                                    if max(values) > max_int or min(values) < -max_int:
+                                        continue
+                                elif check_len and max(map(len, values)) > max_len:
+                                    continue
+                                size = len(seen)
+                                seen.add(values)
+                                if len(seen) == size:
+                                    continue
+                            except Exception:
+                                continue
+                            node = ("p", name, (nx, y[1]), ret)
+                            if e.full:
+                                seen.discard(values)
+                            else:
+                                if bucket is None:
+                                    bucket = self.entries.setdefault(ret, {}).setdefault(level, [])
+                                bucket.append([values, node, None])
+                                e.stored += 1
+                            yield ret, values, node
+            else:
+                for ch in _combos(sources, rest, n):
+                    count += 1
+                    if count >= CHECK_EVERY:
+                        e.check(count)
+                        count = 0
+                    try:
+                        values = tuple(map(fn, *[c[0] for c in ch]))
+                        if check_int:
+                            if max(values) > max_int or min(values) < -max_int:
+                                continue
+                        elif check_len and max(map(len, values)) > max_len:
+                            continue
+                        size = len(seen)
+                        seen.add(values)  # one hash for the test and the insertion
+                        if len(seen) == size:
+                            continue
+                    except Exception:
+                        continue
+                    node = ("p", name, tuple(c[1] for c in ch), ret)
+                    if e.full:
+                        seen.discard(values)  # full: recognised (the target), not kept
+                    else:
+                        if bucket is None:
+                            bucket = self.entries.setdefault(ret, {}).setdefault(level, [])
+                        bucket.append([values, node, None])
+                        e.stored += 1
                     yield ret, values, node
         e.evaluated += count
 
@@ -338,7 +410,13 @@ class Space:
                 by_cost = space.entries.get(p[2])
                 if not by_cost:
                     return None
-                sources.append({c: self._as_lambdas(space, p, c, es) for c, es in by_cost.items()})
+                # Rebuilt only when the lambda bank has grown since (sizes by cost tell).
+                size = len(space.seen.get(p[2], ()))
+                cached = self._lambda_sources.get(p)
+                if cached is None or cached[0] != size:
+                    cached = self._lambda_sources[p] = (
+                        size, {c: self._as_lambdas(space, p, c, es) for c, es in by_cost.items()})
+                sources.append(cached[1])
             else:
                 by_cost = self.entries.get(p)
                 if not by_cost:
