@@ -43,6 +43,7 @@ from inductor.dsl.core import (
     Primitive,
     Term,
     Type,
+    closure,
     freeze,
     has_vars,
     list_of,
@@ -369,7 +370,7 @@ class Space:
                                 e.stored += 1
                             yield ret, values, node
             else:
-                for ch in _combos(sources, rest, n):
+                for ch in _combos(sources, rest):
                     count += 1
                     if count >= CHECK_EVERY:
                         e.check(count)
@@ -451,23 +452,9 @@ def _bind(body: Callable[[tuple[Any, ...]], Any], envs: list[tuple[Any, ...]], n
     return tuple(make(a) for a in envs)
 
 
-def _combos(sources: list[dict[int, list[list[Any]]]], rest: int, n: int) -> Any:
-    """Children whose costs add up to ``rest``, one per source: ``(values, node)`` for one,
-    ``(values, values, node, node)`` for two, a tuple of entries for more (the hot loops
-    avoid building a tuple of entries per candidate)."""
-    if n == 1:
-        yield from ((x[0], x[1]) for x in sources[0].get(rest, ()))
-        return
-    if n == 2:
-        a, b = sources
-        for ca, ea in list(a.items()):
-            eb = b.get(rest - ca)
-            if eb:
-                for x in ea:
-                    vx, nx = x[0], x[1]
-                    for y in eb:
-                        yield vx, y[0], nx, y[1]
-        return
+def _combos(sources: list[dict[int, list[list[Any]]]], rest: int) -> Any:
+    """Tuples of entries, one per source, whose costs add up to ``rest`` (three or more
+    parameters: :meth:`Space.step` writes out the loops for one and two)."""
     costs = [sorted(s) for s in sources]
     for split in _splits(costs, rest):
         yield from itertools.product(*[sources[i][c] for i, c in enumerate(split)])
@@ -634,25 +621,7 @@ class Engine:
 
     def closure(self, node: Any) -> Callable[[tuple[Any, ...]], Any]:
         """``node`` as a function of an environment ``(task arguments, parameter, ...)`` ($0 last)."""
-        kind = node[0]
-        if kind == "v":
-            i = self.params.index(node[1])
-            return lambda e: e[0][i]
-        if kind == "a":
-            k = node[1] + 1
-            return lambda e: e[-k]
-        if kind == "c":
-            v = node[1]
-            return lambda e: v
-        fn = self.by_name[node[1]].fn
-        cs = [self.closure(c) for c in node[2]]
-        if len(cs) == 1:
-            (a,) = cs
-            return lambda e: fn(a(e))
-        if len(cs) == 2:
-            a, b = cs
-            return lambda e: fn(a(e), b(e))
-        return lambda e: fn(*[c(e) for c in cs])
+        return closure(self.term(node), self.by_name, self.params)
 
     # --- results -----------------------------------------------------------------------------
 
