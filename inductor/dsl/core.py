@@ -13,6 +13,7 @@ module as a prelude.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -436,7 +437,26 @@ def python(t: Term, prims: dict[str, Primitive], params: Sequence[str] = ("x",),
     prim = prims[t.head]
     parts = [_render_lambda(a, prims, params, bound) if a.kind == "lam" else python(a, prims, params, bound)
              for a in t.args]
-    return prim.py.format(*parts)
+    text = prim.py.format(*parts)
+    # A template like ``{1}[:{0}] + {1}[{0} + 1:]`` is an operand of its parent's (``...[::-1]``).
+    return text if _atomic(text) else f"({text})"
+
+
+#: Expressions that bind tighter than any operator: safe as an operand anywhere.
+_ATOMS = (ast.Name, ast.Constant, ast.Call, ast.Subscript, ast.Attribute, ast.List, ast.ListComp, ast.Dict,
+          ast.Set, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _atomic(text: str) -> bool:
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and text.lstrip().startswith("-"):
+        return False
+    if isinstance(node, ast.Tuple):
+        return False
+    return isinstance(node, _ATOMS) or (text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]))
 
 
 def _render_lambda(t: Term, prims: dict[str, Primitive], params: Sequence[str], bound: tuple[str, ...]) -> _Lambda:

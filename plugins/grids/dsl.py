@@ -461,8 +461,28 @@ def constants(inputs: list[tuple[Any, ...]], outputs: list[Any]) -> list[Any]:
     return [c for c in seen if 0 <= c <= 9]
 
 
+#: The arguments of each primitive that are colours, by position: a colour is 0..9 (an int
+#: outside it would index a count table from the end, or paint a cell no grid has).
+COLOUR_ARGS = {"cell": (0,), "recolor": (1, 2), "paint": (1,), "keep_color": (1,), "fill_color": (1,),
+               "cell_and": (2,), "cell_or": (2,), "cell_xor": (2,), "cell_nor": (2,), "fill_enclosed": (1,),
+               "fill_interior": (1,), "outline": (1,), "connect": (1,), "connect_h": (1,)}
+
+
+def _colours(fn: Callable[..., Any], positions: tuple[int, ...]) -> Callable[..., Any]:
+    def checked(*args: Any) -> Any:
+        for i in positions:
+            if not 0 <= args[i] <= 9:
+                raise NoValue("not a colour")
+        return fn(*args)
+
+    checked.__name__ = getattr(fn, "__name__", "fn")
+    return checked
+
+
 def _p(name: str, params: tuple[Any, ...], returns: Any, fn: Callable[..., Any], phrase: str, py: str,
        arg_names: tuple[str, ...]) -> Primitive:
+    if name in COLOUR_ARGS:
+        fn = _colours(fn, COLOUR_ARGS[name])
     return Primitive(name, params, returns, fn, phrase, py, arg_names)
 
 

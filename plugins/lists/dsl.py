@@ -65,6 +65,13 @@ def _filter(f: Any, xs: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(v for v in xs if _bool(f(v)))
 
 
+def _unique(xs: tuple[Any, ...]) -> tuple[Any, ...]:
+    # The Python (dict.fromkeys) needs hashable elements: lists of lists have none.
+    if xs and type(xs[0]) is tuple:
+        raise TypeError("unhashable elements")
+    return tuple(dict.fromkeys(xs))
+
+
 def _insert(i: int, v: Any, xs: tuple[Any, ...]) -> tuple[Any, ...]:
     # The slices' meaning: a position past the end appends.
     if i < 0:
@@ -145,7 +152,7 @@ PRIMITIVES = [
     Primitive("length", (L0,), INT, len, "the length of {xs}", "len({0})", ("xs",)),
     Primitive("reverse", (L0,), L0, lambda xs: xs[::-1], "{xs} reversed", "{0}[::-1]", ("xs",)),
     Primitive("sort", (LI,), LI, lambda xs: tuple(sorted(xs)), "{xs} sorted ascending", "sorted({0})", ("xs",)),
-    Primitive("unique", (L0,), L0, lambda xs: tuple(dict.fromkeys(xs)), "{xs} without repeats (first kept)",
+    Primitive("unique", (L0,), L0, _unique, "{xs} without repeats (first kept)",
               "list(dict.fromkeys({0}))", ("xs",)),
     Primitive("sum", (LI,), INT, sum, "the sum of {xs}", "sum({0})", ("xs",)),
     Primitive("max", (LI,), INT, max, "the largest element of {xs}", "max({0})", ("xs",)),
