@@ -380,8 +380,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
 @click.option("--no-library", is_flag=True, help="Run without a library (model and primitives only).")
 @click.option("--search/--no-search", "use_search", default=None,
               help="Try compositions of primitives and library functions before the model [on].")
-@click.option("--searcher", help="Search proposer by the name a plugin registers: enumerate or value "
-                                 "(the λ-DSL) [[search] searcher: enumerate].")
+@click.option("--searcher", help="Search proposer by the name a plugin registers: value (the λ-DSL by value) "
+                                 "or enumerate (compositions) [[search] searcher: value].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, adapter: str | None,

@@ -77,9 +77,10 @@ class RunSettings:
 @dataclass(frozen=True)
 class SearchSettings:
     enabled: bool = setting(True, "try compositions of primitives and library functions before the model")
-    searcher: str = setting("enumerate", "search proposer, by the name a plugin registers it under")
-    max_size: int = setting(4, "largest composition, counting calls, arguments and constants")
-    max_programs: int = setting(20000, "programs the search may run per task")
+    searcher: str = setting("value", "search proposer, by the name a plugin registers it under: value "
+                                          "(the λ-DSL by value) or enumerate (compositions, a run per batch)")
+    max_size: int = setting(4, "enumerate searcher: largest composition, counting calls, arguments and constants")
+    max_programs: int = setting(20000, "enumerate searcher: programs it may run per task")
     share: float = setting(0.8, "share of [run] time_per_task the search may use before the model's turn "
                                 "(all of it with --model none); the model gets what the search leaves")
     seconds: float = setting(0.0, "most seconds the search may take per task, below its share "

@@ -53,7 +53,7 @@ class ValueSearcher:
 
     def __init__(self, sandbox: Any = None, *, seconds: float = 10.0, bank_mb: int = 256, memory_mb: int = 1024,
                  workers: int = 2, dsls: dict[str, str] | None = None,
-                 weights: dict[str, float] | None = None, plugins: Any = None) -> None:
+                 weights: dict[str, float] | None = None, plugins: Any = None, fallback: Any = None) -> None:
         self.seconds = seconds
         self.bank_mb = bank_mb
         self.memory_mb = memory_mb
@@ -62,6 +62,9 @@ class ValueSearcher:
         self.dsls = dict(dsls or {})
         self.plugins = plugins
         self.weights = weights or {}
+        #: The searcher for a domain without a λ-DSL (a plugin's own domain that registers
+        #: primitives but no ``inductor_dsl``): the typed compositions of ``enumerate``.
+        self.fallback = fallback
         self.wrap = getattr(sandbox, "wrap", "auto") if sandbox is not None else "auto"
         self._sandbox: Sandbox | None = None
 
@@ -74,6 +77,8 @@ class ValueSearcher:
         return self._sandbox
 
     def close(self) -> None:
+        if self.fallback is not None and hasattr(self.fallback, "close"):
+            self.fallback.close()
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = None
@@ -105,6 +110,8 @@ class ValueSearcher:
         result = ValueResult()
         dsl = self.dsl(task.domain or "")
         if dsl is None:
+            if self.fallback is not None:
+                return self.fallback.search(task, components, preludes=preludes, same=same, deadline=deadline)
             result.stopped = "no-dsl"
             return result
         end = min(deadline or float("inf"), start + self.seconds)

@@ -16,8 +16,9 @@ def _enumerate(sandbox, settings):
 def _value(sandbox, settings):
     from inductor.value_search import ValueSearcher
 
+    # A domain without a λ-DSL still gets the typed compositions of its primitives.
     return ValueSearcher(sandbox, seconds=settings.seconds, bank_mb=settings.value_bank_mb,
-                         memory_mb=settings.value_memory_mb)
+                         memory_mb=settings.value_memory_mb, fallback=_enumerate(sandbox, settings))
 
 
 @hookimpl
