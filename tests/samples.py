@@ -12,3 +12,7 @@ ODD_DESC = Task("a-odd-plus-one-desc", [Example(([1, 2, 3],), [4, 2]), Example((
 ODD_PLUS = Task("b-odd-plus-one", [Example(([1, 2, 3],), [2, 4]), Example(([7, 4, 5],), [8, 6]),
                                    Example(([2, 9],), [10])],
                 test=[Example(([1, 6],), [2])], domain="lists")
+
+# No program solves this: the same input asks for two different outputs (a task any search can
+# fit by chance, such as [1, 2] -> [42] and [3] -> [7], is fitted by the value search).
+UNSOLVABLE = Task("odd", [Example(([1, 2],), [42]), Example(([1, 2],), [7])], domain="lists")

@@ -9,6 +9,7 @@ import socket
 import click
 import pytest
 from click.testing import CliRunner
+from samples import UNSOLVABLE
 
 from inductor.cli import cli
 from inductor.tasks import Example, Task
@@ -112,8 +113,7 @@ def test_only_warns_about_one_pattern_of_several_that_matched_nothing(task_dir, 
 
 
 def test_search_only_run_reads_plainly(task_dir, tmp_path):
-    unsolvable = Task("odd", [Example(([1, 2],), [42]), Example(([3],), [7])], domain="lists")
-    (task_dir / "odd.json").write_text(json.dumps(unsolvable.to_json()))
+    (task_dir / "odd.json").write_text(json.dumps(UNSOLVABLE.to_json()))
     res = CliRunner().invoke(cli, ["run", str(task_dir), "--model", "none", "--no-library", "--time-per-task", "3",
                                    "--runs-dir", str(tmp_path / "runs")])
     assert res.exit_code == 0, res.output
