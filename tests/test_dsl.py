@@ -43,6 +43,9 @@ PROGRAMS = [
     "(map (lam (index $0 x)) (range (length x)))",
     "(repeat (max x) (min x))",
     "(cons [1,2] (map (lam (repeat $0 2)) x))",
+    "(set_at 3 9 x)",
+    "(swap 1 3 x)",
+    "(rotate (- 0 1) (rotate 3 x))",
 ]
 
 
@@ -62,6 +65,27 @@ def test_the_python_rendering_computes_what_the_term_does(text):
     exec(source, ns)  # our own rendering, not untrusted code
     for xs in ([3, 1, 4, 1, 5], [2, 7], [6, 6, 3, 0]):
         assert ns["f"](list(xs)) == evaluate(term, PRIMS, ["x"], [list(xs)]), source
+
+
+@pytest.mark.parametrize(("text", "xs", "out"), [
+    ("(set_at 1 8 x)", [9, 1, 7], [9, 8, 7]),
+    ("(set_at 1 8 x)", [0], [0]),  # no element at 1 to replace
+    ("(swap 0 2 x)", [1, 2, 3, 4], [3, 2, 1, 4]),
+    ("(swap 0 2 x)", [1, 2], [1, 2]),
+    ("(rotate 1 x)", [1, 2, 3], [2, 3, 1]),
+    ("(rotate 1 x)", [], []),
+])
+def test_positional_edits_past_the_end_change_nothing(text, xs, out):
+    term = parse(text, PRIMS)
+    ns: dict = {}
+    exec(program(term, PRIMS, "f", ["x"]), ns)
+    assert evaluate(term, PRIMS, ["x"], [list(xs)]) == out == ns["f"](list(xs))
+
+
+def test_swap_takes_each_pair_once():
+    for text in ("(swap 2 1 x)", "(swap 1 1 x)"):  # the search never builds these: they have no value
+        with pytest.raises(IndexError):
+            evaluate(parse(text, PRIMS), PRIMS, ["x"], [[1, 2, 3]])
 
 
 def test_python_reads_like_python():

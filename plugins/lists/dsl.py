@@ -80,9 +80,26 @@ def _insert(i: int, v: Any, xs: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _set_at(i: int, v: Any, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Replacing the element at a position past the end changes nothing (there is none).
     if i < 0:
         raise IndexError("no negative positions")
-    return (*xs[:i], v, *xs[i + 1:])
+    return (*xs[:i], v, *xs[i + 1:]) if i < len(xs) else xs
+
+
+def _swap(i: int, j: int, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+    # i < j: each pair once; like set_at, a position past the end changes nothing.
+    if not 0 <= i < j:
+        raise IndexError("positions must be 0 <= i < j")
+    if j >= len(xs):
+        return xs
+    return (*xs[:i], xs[j], *xs[i + 1:j], xs[i], *xs[j + 1:])
+
+
+def _rotate(n: int, xs: tuple[Any, ...]) -> tuple[Any, ...]:
+    if not xs:
+        return xs
+    n %= len(xs)
+    return xs[n:] + xs[:n]
 
 
 def _remove_at(i: int, xs: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -177,7 +194,12 @@ PRIMITIVES = [
     Primitive("insert", (INT, T0, L0), L0, _insert, "{xs} with {v} inserted at position {i}",
               "{2}[:{0}] + [{1}] + {2}[{0}:]", ("i", "v", "xs")),
     Primitive("set_at", (INT, T0, L0), L0, _set_at, "{xs} with the element at position {i} replaced by {v}",
-              "{2}[:{0}] + [{1}] + {2}[{0} + 1:]", ("i", "v", "xs")),
+              "{2}[:{0}] + [{1}][:len({2}) - {0}] + {2}[{0} + 1:]", ("i", "v", "xs")),
+    Primitive("swap", (INT, INT, L0), L0, _swap, "{xs} with the elements at positions {i} and {j} exchanged",
+              "({2}[:{0}] + [{2}[{1}]] + {2}[{0} + 1:{1}] + [{2}[{0}]] + {2}[{1} + 1:] if {1} < len({2}) else {2})",
+              ("i", "j", "xs")),
+    Primitive("rotate", (INT, L0), L0, _rotate, "{xs} with its first {n} elements moved to the end",
+              "({1}[{0} % len({1}):] + {1}[:{0} % len({1})] if {1} else {1})", ("n", "xs")),
     Primitive("remove_at", (INT, L0), L0, _remove_at, "{xs} without the element at position {i}",
               "{1}[:{0}] + {1}[{0} + 1:]", ("i", "xs")),
     Primitive("contains", (T0, L0), BOOL, lambda v, xs: v in xs, "{xs} contains {v}", "({0} in {1})", ("v", "xs")),
