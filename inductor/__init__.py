@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from inductor.domain import Domain
 from inductor.hookspecs import hookimpl
 from inductor.plugins import Plugins, get_plugins
 from inductor.sandbox import Limits, Outcome, Sandbox, Status
@@ -24,7 +25,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "CheckResult", "Example", "Limits", "LoadOptions", "Outcome", "Plugins", "Sandbox", "Status", "Task",
+    "CheckResult", "Domain", "Example", "Limits", "LoadOptions", "Outcome", "Plugins", "Sandbox", "Status", "Task",
     "TaskLoadError", "Verdict", "Verifier", "__version__", "get_plugins", "hookimpl", "load_folders",
     "load_task_file", *_LAZY,
 ]

@@ -81,9 +81,13 @@ def labelled_mix(n: int, seed: int = 0) -> list[tuple[str, str]]:
 
 
 def _lists_namespace() -> dict[str, Any]:
-    from inductor_plugins.lists import primitives
+    """The lists domain's primitives, as the candidates of :func:`candidate_mix` call them."""
+    from inductor.plugins import get_plugins
 
-    return {k: getattr(primitives, k) for k in primitives.__all__}
+    out: dict[str, Any] = {}
+    for module in get_plugins().primitives("lists"):
+        out.update({k: getattr(module, k) for k in getattr(module, "__all__", ())})
+    return out
 
 
 def _run_under_alarm(code: str, inputs: list[Any], seconds: float) -> list[Any]:

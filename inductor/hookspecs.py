@@ -15,6 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from inductor.domain import Domain
     from inductor.prompts import Shot
     from inductor.tasks import Task
     from inductor.verify import CheckResult
@@ -52,8 +53,8 @@ def inductor_register_searchers(register: Callable[[str, Callable[..., Any]], No
 
 
 @hookspec
-def inductor_register_domains(register: Callable[[str], None]) -> None:
-    """Name the domains this plugin serves: ``register("name")`` (a task naming no served domain is an error)."""
+def inductor_register_domains(register: Callable[[Domain | str], None]) -> None:
+    """Register the domains this plugin serves: ``register(Domain(...))`` or a bare ``register("name")``."""
 
 
 @hookspec

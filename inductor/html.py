@@ -11,13 +11,12 @@ import io
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: ARC's ten colours, for grids shown as coloured cells.
-ARC_COLOURS = ("#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B",
-               "#7FDBFF", "#870C25")
+from inductor.plugins import Plugins, get_plugins
 
 
 class ReportError(ValueError):
@@ -205,17 +204,18 @@ def usage_bars(usage: list[tuple[str, int]]) -> str | None:
 # --- page -------------------------------------------------------------------------------------
 
 
-def _is_grid(value: Any) -> bool:
+def _is_grid(value: Any, colours: int) -> bool:
     return (isinstance(value, list) and 0 < len(value) <= 60 and all(isinstance(r, list) for r in value)
-            and all(isinstance(c, int) and 0 <= c <= 9 for r in value for c in r))
+            and all(type(c) is int and 0 <= c < colours for r in value for c in r))
 
 
-def render_value(value: Any, limit: int = 400) -> str:
-    """HTML for an input or output: ARC grids as coloured cells, the rest as Python literals."""
+def render_value(value: Any, palette: Sequence[str] = (), limit: int = 400) -> str:
+    """HTML for an input or output: with a domain's ``palette``, a list of rows of its cell values as
+    coloured cells (ARC grids); the rest as Python literals."""
     from markupsafe import Markup, escape
 
-    if _is_grid(value):
-        rows = "".join("<tr>" + "".join(f'<td style="background:{ARC_COLOURS[c]}"></td>' for c in row) + "</tr>"
+    if palette and _is_grid(value, len(palette)):
+        rows = "".join("<tr>" + "".join(f'<td style="background:{escape(palette[c])}"></td>' for c in row) + "</tr>"
                        for row in value)
         return Markup(f'<table class="grid">{rows}</table>')
     text = repr(value)
@@ -234,12 +234,14 @@ def _examples(task: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
     return out
 
 
-def build_html(data: RunData) -> str:
-    """The report page for a loaded run."""
+def build_html(data: RunData, plugins: Plugins | None = None) -> str:
+    """The report page for a loaded run; ``plugins`` (the process's by default) say how each
+    domain's values are drawn."""
     from jinja2 import Environment, PackageLoader
 
     env = Environment(loader=PackageLoader("inductor", "templates"), autoescape=True)  # every field is escaped; only our own SVG is |safe
     env.filters["value"] = render_value
+    plugins = plugins or get_plugins()
     finished = {}
     for e in data.finished():
         finished[e.get("id")] = e  # the last attempt of each task
@@ -247,7 +249,8 @@ def build_html(data: RunData) -> str:
     for t in data.report["tasks"]:
         task = data.tasks.get(t["id"])
         event = finished.get(t["id"], {})
-        tasks.append({**t, "train": _examples(task, "train"), "test": _examples(task, "test"),
+        tasks.append({**t, "palette": plugins.domain(t.get("domain") or "generic").palette,
+                      "train": _examples(task, "train"), "test": _examples(task, "test"),
                       "truncated": bool(task and task.get("truncated")), "found_by": event.get("found_by", ""),
                       "pass_no": event.get("pass_no", 1), "learned": event.get("learned") or [],
                       "stopped": event.get("stopped", ""),

@@ -321,8 +321,9 @@ class Induction:
         self.helpers(task)
         components: list[Component] = []
         if self.library is not None:
+            aliases = self.plugins.type_aliases()
             components += [c for f in self.library.library.functions(domain)
-                           if (c := library_component(f.name, f.signature)) is not None]
+                           if (c := library_component(f.name, f.signature, aliases)) is not None]
         components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
         found = self.search.search(task, components, preludes=[*self.verifier.preludes(task), *preludes],
                                    same=self.plugins.comparator(task), deadline=deadline)

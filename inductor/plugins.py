@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from inductor import hookspecs
+from inductor.domain import Domain, as_domain
 
 if TYPE_CHECKING:
     from inductor.tasks import Task, TaskLoader
@@ -115,6 +116,7 @@ class Plugins:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
         self._sources: dict[str, str] = {}
+        self._domains: dict[str, tuple[Domain, ...]] | None = None  # by plugin; reset on register
 
     # --- construction -------------------------------------------------------------------
 
@@ -144,6 +146,7 @@ class Plugins:
             raise PluginError(f"{where}: {'; '.join(problems)}")
         self.pm.register(plugin, name=name)
         self._sources[name] = source
+        self._domains = None
         self.pm.check_pending()
 
     def load_entrypoints(self) -> None:
@@ -201,6 +204,7 @@ class Plugins:
             self.register(module, name=name, source=str(path))
         except pluggy.PluginValidationError as exc:
             self.pm.unregister(name=name)
+            self._domains = None
             raise PluginError(f"{path}: {exc}") from exc
         return module
 
@@ -251,11 +255,35 @@ class Plugins:
 
     def domains(self) -> dict[str, list[str]]:
         """The domains each plugin registers, by plugin name."""
-        out: dict[str, list[str]] = {}
-        for impl in self.pm.hook.inductor_register_domains.get_hookimpls():
-            names = out.setdefault(impl.plugin_name, [])
-            self._call_impl("inductor_register_domains", impl, register=names.append)
-        return out
+        return {plugin: [d.name for d in ds] for plugin, ds in self._registered_domains().items()}
+
+    def _registered_domains(self) -> dict[str, tuple[Domain, ...]]:
+        if self._domains is None:
+            out: dict[str, tuple[Domain, ...]] = {}
+            # get_hookimpls() is in reverse registration order: built-ins come out last
+            for impl in reversed(self.pm.hook.inductor_register_domains.get_hookimpls()):
+                found: list[Domain] = []
+                self._call_impl("inductor_register_domains", impl, register=lambda d, found=found: found.append(as_domain(d)))
+                out[impl.plugin_name] = tuple(found)
+            self._domains = out
+        return self._domains
+
+    def domain_objects(self) -> list[Domain]:
+        """Every registered domain in registration order; a name registered twice keeps its
+        first object, filled in field by field from the later ones."""
+        merged: dict[str, Domain] = {}
+        for ds in self._registered_domains().values():
+            for d in ds:
+                first = merged.get(d.name)
+                merged[d.name] = d if first is None else _fill(first, d)
+        return list(merged.values())
+
+    def domain(self, name: str) -> Domain:
+        """The registered :class:`Domain` of ``name`` (an empty one when no plugin describes it)."""
+        for d in self.domain_objects():
+            if d.name == name:
+                return d
+        return Domain(name)
 
     def domain_problem(self, domain: str) -> str | None:
         """Why no plugin serves ``domain`` (naming the known ones), or None when one does."""
@@ -337,26 +365,75 @@ class Plugins:
     # --- domain hooks -------------------------------------------------------------------
 
     def detect_domain(self, task: Task) -> str:
-        return self._call("inductor_detect_domain", task=task) or "generic"
+        """A plugin's answer to ``inductor_detect_domain``, else the domain whose ``detect`` accepts
+        the task (the last registered asked first, as pluggy asks hooks), else ``generic``."""
+        answer = self._call("inductor_detect_domain", task=task)
+        if answer:
+            return answer
+        for d in reversed(self.domain_objects()):
+            if d.detect is not None and self._domain_call(d, "detect", d.detect, task):
+                return d.name
+        return "generic"
 
     def primitives(self, domain: str) -> list[ModuleType]:
-        return [m for m in self._call("inductor_primitives", domain=domain) if m is not None]
+        """Every module the ``inductor_primitives`` hook gives (the last registered plugin first),
+        then the domain's own primitives module."""
+        d = self.domain(domain)
+        own = self._domain_call(d, "primitives", d.primitives_module)
+        found = [m for m in self._call("inductor_primitives", domain=domain) if m is not None]
+        return found + ([own] if own is not None and own not in found else [])
 
     def dsl(self, domain: str) -> ModuleType | None:
         """The λ-DSL module of ``domain`` for the value search, None when no plugin gives one."""
-        return self._call("inductor_dsl", domain=domain)
+        answer = self._call("inductor_dsl", domain=domain)
+        if answer is not None:
+            return answer
+        d = self.domain(domain)
+        return self._domain_call(d, "dsl", d.dsl_module)
 
     def dream_inputs(self, domain: str, count: int, seed: int) -> list[tuple[Any, ...]]:
         """Random valid inputs of ``domain`` from its plugin (empty when no plugin gives any)."""
-        return list(self._call("inductor_dream_inputs", domain=domain, count=count, seed=seed) or [])
+        answer = self._call("inductor_dream_inputs", domain=domain, count=count, seed=seed)
+        if answer is None:
+            d = self.domain(domain)
+            answer = self._domain_call(d, "dream", d.dream, count, seed) if d.dream is not None else None
+        return list(answer or [])
 
     def prompt_context(self, task: Task) -> str:
-        parts = [p for p in self._call("inductor_prompt_context", task=task) if p]
-        return "\n\n".join(reversed(parts))
+        """The domain's description, then what ``inductor_prompt_context`` adds."""
+        own = self.domain(task.domain or "generic").description
+        parts = [own] + list(reversed(self._call("inductor_prompt_context", task=task)))
+        return "\n\n".join(p for p in parts if p)
 
     def prompt_shots(self, task: Task) -> list[Any]:
-        """Solved examples of the task's domain from every plugin, in registration order."""
-        return [s for answer in reversed(self._call("inductor_prompt_shots", task=task)) if answer for s in answer]
+        """The domain's solved examples, then every plugin's, in registration order."""
+        d = self.domain(task.domain or "generic")
+        own = self._domain_call(d, "shots", d.solved_examples)
+        return own + [s for answer in reversed(self._call("inductor_prompt_shots", task=task)) if answer for s in answer]
+
+    def probe_inputs(self, domain: str, arity: int) -> list[tuple[Any, ...]]:
+        """The domain's probe inputs for a function of ``arity`` arguments (empty when it has none)."""
+        return self.domain(domain).probe_inputs(arity)
+
+    def type_aliases(self) -> dict[str, str]:
+        """Every domain's type aliases (``Grid`` -> ``list[list[int]]``), the first registered winning."""
+        out: dict[str, str] = {}
+        for d in self.domain_objects():
+            for name, meaning in d.type_aliases.items():
+                out.setdefault(name, meaning)
+        return out
+
+    def _domain_call(self, domain: Domain, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call one of a Domain's functions; a failure becomes a PluginError naming the domain."""
+        try:
+            return fn(*args)
+        except PluginError:
+            raise
+        except Exception as exc:
+            plugin = next((p for p, ds in self._registered_domains().items() if any(d.name == domain.name for d in ds)),
+                          "?")
+            raise PluginError(f"plugin {plugin}: domain {domain.name!r}: {what} failed: "
+                              f"{type(exc).__name__}: {exc}") from exc
 
     def template_folders(self) -> list[Path]:
         """Plugins' template folders, searched before the built-in prompts."""
@@ -398,6 +475,16 @@ class Plugins:
 
     def function_added(self, function: Any) -> None:
         self._call("inductor_function_added", function=function)
+
+
+def _fill(first: Domain, later: Domain) -> Domain:
+    """``first`` with each field it leaves empty taken from ``later``."""
+    from dataclasses import fields, replace
+
+    empty = Domain(first.name)
+    changes = {f.name: getattr(later, f.name) for f in fields(Domain)
+               if getattr(first, f.name) == getattr(empty, f.name) and getattr(later, f.name) != getattr(empty, f.name)}
+    return replace(first, **changes) if changes else first
 
 
 _default: Plugins | None = None

@@ -16,7 +16,7 @@ import random
 import types
 import typing
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -106,8 +106,15 @@ def type_name(value: Any) -> str:
     return "object"
 
 
-def _norm_type(hint: str) -> str:
-    return {"Grid": "list[list[int]]", "List[int]": "list[int]"}.get(hint.strip(), hint.strip())
+#: typing's spellings of types, as the search spells them.
+_TYPING_NAMES = {"List[int]": "list[int]", "List[str]": "list[str]", "List[List[int]]": "list[list[int]]"}
+
+
+def normalize_type(hint: str, aliases: Mapping[str, str] | None = None) -> str:
+    """A written type as the search spells it: typing's ``List[int]`` as ``list[int]``, and a
+    domain's alias (``aliases``, from :meth:`Plugins.type_aliases`: ``Grid``) as what it stands for."""
+    hint = hint.strip()
+    return (aliases or {}).get(hint) or _TYPING_NAMES.get(hint, hint)
 
 
 class UntypedPrimitiveWarning(UserWarning):
@@ -117,7 +124,7 @@ class UntypedPrimitiveWarning(UserWarning):
 def hint_text(hint: Any) -> str:
     """A type hint as the search spells types: ``int``, ``list[int]``, ``int | None``."""
     if isinstance(hint, str):
-        return _norm_type(hint)
+        return normalize_type(hint)
     if hint is None or hint is type(None):
         return "None"
     origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -127,7 +134,7 @@ def hint_text(hint: Any) -> str:
         return f"{origin.__name__}[{', '.join(hint_text(a) for a in args)}]" if args else origin.__name__
     if isinstance(hint, type):
         return hint.__name__
-    return _norm_type(str(hint).replace("typing.", ""))
+    return normalize_type(str(hint).replace("typing.", ""))
 
 
 def _type_hints(fn: Any) -> tuple[dict[str, Any], str]:

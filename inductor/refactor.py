@@ -29,13 +29,6 @@ if TYPE_CHECKING:
     from inductor.tasks import Task
     from inductor.verify import Verifier
 
-#: Inputs every function of a domain is also run on to fingerprint its behaviour.
-PROBES: dict[str, list[tuple[Any, ...]]] = {
-    "lists": [([],), ([0],), ([3, 1, 2],), ([5, 5, 1, 9, 0, 2, 7],), ([10, 20, 30, 40, 50, 60],)],
-    "strings": [("",), ("a",), ("Hello World",), ("abc-123 x.y",), ("Jane Q. Doe, 42",)],
-    "grids": [([[0]],), ([[1, 2], [3, 4]],), ([[0, 5, 0], [5, 5, 5], [0, 5, 0]],)],
-}
-
 #: Names a call or an operation contributes to a function's descriptive name.
 _WORDS = {
     "sorted": "sort", "reversed": "reverse", "sum": "sum", "len": "count", "max": "max", "min": "min",
@@ -47,8 +40,6 @@ _WORDS = {
     "isalpha": "letters", "abs": "abs", "range": "range", "any": "any", "all": "all", "map": "map",
     "filter": "filter", "rsplit": "split", "partition": "partition", "rfind": "find", "rindex": "index",
 }
-#: What a domain's values are called in generated names.
-_NOUNS = {"lists": "list", "strings": "text", "grids": "grid"}
 #: Constant values that stay literal (too generic to be a parameter).
 _PLAIN = {0, 1, -1, 2, "", " "}
 
@@ -155,7 +146,7 @@ def snake(words: Sequence[str]) -> str:
     return name
 
 
-def describe_name(fn: ast.FunctionDef, task: Task, known: set[str]) -> str:
+def describe_name(fn: ast.FunctionDef, task: Task, known: set[str], noun: str = "value") -> str:
     """A descriptive name from what the function does: the calls and operations it uses."""
     words: list[str] = []
 
@@ -188,7 +179,6 @@ def describe_name(fn: ast.FunctionDef, task: Task, known: set[str]) -> str:
     # A called function's long name contributes its first two parts only, so names of
     # compositions of learned functions stay short (remove_at_list_take(...) -> remove_at).
     words = list(dict.fromkeys("_".join(w.split("_")[:2]) for w in words))
-    noun = _NOUNS.get(task.domain or "", "value")
     if len(words) == 1 and noun not in words[0]:  # one word alone ("insert") says too little
         words.append(noun)
     return snake(words[:3])
@@ -301,10 +291,11 @@ def _is_alias(fn: ast.FunctionDef, known: set[str]) -> bool:
 
 
 def refactor_program(program: str, task: Task, known: set[str], taken: set[str],
-                     namer: Callable[..., Naming | None] | None = None) -> Refactored:
+                     namer: Callable[..., Naming | None] | None = None, noun: str = "value") -> Refactored:
     """Split ``program`` into functions for the library; ``known`` are names already callable
     (primitives, library functions), ``taken`` the names already used in the library; ``namer``
-    may propose the entry function's name and summary (see :class:`ModelNamer`)."""
+    may propose the entry function's name and summary (see :class:`ModelNamer`); ``noun`` is
+    what the domain's values are called in generated names (the domain's ``noun``)."""
     try:
         tree = ast.parse(program)
     except SyntaxError as exc:
@@ -327,11 +318,11 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str],
     used = set(taken) | set(known)
     naming = None
     if namer is not None:
-        vocabulary = [*calls, task.description, _NOUNS.get(task.domain or "", "")]
-        naming = namer(entry, task, describe_name(entry, task, known), vocabulary)
+        vocabulary = [*calls, task.description, noun]
+        naming = namer(entry, task, describe_name(entry, task, known, noun), vocabulary)
     for fn in fns:
         if fn is entry:
-            wanted = naming.name if naming is not None else describe_name(fn, task, known)
+            wanted = naming.name if naming is not None else describe_name(fn, task, known, noun)
         else:
             wanted = snake([fn.name])
         name, n = wanted, 2
@@ -363,14 +354,6 @@ def refactor_program(program: str, task: Task, known: set[str], taken: set[str],
     out.sort(key=lambda f: f.name == entry_name)
     solution = f"def {task.entry_point}({', '.join(params)}):\n    return {entry_name}({', '.join(params)})\n"
     return Refactored(out, solution, entry_name, calls)
-
-
-def probe_inputs(domain: str, arity: int) -> list[tuple[Any, ...]]:
-    """The domain's probe inputs shaped for a function of ``arity`` arguments."""
-    values = [p[0] for p in PROBES.get(domain, [])]
-    if not values or arity < 1:
-        return []
-    return [tuple(values[(i + j) % len(values)] for j in range(arity)) for i in range(len(values))]
 
 
 def fingerprint(outputs: Sequence[Any]) -> str:
@@ -408,9 +391,11 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     known = primitives | library_names
     custom = plugins.refactor(program, task)
     try:
-        ref = refactor_program(program, task, known, library.names(), namer)
+        noun = plugins.domain(domain).noun
+        ref = refactor_program(program, task, known, library.names(), namer, noun)
         if custom:  # a plugin's split: its sources become the functions, named as written
-            ref = refactor_program("\n\n".join(custom) + "\n\n" + ref.solution, task, known, library.names())
+            ref = refactor_program("\n\n".join(custom) + "\n\n" + ref.solution, task, known, library.names(),
+                                   noun=noun)
     except RefactorError as exc:
         return Learned(reason=str(exc))
     if not ref.functions:
@@ -423,7 +408,7 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
         return Learned(reason=f"the rewritten solution fails: {check.summary() or check.error}")
     entry = ref.functions[-1]
     # Behaviour on the domain's probe inputs (the same for every task) identifies duplicates.
-    probes = probe_inputs(domain, len(task.train[0].args)) or [e.args for e in task.train]
+    probes = plugins.probe_inputs(domain, len(task.train[0].args)) or [e.args for e in task.train]
     probe_task = TaskType(f"{task.id}:probe", [Example(args, None) for args in probes], domain=domain,
                           entry_point=entry.name)
     runs = verifier.check(probe_task, [combined], extra_preludes=library_preludes, notify=False)[0]

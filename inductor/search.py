@@ -14,7 +14,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -48,11 +48,12 @@ class Component:
         return cls(helper.name, tuple(helper.params), helper.returns)
 
 
-def library_component(name: str, signature: str) -> Component | None:
-    """A component from a stored signature like ``(x: list[int], k: int = 3) -> list[int]``."""
+def library_component(name: str, signature: str, aliases: Mapping[str, str] | None = None) -> Component | None:
+    """A component from a stored signature like ``(x: list[int], k: int = 3) -> list[int]``;
+    ``aliases`` are the domains' type aliases (``Grid``)."""
     import ast
 
-    from inductor.prompts import _norm_type
+    from inductor.prompts import normalize_type
 
     try:
         fn = ast.parse(f"def _{signature}: pass").body[0]
@@ -62,8 +63,8 @@ def library_component(name: str, signature: str) -> Component | None:
     required = fn.args.args[: len(fn.args.args) - len(fn.args.defaults)]
     if not required or any(a.annotation is None for a in required) or fn.returns is None:
         return None
-    return Component(name, tuple(_norm_type(ast.unparse(a.annotation)) for a in required),
-                     _norm_type(ast.unparse(fn.returns)), library=True)
+    return Component(name, tuple(normalize_type(ast.unparse(a.annotation), aliases) for a in required),
+                     normalize_type(ast.unparse(fn.returns), aliases), library=True)
 
 
 class Searcher(Protocol):

@@ -462,11 +462,12 @@ class Library:
                 f"    try:  # the {domain} primitives these functions may call: beside this file (library export)",
                 f"        from {stem}_primitives import *  # noqa: F403",
                 "    except ModuleNotFoundError:",
-                "        try:  # or from the plugin that defines the domain",
-                f"            from inductor_plugins.{stem}.primitives import *  # noqa: F403",
+                "        try:  # or from the plugins that serve the domain, where inductor is installed",
+                "            from inductor.domain import primitives_namespace",
                 "        except ModuleNotFoundError:",
                 f'            raise ImportError("{module}.py needs the {domain} primitives: {stem}_primitives.py '
-                f'beside it (inductor library export writes it) or the package inductor_plugins.{stem}") from None',
+                f'beside it (inductor library export writes it) or inductor installed") from None',
+                f"        globals().update(primitives_namespace({domain!r}))",
                 "",
                 f"__all__ = {[f.name for f in fns]!r}",
             ]

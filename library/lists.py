@@ -5,10 +5,11 @@ if not __name__.startswith("inductor_library_"):  # in inductor's sandbox the pr
     try:  # the lists primitives these functions may call: beside this file (library export)
         from lists_primitives import *  # noqa: F403
     except ModuleNotFoundError:
-        try:  # or from the plugin that defines the domain
-            from inductor_plugins.lists.primitives import *  # noqa: F403
+        try:  # or from the plugins that serve the domain, where inductor is installed
+            from inductor.domain import primitives_namespace
         except ModuleNotFoundError:
-            raise ImportError("lists.py needs the lists primitives: lists_primitives.py beside it (inductor library export writes it) or the package inductor_plugins.lists") from None
+            raise ImportError("lists.py needs the lists primitives: lists_primitives.py beside it (inductor library export writes it) or inductor installed") from None
+        globals().update(primitives_namespace('lists'))
 
 __all__ = ['slice_list_2', 'slice_list_every_nth', 'take_list', 'take_list_2', 'tail_take', 'slice_list_3', 'replace_at_list', 'insert_at_list', 'remove_at_list', 'remove_at_list_2', 'tail_list', 'init_list', 'swap_list', 'swap_list_2', 'swap_list_3', 'append_list', 'append_list_2', 'append_list_slice_list', 'append_singleton', 'lists_c045', 'prepend_list', 'take_list_3', 'prepend_head', 'replicate_head', 'remove_at_prepend_head', 'remove_at_list_3', 'drop_list', 'take_last_list', 'tail_init', 'rotate_left_list', 'concat_list', 'add_each_list', 'interleave_list', 'keep_greater_list', 'every_nth_list', 'singleton_length', 'singleton_max_of', 'singleton_sum_list', 'replace_at_insert_at']
 

@@ -5,10 +5,11 @@ if not __name__.startswith("inductor_library_"):  # in inductor's sandbox the pr
     try:  # the strings primitives these functions may call: beside this file (library export)
         from strings_primitives import *  # noqa: F403
     except ModuleNotFoundError:
-        try:  # or from the plugin that defines the domain
-            from inductor_plugins.strings.primitives import *  # noqa: F403
+        try:  # or from the plugins that serve the domain, where inductor is installed
+            from inductor.domain import primitives_namespace
         except ModuleNotFoundError:
-            raise ImportError("strings.py needs the strings primitives: strings_primitives.py beside it (inductor library export writes it) or the package inductor_plugins.strings") from None
+            raise ImportError("strings.py needs the strings primitives: strings_primitives.py beside it (inductor library export writes it) or inductor installed") from None
+        globals().update(primitives_namespace('strings'))
 
 __all__ = ['concat_first_word', 'concat3_text', 'between_text', 'after_last_text', 'replace_text', 'digits_first_word', 'before_last_word', 'concat3_text_2']
 

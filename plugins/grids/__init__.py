@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
+from inductor.domain import Domain
 from inductor.hookspecs import hookimpl
 from inductor.tasks import LoadOptions, Task, TaskLoadError, read_json, task_from_json
 
@@ -61,60 +63,14 @@ def inductor_register_loaders(register):
     register(ArcLoader())
 
 
-@hookimpl
-def inductor_detect_domain(task: Task):
+def is_grids_task(task: Task) -> bool:
+    """Every example maps arguments including a grid to a grid."""
     examples = task.train + task.test
-    if examples and all(any(is_grid(a) for a in e.args) and is_grid(e.output) for e in examples):
-        return DOMAIN
-    return None
+    return bool(examples) and all(any(is_grid(a) for a in e.args) and is_grid(e.output) for e in examples)
 
 
-@hookimpl
-def inductor_register_domains(register):
-    register(DOMAIN)
-
-
-@hookimpl
-def inductor_dsl(domain: str):
-    if domain != DOMAIN:
-        return None
-    from . import dsl
-
-    return dsl
-
-
-@hookimpl
-def inductor_primitives(domain: str):
-    return primitives if domain == DOMAIN else None
-
-
-@hookimpl
-def inductor_prompt_context(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    return (
-        "Inputs and outputs are grids: lists of rows, each a list of colours 0-9, where 0 is "
-        "usually the background. Typical rules rotate, mirror, crop, recolour, move or count "
-        "objects (connected cells of one colour), or tile and scale the grid."
-    )
-
-
-@hookimpl
-def inductor_prompt_shots(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    from inductor.prompts import load_shots
-
-    return load_shots(Path(__file__).with_name("shots.json"))
-
-
-@hookimpl
-def inductor_dream_inputs(domain: str, count: int, seed: int):
+def dream_inputs(count: int, seed: int) -> list[tuple[Any, ...]]:
     """Small ARC-like grids: 2-6 rows and columns, a background and a few coloured cells."""
-    if domain != DOMAIN:
-        return None
-    import random
-
     rng = random.Random(seed)
     out = []
     for _ in range(count):
@@ -123,3 +79,31 @@ def inductor_dream_inputs(domain: str, count: int, seed: int):
         grid = [[rng.choice(colours) if rng.random() < 0.3 else 0 for _ in range(w)] for _ in range(h)]
         out.append((grid,))
     return out
+
+
+#: ARC's colours 0-9 as the ARC testing interface draws them.
+ARC_COLOURS = ("#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B",
+               "#7FDBFF", "#870C25")
+
+GRIDS = Domain(
+    DOMAIN,
+    description=(
+        "Inputs and outputs are grids: lists of rows, each a list of colours 0-9, where 0 is "
+        "usually the background. Typical rules rotate, mirror, crop, recolour, move or count "
+        "objects (connected cells of one colour), or tile and scale the grid."
+    ),
+    primitives=primitives,
+    dsl=f"{__name__}.dsl",
+    shots=Path(__file__).with_name("shots.json"),
+    detect=is_grids_task,
+    dream=dream_inputs,
+    probes=(([[0]],), ([[1, 2], [3, 4]],), ([[0, 5, 0], [5, 5, 5], [0, 5, 0]],)),
+    type_aliases={"Grid": "list[list[int]]"},
+    noun="grid",
+    palette=ARC_COLOURS,
+)
+
+
+@hookimpl
+def inductor_register_domains(register):
+    register(GRIDS)

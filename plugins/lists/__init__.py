@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
+from inductor.domain import Domain
 from inductor.hookspecs import hookimpl
 from inductor.tasks import Example, LoadOptions, Task, TaskLoadError, read_json
 
@@ -48,68 +51,44 @@ def inductor_register_loaders(register):
     register(ListFunctionsLoader())
 
 
-@hookimpl
-def inductor_detect_domain(task: Task):
+def is_lists_task(task: Task) -> bool:
+    """Every example maps integers and integer lists (at least one list) to a list or an integer."""
     examples = task.train + task.test
-    if examples and all(
+    return bool(examples) and all(
         all(is_int_list(a) or type(a) is int for a in e.args)
         and (is_int_list(e.output) or type(e.output) is int)
         and any(is_int_list(a) for a in e.args)
         for e in examples
-    ):
-        return DOMAIN
-    return None
-
-
-@hookimpl
-def inductor_register_domains(register):
-    register(DOMAIN)
-
-
-@hookimpl
-def inductor_dsl(domain: str):
-    if domain != DOMAIN:
-        return None
-    from . import dsl
-
-    return dsl
-
-
-@hookimpl
-def inductor_primitives(domain: str):
-    return primitives if domain == DOMAIN else None
-
-
-@hookimpl
-def inductor_prompt_context(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    return (
-        "Inputs and outputs are Python lists of non-negative integers (or single integers). "
-        "Typical rules select, reorder, count, insert or transform elements, often depending on "
-        "the first or last element or on positions."
     )
 
 
-@hookimpl
-def inductor_prompt_shots(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    from inductor.prompts import load_shots
-
-    return load_shots(Path(__file__).with_name("shots.json"))
-
-
-@hookimpl
-def inductor_dream_inputs(domain: str, count: int, seed: int):
+def dream_inputs(count: int, seed: int) -> list[tuple[Any, ...]]:
     """Lists like List Functions': 1-10 integers, mostly small, sometimes repeated."""
-    if domain != DOMAIN:
-        return None
-    import random
-
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         top = rng.choice((9, 9, 20, 99))
         out.append(([rng.randint(0, top) for _ in range(rng.randint(1, 10))],))
     return out
+
+
+LISTS = Domain(
+    DOMAIN,
+    description=(
+        "Inputs and outputs are Python lists of non-negative integers (or single integers). "
+        "Typical rules select, reorder, count, insert or transform elements, often depending on "
+        "the first or last element or on positions."
+    ),
+    primitives=primitives,
+    dsl=f"{__name__}.dsl",
+    shots=Path(__file__).with_name("shots.json"),
+    detect=is_lists_task,
+    dream=dream_inputs,
+    probes=(([],), ([0],), ([3, 1, 2],), ([5, 5, 1, 9, 0, 2, 7],), ([10, 20, 30, 40, 50, 60],)),
+    noun="list",
+)
+
+
+@hookimpl
+def inductor_register_domains(register):
+    register(LISTS)

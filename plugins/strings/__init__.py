@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import keyword
+import random
 from pathlib import Path
+from typing import Any
 
+from inductor.domain import Domain
 from inductor.hookspecs import hookimpl
 from inductor.tasks import Example, LoadOptions, Task, TaskLoadError, read_text
 
@@ -71,63 +74,19 @@ def inductor_register_loaders(register):
     register(SygusLoader())
 
 
-@hookimpl
-def inductor_detect_domain(task: Task):
+def is_strings_task(task: Task) -> bool:
+    """Every example maps strings to a string."""
     examples = task.train + task.test
-    if examples and all(all(isinstance(a, str) for a in e.args) and isinstance(e.output, str) for e in examples):
-        return DOMAIN
-    return None
-
-
-@hookimpl
-def inductor_register_domains(register):
-    register(DOMAIN)
-
-
-@hookimpl
-def inductor_dsl(domain: str):
-    if domain != DOMAIN:
-        return None
-    from . import dsl
-
-    return dsl
-
-
-@hookimpl
-def inductor_primitives(domain: str):
-    return primitives if domain == DOMAIN else None
-
-
-@hookimpl
-def inductor_prompt_context(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    return (
-        "Inputs and outputs are Python strings: names, phone numbers, addresses and similar "
-        "records. Typical rules extract fields, reorder parts, change case or insert separators."
-    )
-
-
-@hookimpl
-def inductor_prompt_shots(task: Task):
-    if task.domain != DOMAIN:
-        return None
-    from inductor.prompts import load_shots
-
-    return load_shots(Path(__file__).with_name("shots.json"))
+    return bool(examples) and all(all(isinstance(a, str) for a in e.args) and isinstance(e.output, str)
+                                  for e in examples)
 
 
 _FIRST = ("Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "John")
 _LAST = ("Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Thompson", "Hamilton", "Ritchie", "Allen", "Backus")
 
 
-@hookimpl
-def inductor_dream_inputs(domain: str, count: int, seed: int):
+def dream_inputs(count: int, seed: int) -> list[tuple[Any, ...]]:
     """Short texts like SyGuS': names, phone numbers, dates, words with separators."""
-    if domain != DOMAIN:
-        return None
-    import random
-
     rng = random.Random(seed)
 
     def one() -> str:
@@ -143,3 +102,24 @@ def inductor_dream_inputs(domain: str, count: int, seed: int):
         return " ".join(rng.choice(_FIRST + _LAST) for _ in range(rng.randint(1, 3)))
 
     return [(one(),) for _ in range(count)]
+
+
+STRINGS = Domain(
+    DOMAIN,
+    description=(
+        "Inputs and outputs are Python strings: names, phone numbers, addresses and similar "
+        "records. Typical rules extract fields, reorder parts, change case or insert separators."
+    ),
+    primitives=primitives,
+    dsl=f"{__name__}.dsl",
+    shots=Path(__file__).with_name("shots.json"),
+    detect=is_strings_task,
+    dream=dream_inputs,
+    probes=(("",), ("a",), ("Hello World",), ("abc-123 x.y",), ("Jane Q. Doe, 42",)),
+    noun="text",
+)
+
+
+@hookimpl
+def inductor_register_domains(register):
+    register(STRINGS)
