@@ -965,6 +965,62 @@ def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{key}: {value}")
 
 
+@library.command("compress")
+@library_option
+@click.option("--domain", help="Only this domain's solutions [every domain].")
+@pass_app
+def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: str | None) -> None:
+    """Find the abstractions the stored solutions share (stitch-core) and print them.
+
+    Reads the s-expressions of the solutions the value search found, per domain; shows each
+    abstraction with its arity, body and the tasks that use it, and the corpus' cost before
+    and after. Nothing is written.
+
+    \b
+    Examples:
+      inductor library compress
+      inductor library compress --domain lists --json
+    """
+    from inductor.compress import CompressionError, close_over, compress, typed
+
+    settings = app.settings.library
+    lib = app.open_library(library_dir, readonly=True)
+    solutions = lib.solutions(domain)
+    out: dict[str, Any] = {}
+    for name in sorted({s.domain for s in solutions}):
+        corpus = {s.task_id: close_over(s.sexpr, s.params) for s in solutions if s.domain == name}
+        try:
+            found = compress(corpus, iterations=settings.compress_iterations, max_arity=settings.max_arity,
+                             min_tasks=settings.min_tasks)
+        except CompressionError as exc:
+            raise click.ClickException(f"{lib.folder}: {exc}") from None
+        dsl = app.plugins.dsl(name)
+        functions = {t.abstraction.name: t for t in (typed(found.abstractions, dsl, lib.names(name)) if dsl else [])}
+        out[name] = {"solutions": len(corpus), "cost_before": found.cost_before, "cost_after": found.cost_after,
+                     "abstractions": [{"name": a.name, "arity": a.arity, "body": a.body, "tasks": list(a.tasks),
+                                       **({"function": f.name, "signature": f.signature, "docstring": f.docstring,
+                                           "python": f.python} if (f := functions.get(a.name)) else {})}
+                                      for a in found.abstractions]}
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    if not out:
+        click.echo(f"{lib.folder}: no stored s-expression solutions" + (f" in the domain {domain!r}" if domain else "")
+                   + " (runs that learn store the value search's solutions)")
+        return
+    for name, info in out.items():
+        ratio = info["cost_before"] / info["cost_after"] if info["cost_after"] else 1.0
+        click.echo(f"{name}: {info['solutions']} solutions, cost {info['cost_before']} -> {info['cost_after']} "
+                   f"({ratio:.2f}x), {len(info['abstractions'])} abstraction(s)")
+        for a in info["abstractions"]:
+            click.echo(f"  {a['name']} (arity {a['arity']}, {len(a['tasks'])} tasks: {', '.join(a['tasks'][:5])}"
+                       f"{' ...' if len(a['tasks']) > 5 else ''}) := {a['body']}")
+            if "function" in a:
+                click.echo(f"    {a['function']}{a['signature']}: {a['docstring']}")
+            else:
+                click.echo("    (not a first-order function of the DSL's types)")
+
+
 @library.command("reindex")
 @library_option
 @pass_app

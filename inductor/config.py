@@ -98,6 +98,9 @@ class LibrarySettings:
     behaviour_limit: int = setting(200, "library functions run on a task's inputs when retrieving by behaviour")
     names: str = setting("rules", "who names learned functions: rules, or model (checked, rules as fallback)")
     learn: bool = setting(True, "add functions refactored from accepted programs (false: like --frozen-library)")
+    compress_iterations: int = setting(10, "most abstractions one compression learns (stitch-core steps)")
+    max_arity: int = setting(3, "most arguments of a learned abstraction")
+    min_tasks: int = setting(2, "fewest tasks whose solutions must use an abstraction for it to be kept")
 
 
 @dataclass(frozen=True)

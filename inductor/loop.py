@@ -119,6 +119,8 @@ class TaskResult:
     pass_no: int = 1
     #: Library size when this attempt started (a later pass retries only when it has grown).
     library_size: int = 0
+    #: The accepted program's s-expression, when the value search found it (compression reads it).
+    sexpr: str | None = None
 
     @classmethod
     def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:
@@ -331,7 +333,9 @@ class Induction:
         self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
                          stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program,
                          budget_s=round(deadline - start, 3))
+        result.sexpr = getattr(found, "sexpr", None)
         if found.program is None or not self._accept(task, result, found.program, preludes):
+            result.sexpr = None
             return False
         result.found_by = "search"
         return True
@@ -445,6 +449,11 @@ class Induction:
         if used:
             ids = [f.id for f in (lib.library.get(n) for n in used) if f is not None and f.id is not None]
             lib.library.record_uses(ids, task.id, lib.run)
+        if result.sexpr:
+            from inductor.store import Solution
+
+            lib.library.record_solution(Solution(domain, task.id, tuple(task.params), result.sexpr, result.program,
+                                                 lib.run))
         self.helpers(task)  # fills the primitive names of the domain
         learned = learn(task, result.program, library=lib.library, index=lib.index, verifier=self.verifier,
                         plugins=self.plugins, primitives=self._primitive_names.get(domain, set()), run=lib.run,

@@ -67,7 +67,32 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX uses_function ON uses(function_id);
     CREATE TABLE runs (id TEXT PRIMARY KEY, started REAL NOT NULL);
     """,
+    """
+    CREATE TABLE solutions (
+        domain TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        params TEXT NOT NULL,
+        sexpr TEXT NOT NULL,
+        python TEXT NOT NULL,
+        run TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL,
+        PRIMARY KEY (domain, task_id)
+    );
+    """,
 )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A task's solution as the value search found it: its s-expression (what compression
+    reads) and its Python rendering (what was verified)."""
+
+    domain: str
+    task_id: str
+    params: tuple[str, ...]
+    sexpr: str
+    python: str
+    run: str = ""
 
 
 class StoreError(Exception):
@@ -274,7 +299,8 @@ class Library:
         return {"folder": str(self.folder), "functions": len(self), "by_domain": per_domain,
                 "used_by_solutions": used, "unused": len(self) - used,
                 "tasks": self.db.execute("SELECT COUNT(DISTINCT task_id) FROM provenance").fetchone()[0],
-                "runs": self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0], "schema": self.version}
+                "runs": self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0],
+                "solutions": self.db.execute("SELECT COUNT(*) FROM solutions").fetchone()[0], "schema": self.version}
 
     # --- writing -----------------------------------------------------------------------
 
@@ -325,6 +351,21 @@ class Library:
             db.executemany("INSERT INTO uses (function_id, task_id, run, created) VALUES (?, ?, ?, ?)",
                            [(fid, task_id, run, now) for fid in function_ids])
         self.export_modules()  # the modules say how many solutions use each function
+
+    def record_solution(self, solution: Solution) -> None:
+        """Keep a task's s-expression solution (a later one for the same task replaces it)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO solutions (domain, task_id, params, sexpr, python, run, created)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (solution.domain, solution.task_id, json.dumps(list(solution.params)), solution.sexpr,
+                        solution.python, solution.run, time.time()))
+
+    def solutions(self, domain: str | None = None) -> list[Solution]:
+        """The stored s-expression solutions (of ``domain``), by domain and task id."""
+        where, args = ("WHERE domain = ?", (domain,)) if domain else ("", ())
+        rows = self.db.execute(f"SELECT * FROM solutions {where} ORDER BY domain, task_id", args).fetchall()
+        return [Solution(r["domain"], r["task_id"], tuple(json.loads(r["params"])), r["sexpr"], r["python"], r["run"])
+                for r in rows]
 
     def record_run(self, run: str) -> None:
         with self.transaction() as db:

@@ -1,0 +1,328 @@
+"""Compression: the abstractions shared by the library's solutions, found with Stitch.
+
+Every solution the value search found is stored as its canonical s-expression (see
+:mod:`inductor.dsl.core`). Here each is closed over its task's parameters (``x`` becomes the
+de Bruijn variable of an outer ``lam``, so an abstraction never names a task's input) and the
+corpus goes to `stitch-core <https://stitch-bindings.readthedocs.io>`_, the compressor LILO
+uses. Stitch proposes, one step at a time, the abstraction that shortens the corpus most; an
+abstraction is kept only while it is used by at least ``min_tasks`` tasks. Abstractions may
+call earlier ones (the library grows in layers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+
+
+class CompressionError(Exception):
+    """The corpus cannot be compressed (stitch-core missing, or a program it cannot read)."""
+
+
+@dataclass(frozen=True)
+class Abstraction:
+    """A learned function: ``body`` uses ``#0``, ``#1``... for its ``arity`` arguments."""
+
+    name: str
+    arity: int
+    body: str
+    #: The tasks whose rewritten solutions call it.
+    tasks: tuple[str, ...]
+    #: Stitch's utility: how much it shortens the corpus.
+    utility: float
+
+
+@dataclass
+class Compression:
+    """What a compression found: abstractions in the order learned, each program rewritten."""
+
+    abstractions: list[Abstraction] = field(default_factory=list)
+    #: Task id -> the closed program rewritten with the abstractions.
+    rewritten: dict[str, str] = field(default_factory=dict)
+    #: Task id -> the closed program before.
+    original: dict[str, str] = field(default_factory=dict)
+    #: The corpus' cost (Stitch's description length) before and after.
+    cost_before: int = 0
+    cost_after: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return self.cost_before / self.cost_after if self.cost_after else 1.0
+
+
+def close_over(program: str, params: Sequence[str]) -> str:
+    """``program`` with its task parameters bound by outer lambdas: for ``params`` ``("x",)``,
+    ``(map (lam (+ $0 (head x))) x)`` becomes ``(lam (map (lam (+ $0 (head $1))) $0))``."""
+    k = len(params)
+    index = {p: i for i, p in enumerate(params)}
+    out: list[str] = []
+    stack: list[bool] = []  # one entry per open paren: whether it opened a lambda
+    tokens = _TOKEN.findall(program)
+    for pos, tok in enumerate(tokens):
+        if tok == "(":
+            stack.append(pos + 1 < len(tokens) and tokens[pos + 1] in ("lam", "lambda"))
+            out.append(tok)
+        elif tok == ")":
+            if not stack:
+                raise CompressionError(f"unbalanced parentheses in {program!r}")
+            stack.pop()
+            out.append(tok)
+        elif tok in index:
+            depth = sum(stack)
+            out.append(f"${depth + k - 1 - index[tok]}")
+        else:
+            out.append(tok)
+    text = " ".join(out).replace("( ", "(").replace(" )", ")")
+    for _ in range(k):
+        text = f"(lam {text})"
+    return text
+
+
+def _uses(program: str, name: str) -> bool:
+    return name in _TOKEN.findall(program)
+
+
+def compress(programs: Mapping[str, str], *, iterations: int = 10, max_arity: int = 3,
+             min_tasks: int = 2, prefix: str = "fn_") -> Compression:
+    """Abstractions of ``programs`` (task id -> closed s-expression, see :func:`close_over`).
+
+    Each step asks Stitch for the most compressive abstraction of the current corpus; the
+    run stops at ``iterations`` abstractions or at the first one used by fewer than
+    ``min_tasks`` tasks (which is not kept). Abstractions are first-order in their arguments
+    (no partially applied primitive as an argument, no curried body), so each is a typed
+    function the search can call.
+    """
+    try:
+        import stitch_core
+    except ImportError:
+        raise CompressionError("compression needs stitch-core: pip install stitch-core") from None
+    ids = list(programs)
+    current = [programs[i] for i in ids]
+    result = Compression(original=dict(programs), rewritten=dict(programs))
+    if not current:
+        return result
+    options = {"max_arity": max_arity, "abstraction_prefix": prefix, "no_curried_metavars": True,
+               "no_curried_bodies": True, "silent": True}
+    first = True
+    for step in range(iterations):
+        try:
+            found = stitch_core.compress(current, iterations=1, previous_abstractions=step, **options)
+        except Exception as exc:  # the Rust side reports a parse error or a panic as one exception
+            raise CompressionError(f"stitch-core: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        if first:
+            result.cost_before = result.cost_after = int(found.json["original_cost"])
+            first = False
+        if not found.abstractions:
+            break
+        info = found.json["abstractions"][0]
+        name = found.abstractions[0].name
+        tasks = tuple(i for i, p in zip(ids, found.rewritten) if _uses(p, name))
+        if len(tasks) < min_tasks:
+            break
+        result.abstractions.append(Abstraction(name, int(info["arity"]), str(info["body"]), tasks,
+                                               float(info.get("utility", 0))))
+        current = list(found.rewritten)
+        result.cost_after = int(found.json["final_cost"])
+    result.rewritten = dict(zip(ids, current))
+    return result
+
+
+# --- from an abstraction to a typed, named, readable function -----------------------------
+
+_STOP = {"the", "of", "to", "a", "an", "each", "with", "from", "by", "is", "its", "and", "in", "where", "for",
+         "if", "else", "at", "on", "as", "that", "than", "which", "whose", "their", "it", "be", "satisfy",
+         "satisfies", "element", "elements", "v", "w", "u"}
+#: Parameter names by the kind of value, as a person would write them.
+_PARAM_NAMES = {"list": ("xs", "ys", "zs"), "int": ("n", "k", "m"), "str": ("s", "t", "u"),
+                "bool": ("p", "q", "r"), "grid": ("g", "h", "other")}
+
+
+@dataclass
+class TypedAbstraction:
+    """An abstraction the DSL types: its parameters, Python ``def``, docstring and name."""
+
+    abstraction: Abstraction
+    name: str
+    params: tuple[str, ...]
+    param_types: tuple[Any, ...]
+    returns: Any
+    docstring: str
+    python: str
+
+    @property
+    def signature(self) -> str:
+        from inductor.dsl.core import type_text
+
+        args = ", ".join(f"{p}: {type_text(t)}" for p, t in zip(self.params, self.param_types))
+        return f"({args}) -> {type_text(self.returns)}"
+
+
+def candidate_types(prims: Sequence[Any]) -> list[Any]:
+    """The concrete argument types of a DSL's primitives, the most used first (what an
+    abstraction's parameters are tried with)."""
+    from collections import Counter
+
+    from inductor.dsl.core import has_vars, list_of
+
+    counts: Counter[Any] = Counter()
+    for p in prims:
+        for t in (*p.params, p.returns):
+            if not has_vars(t) and not (isinstance(t, tuple) and t[0] == "fn"):
+                counts[t] += 1
+    for t in list(counts):  # lists of every scalar type, even where no primitive names them
+        if not isinstance(t, tuple):
+            counts.setdefault(list_of(t), 0)
+    return [t for t, _ in counts.most_common()]
+
+
+def type_abstraction(abstraction: Abstraction, prims: dict[str, Any], types: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first assignment of ``types`` to the parameters under which the body type-checks:
+    ``(param types..., return type)``; None when none does (a parameter that is a function)."""
+    import itertools
+
+    from inductor.dsl.core import DSLTypeError, infer, parse
+
+    arity = _arity(abstraction)
+    if arity == 0:
+        return None  # closed over nothing: a constant, which the search finds by itself
+    try:
+        term = parse(_placeholders(abstraction.body), prims)
+    except (ValueError, KeyError):
+        return None
+    for combo in itertools.product(types, repeat=arity):
+        try:
+            ret = infer(term, prims, {f"arg{i}_": t for i, t in enumerate(combo)})
+        except (DSLTypeError, KeyError):
+            continue
+        return (*combo, ret)
+    return None
+
+
+def _placeholders(body: str) -> str:
+    """The body with ``#i`` as variables ``argi_``, and its leading lambdas (a function of the
+    task's input, closed over by :func:`close_over`) opened into more variables ``argN_``..."""
+    text = re.sub(r"#(\d+)", r"arg\1_", body)
+    tokens = _TOKEN.findall(text)
+    leading = 0
+    while tokens[2 * leading: 2 * leading + 2] == ["(", "lam"]:
+        leading += 1
+    if not leading:
+        return text
+    first = 1 + max([int(m) for m in re.findall(r"#(\d+)", body)] or [-1])
+    inner = tokens[2 * leading: len(tokens) - leading]
+    out: list[str] = []
+    stack: list[bool] = []
+    for pos, tok in enumerate(inner):
+        if tok == "(":
+            stack.append(pos + 1 < len(inner) and inner[pos + 1] == "lam")
+        elif tok == ")":
+            stack.pop()
+        elif tok.startswith("$") and tok[1:].isdigit():
+            i, depth = int(tok[1:]), sum(stack)
+            if i >= depth:  # bound by a leading lambda: the outermost is the first new parameter
+                tok = f"arg{first + leading - 1 - (i - depth)}_"
+        out.append(tok)
+    return " ".join(out).replace("( ", "(").replace(" )", ")")
+
+
+def _arity(abstraction: Abstraction) -> int:
+    """Parameters of the function: the abstraction's arguments and its leading lambdas."""
+    leading = 0
+    while abstraction.body.startswith("(lam " * (leading + 1)):
+        leading += 1
+    return abstraction.arity + leading
+
+
+def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tuple[str, ...] = ()) -> str:
+    """A phrase for ``term`` made from its primitives' phrases (``names``: placeholder -> parameter)."""
+    from inductor.dsl.core import const_text
+
+    if term.kind == "var":
+        return names.get(str(term.head), str(term.head))
+    if term.kind == "arg":
+        return bound[len(bound) - 1 - term.head] if term.head < len(bound) else f"${term.head}"
+    if term.kind == "const":
+        return const_text(term.head)
+    if term.kind == "lam":
+        fresh = tuple(("v", "w", "u")[i % 3] + ("" if len(bound) + i < 3 else str(len(bound) + i))
+                      for i in range(term.head))
+        return describe(term.args[0], prims, names, bound + fresh)
+    prim = prims[term.head]
+    parts = {n: describe(a, prims, names, bound) for n, a in zip(prim.arg_names, term.args)}
+    try:
+        return prim.phrase.format(**parts)
+    except (KeyError, IndexError, ValueError):
+        return f"{prim.name} of {', '.join(parts.values())}"
+
+
+def name_from(phrase: str, params: Sequence[str], taken: set[str]) -> str:
+    """A snake_case name from a phrase's first content words (no numbers, no suffix unless taken)."""
+    words = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in _STOP and w not in params]
+    words = list(dict.fromkeys(words))[:3] or ["abstraction"]
+    base = "_".join(words)
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{['', '', 'b', 'c', 'd', 'e'][n] if n < 6 else n}", n + 1
+    return name
+
+
+def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = frozenset()) -> list[TypedAbstraction]:
+    """Each abstraction the DSL can type, as a named, documented Python function; a later
+    abstraction may call an earlier one (it enters the DSL as a primitive for the ones after)."""
+    from inductor.dsl.core import Primitive, parse, program, type_text
+
+    prims = {p.name: p for p in dsl.PRIMITIVES}
+    types = candidate_types(dsl.PRIMITIVES)
+    aliases_back = {v: k for k, v in (getattr(dsl, "ALIASES", None) or {}).items()}
+    used = set(taken) | set(prims)
+    out: list[TypedAbstraction] = []
+    for a in abstractions:
+        sig = type_abstraction(a, prims, types)
+        if sig is None:
+            continue
+        *param_types, returns = sig
+        params = _param_names(param_types)
+        names = {f"arg{i}_": p for i, p in enumerate(params)}
+        term = parse(_placeholders(a.body), prims)
+        phrase = describe(term, prims, names)
+        name = name_from(phrase, params, used)
+        used.add(name)
+        body = program(_rename_vars(term, names), prims, name, params)
+        hint = {p: type_text(aliases_back.get(t, t)) for p, t in zip(params, param_types)}
+        header = f"def {name}({', '.join(f'{p}: {hint[p]}' for p in params)}) -> " \
+                 f"{type_text(aliases_back.get(returns, returns))}:"
+        doc = phrase[:1].upper() + phrase[1:] + ("" if phrase.endswith(".") else ".")
+        lines = body.splitlines()
+        python = "\n".join([header, f'    """{doc}"""', *lines[1:]]) + "\n"
+        out.append(TypedAbstraction(a, name, params, tuple(param_types), returns, doc, python))
+        # Later abstractions call this one by its stitch name.
+        prims[a.name] = Primitive(a.name, tuple(param_types), returns, None, f"{name} of " +
+                                  ", ".join(f"{{{p}}}" for p in params),
+                                  f"{name}({', '.join(f'{{{i}}}' for i in range(len(params)))})", params)
+    return out
+
+
+def _param_names(param_types: Sequence[Any]) -> tuple[str, ...]:
+    seen: dict[str, int] = {}
+    out = []
+    for t in param_types:
+        kind = t[0] if isinstance(t, tuple) else str(t)
+        pool = _PARAM_NAMES.get(kind, ("a", "b", "c"))
+        i = seen.get(kind, 0)
+        seen[kind] = i + 1
+        out.append(pool[i] if i < len(pool) else f"{pool[0]}{i}")
+    return tuple(out)
+
+
+def _rename_vars(term: Any, names: dict[str, str]) -> Any:
+    from inductor.dsl.core import Term
+
+    if term.kind == "var":
+        return Term("var", names.get(str(term.head), term.head), (), term.type, term.cost)
+    if not term.args:
+        return term
+    return Term(term.kind, term.head, tuple(_rename_vars(a, names) for a in term.args), term.type, term.cost)
