@@ -968,22 +968,29 @@ def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
 @library.command("compress")
 @library_option
 @click.option("--domain", help="Only this domain's solutions [every domain].")
+@click.option("--write", is_flag=True, help="Store the abstractions whose rewritten solutions pass as library functions.")
 @pass_app
-def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: str | None) -> None:
+def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: str | None, write: bool) -> None:
     """Find the abstractions the stored solutions share (stitch-core) and print them.
 
     Reads the s-expressions of the solutions the value search found, per domain; shows each
-    abstraction with its arity, body and the tasks that use it, and the corpus' cost before
-    and after. Nothing is written.
+    abstraction with its arity, body, the tasks that use it and the typed Python function it
+    becomes, and the corpus' cost before and after. With --write, each abstraction whose
+    rewritten solutions pass their tasks' examples in the sandbox is stored as a library
+    function (and indexed); without it nothing is written.
 
     \b
     Examples:
       inductor library compress
       inductor library compress --domain lists --json
+      inductor library compress --write --library mylib
     """
     from inductor.compress import CompressionError, close_over, compress, typed
 
     settings = app.settings.library
+    if write:
+        _compress_write(app, library_dir, domain, as_json)
+        return
     lib = app.open_library(library_dir, readonly=True)
     solutions = lib.solutions(domain)
     out: dict[str, Any] = {}
@@ -1019,6 +1026,45 @@ def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: 
                 click.echo(f"    {a['function']}{a['signature']}: {a['docstring']}")
             else:
                 click.echo("    (not a first-order function of the DSL's types)")
+
+
+def _compress_write(app: App, library_dir: Path | None, domain: str | None, as_json: bool) -> None:
+    from inductor.compress import CompressionError, learn_abstractions
+    from inductor.verify import Verifier
+
+    settings = app.settings.library
+    lib = app.open_library(library_dir)
+    index = app.library_index(lib)
+    out: dict[str, Any] = {}
+    with app.sandbox() as sandbox:
+        verifier = Verifier(sandbox, app.plugins)
+        for name in sorted({s.domain for s in lib.solutions(domain)}):
+            dsl = app.plugins.dsl(name)
+            if dsl is None:
+                continue
+            try:
+                learned = learn_abstractions(lib, name, dsl, verifier, iterations=settings.compress_iterations,
+                                             max_arity=settings.max_arity, min_tasks=settings.min_tasks)
+            except CompressionError as exc:
+                raise click.ClickException(f"{lib.folder}: {exc}") from None
+            index.add(learned.stored)
+            c = learned.compression
+            out[name] = {"cost_before": c.cost_before, "cost_after": c.cost_after,
+                         "added": [{"name": fn.name, "signature": fn.signature, "docstring": fn.docstring,
+                                    "body": fn.abstraction.body, "tasks": tasks} for fn, tasks in learned.added],
+                         "skipped": learned.skipped}
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    for name, info in out.items():
+        click.echo(f"{name}: cost {info['cost_before']} -> {info['cost_after']}, "
+                   f"{len(info['added'])} abstraction(s) stored")
+        for a in info["added"]:
+            click.echo(f"  + {a['name']}{a['signature']}: {a['docstring']} (used by {len(a['tasks'])} tasks)")
+        for stitch_name, why in info["skipped"].items():
+            click.echo(f"  - {stitch_name}: {why}")
+    if not out:
+        click.echo(f"{lib.folder}: no stored s-expression solutions to compress")
 
 
 @library.command("reindex")

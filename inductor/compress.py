@@ -326,3 +326,143 @@ def _rename_vars(term: Any, names: dict[str, str]) -> Any:
     if not term.args:
         return term
     return Term(term.kind, term.head, tuple(_rename_vars(a, names) for a in term.args), term.type, term.cost)
+
+
+# --- into the library: rewritten solutions re-verified, abstractions stored -----------------
+
+
+def _tree(text: str) -> Any:
+    tokens = _TOKEN.findall(text)
+    pos = 0
+
+    def node() -> Any:
+        nonlocal pos
+        tok = tokens[pos]
+        pos += 1
+        if tok != "(":
+            return tok
+        out = []
+        while tokens[pos] != ")":
+            out.append(node())
+        pos += 1
+        return out
+
+    return node()
+
+
+def _text(tree: Any) -> str:
+    return tree if isinstance(tree, str) else "(" + " ".join(_text(t) for t in tree) + ")"
+
+
+def _substitute(tree: Any, name: str, depth: int = 0) -> Any:
+    """``tree`` (the body of a lambda) with its parameter replaced by the variable ``name``."""
+    if isinstance(tree, str):
+        if tree.startswith("$") and tree[1:].isdigit():
+            i = int(tree[1:])
+            return name if i == depth else f"${i - 1}" if i > depth else tree
+        return tree
+    if len(tree) == 2 and tree[0] == "lam":
+        return ["lam", _substitute(tree[1], name, depth + 1)]
+    return [_substitute(t, name, depth) for t in tree]
+
+
+def open_program(closed: str, params: Sequence[str]) -> str:
+    """The inverse of :func:`close_over`: ``closed`` applied to the task's parameters. A
+    rewritten program may be a partial application (``(fn_1 2)`` for ``(lam (take 2 (sort $0)))``):
+    the parameters then become its last arguments."""
+    tree = _tree(closed)
+    for name in params:
+        if isinstance(tree, list) and len(tree) == 2 and tree[0] == "lam":
+            tree = _substitute(tree[1], name)
+        else:
+            tree = [*tree, name] if isinstance(tree, list) else [tree, name]
+    return _text(tree)
+
+
+@dataclass
+class Learned:
+    """What :func:`learn_abstractions` did for one domain."""
+
+    compression: Compression
+    #: Abstractions stored as library functions, with the tasks whose rewrites passed.
+    added: list[tuple[TypedAbstraction, list[str]]] = field(default_factory=list)
+    #: Abstraction name -> why it was not stored.
+    skipped: dict[str, str] = field(default_factory=dict)
+    #: The library functions stored (ids set), in the order of ``added``.
+    stored: list[Any] = field(default_factory=list)
+
+
+def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, iterations: int = 10,
+                       max_arity: int = 3, min_tasks: int = 2, max_examples: int = 5) -> Learned:
+    """Compress ``domain``'s stored solutions and store each abstraction that the DSL types and
+    whose rewritten solutions pass their tasks' examples in the sandbox (on at least
+    ``min_tasks`` tasks) as a library function, with examples of its calls from those tasks."""
+    from inductor.dsl.core import Primitive, closure, freeze, parse, program, thaw
+    from inductor.store import Function
+    from inductor.tasks import Example, Task
+
+    solutions = {s.task_id: s for s in library.solutions(domain)}
+    corpus = {t: close_over(s.sexpr, s.params) for t, s in solutions.items()}
+    found = compress(corpus, iterations=iterations, max_arity=max_arity, min_tasks=min_tasks)
+    learned = Learned(found)
+    functions = {f.abstraction.name: f for f in typed(found.abstractions, dsl, library.names(domain))}
+    prims = {p.name: p for p in dsl.PRIMITIVES}
+    calls: dict[str, list[tuple[list[Any], Any]]] = {}
+    defined: list[str] = []  # the sources of the abstractions so far, in order (later ones call earlier)
+    stored_bodies = set(library.abstraction_bodies(domain))
+    stored_now: set[str] = set()
+    for a in found.abstractions:
+        fn = functions.get(a.name)
+        if fn is None:
+            learned.skipped[a.name] = "not a first-order function of the DSL's types"
+            continue
+        missing = [n for n in _TOKEN.findall(a.body) if n in functions and n not in stored_now]
+        if missing:
+            learned.skipped[a.name] = f"calls {', '.join(missing)}, which is not stored"
+            continue
+        body = parse(_placeholders(a.body), prims)
+        env_of = closure(_rename_vars(body, {f"arg{i}_": p for i, p in enumerate(fn.params)}), prims, fn.params)
+        log = calls.setdefault(a.name, [])
+
+        def call(*args: Any, _env: Any = env_of, _log: list = log) -> Any:
+            out = _env((tuple(args),))
+            if len(_log) < 1000:
+                _log.append(([thaw(v) for v in args], thaw(out)))
+            return out
+
+        prims[a.name] = Primitive(a.name, fn.param_types, fn.returns, call, f"{fn.name} of " +
+                                  ", ".join(f"{{{p}}}" for p in fn.params),
+                                  f"{fn.name}({', '.join(f'{{{i}}}' for i in range(len(fn.params)))})", fn.params)
+        defined.append(fn.python)
+        if a.body in stored_bodies:
+            learned.skipped[a.name] = "already in the library"
+            continue
+        passed: list[str] = []
+        for task_id in a.tasks:
+            sol = solutions[task_id]
+            log.clear()
+            try:
+                term = parse(open_program(found.rewritten[task_id], sol.params), prims)
+                source = "\n\n".join(defined) + "\n\n" + program(term, prims, "f", sol.params)
+                for args, _ in sol.examples:  # in-process, on inputs the solution already ran on in the sandbox
+                    closure(term, prims, sol.params)((tuple(freeze(v) for v in args),))
+            except Exception:  # noqa: BLE001 - a rewrite the DSL cannot read or run is simply not used
+                continue
+            task = Task(id=f"{task_id}:rewritten", train=[Example(tuple(args), out) for args, out in sol.examples],
+                        test=[], domain=domain, entry_point="f", arg_names=list(sol.params))
+            if verifier.check(task, [source], notify=False)[0]:
+                passed.append(task_id)
+                fn_examples = getattr(call, "_examples", [])
+                fn_examples.extend(e for e in log if e not in fn_examples)
+                call._examples = fn_examples  # type: ignore[attr-defined]
+        if len(passed) < min_tasks:
+            learned.skipped[a.name] = f"its rewritten solutions passed on {len(passed)} task(s)"
+            continue
+        examples = list(getattr(call, "_examples", []))[:max_examples]
+        stored = library.add(Function(name=fn.name, domain=domain, signature=fn.signature, source=fn.python,
+                                      docstring=fn.docstring, examples=examples), task_id=passed[0])
+        library.record_abstraction(stored.id, a.body, a.arity, passed)
+        learned.added.append((fn, passed))
+        learned.stored.append(stored)
+        stored_now.add(a.name)
+    return learned

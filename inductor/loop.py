@@ -453,7 +453,7 @@ class Induction:
             from inductor.store import Solution
 
             lib.library.record_solution(Solution(domain, task.id, tuple(task.params), result.sexpr, result.program,
-                                                 lib.run))
+                                                 lib.run, tuple((list(e.args), e.output) for e in task.train)))
         self.helpers(task)  # fills the primitive names of the domain
         learned = learn(task, result.program, library=lib.library, index=lib.index, verifier=self.verifier,
                         plugins=self.plugins, primitives=self._primitive_names.get(domain, set()), run=lib.run,

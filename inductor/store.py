@@ -74,9 +74,16 @@ MIGRATIONS: tuple[str, ...] = (
         params TEXT NOT NULL,
         sexpr TEXT NOT NULL,
         python TEXT NOT NULL,
+        examples TEXT NOT NULL DEFAULT '[]',
         run TEXT NOT NULL DEFAULT '',
         created REAL NOT NULL,
         PRIMARY KEY (domain, task_id)
+    );
+    CREATE TABLE abstractions (
+        function_id INTEGER PRIMARY KEY REFERENCES functions(id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        arity INTEGER NOT NULL,
+        tasks TEXT NOT NULL
     );
     """,
 )
@@ -93,6 +100,8 @@ class Solution:
     sexpr: str
     python: str
     run: str = ""
+    #: The task's train examples, ``(args, output)``: what a rewritten solution is verified on.
+    examples: tuple[tuple[list[Any], Any], ...] = ()
 
 
 class StoreError(Exception):
@@ -355,17 +364,33 @@ class Library:
     def record_solution(self, solution: Solution) -> None:
         """Keep a task's s-expression solution (a later one for the same task replaces it)."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO solutions (domain, task_id, params, sexpr, python, run, created)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR REPLACE INTO solutions (domain, task_id, params, sexpr, python, examples, run,"
+                       " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (solution.domain, solution.task_id, json.dumps(list(solution.params)), solution.sexpr,
-                        solution.python, solution.run, time.time()))
+                        solution.python, json.dumps([[list(a), o] for a, o in solution.examples]), solution.run,
+                        time.time()))
 
     def solutions(self, domain: str | None = None) -> list[Solution]:
         """The stored s-expression solutions (of ``domain``), by domain and task id."""
         where, args = ("WHERE domain = ?", (domain,)) if domain else ("", ())
         rows = self.db.execute(f"SELECT * FROM solutions {where} ORDER BY domain, task_id", args).fetchall()
-        return [Solution(r["domain"], r["task_id"], tuple(json.loads(r["params"])), r["sexpr"], r["python"], r["run"])
-                for r in rows]
+        return [Solution(r["domain"], r["task_id"], tuple(json.loads(r["params"])), r["sexpr"], r["python"], r["run"],
+                         tuple((list(a), o) for a, o in json.loads(r["examples"]))) for r in rows]
+
+    def record_abstraction(self, function_id: int | None, body: str, arity: int, tasks: Sequence[str]) -> None:
+        """Mark a stored function as a learned abstraction: its s-expression body (``#0``... its
+        arguments), arity and the tasks whose rewritten solutions use it."""
+        if function_id is None:
+            raise StoreError(f"{self.folder / DB_FILE}: an abstraction needs a stored function")
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO abstractions (function_id, body, arity, tasks) VALUES (?, ?, ?, ?)",
+                       (function_id, body, arity, json.dumps(list(tasks))))
+
+    def abstraction_bodies(self, domain: str) -> list[str]:
+        """The bodies of ``domain``'s stored abstractions."""
+        return [r[0] for r in self.db.execute(
+            "SELECT a.body FROM abstractions a JOIN functions f ON f.id = a.function_id WHERE f.domain = ?",
+            (domain,))]
 
     def record_run(self, run: str) -> None:
         with self.transaction() as db:

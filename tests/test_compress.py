@@ -4,12 +4,20 @@ the solutions the store keeps for it, and ``inductor library compress``."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from inductor.cli import cli
-from inductor.compress import CompressionError, close_over, compress, typed
+from inductor.compress import (
+    CompressionError,
+    close_over,
+    compress,
+    learn_abstractions,
+    open_program,
+    typed,
+)
 from inductor.dsl.core import parse
 from inductor.store import Library, Solution
 from inductor_plugins.lists.dsl import PRIMITIVES
@@ -75,19 +83,32 @@ def test_a_run_stores_the_search_s_solutions_and_library_compress_reads_them(tmp
         pairs = [{"input": xs, "output": rule(xs)} for xs in inputs]
         (tasks / f"{name}.json").write_text(json.dumps({"train": pairs[:3], "test": pairs[3:]}))
     lib = tmp_path / "lib"
-    res = CliRunner().invoke(cli, ["run", str(tasks), "--model", "none", "--library", str(lib),
+    # a short budget: a task only one of the two search workers can solve waits for the other
+    res = CliRunner().invoke(cli, ["run", str(tasks), "--model", "none", "--library", str(lib), "--time-per-task", "5",
                                    "--runs-dir", str(tmp_path / "runs"), "-q"])
     assert res.exit_code == 0, res.output
-    stored = Library(lib, readonly=True).solutions("lists")
+    library = Library(lib, readonly=True)
+    stored = library.solutions("lists")
     assert {s.task_id for s in stored} == set(rules)
-    for s in stored:  # each is the search's canonical text, and parses back
-        assert parse(s.sexpr, PRIMS) and s.python.startswith("def f(x):") and s.params == ("x",)
+    learned = library.names("lists")  # a later task's search may call a function an earlier one taught
+    for s in stored:  # each is the search's canonical text: the DSL's primitives and library functions
+        heads = set(re.findall(r"\((\S+)", s.sexpr)) - {"lam"}
+        assert heads <= set(PRIMS) | learned, heads
+        assert s.python.startswith("def f(x):") and s.params == ("x",) and len(s.examples) == 3
     res = CliRunner().invoke(cli, ["library", "compress", "--library", str(lib), "--json"])
     assert res.exit_code == 0, res.output
     info = json.loads(res.output)["lists"]
     assert info["solutions"] == 3 and info["cost_before"] >= info["cost_after"] > 0
     for a in info["abstractions"]:
         assert len(a["tasks"]) >= 2 and a["arity"] <= 3
+    res = CliRunner().invoke(cli, ["library", "compress", "--library", str(lib), "--write", "--json"])
+    assert res.exit_code == 0, res.output
+    written = json.loads(res.output)["lists"]
+    assert set(written) == {"cost_before", "cost_after", "added", "skipped"}
+    for a in written["added"]:  # what it stored is in the library, and passes its examples
+        assert Library(lib, readonly=True).get(a["name"]) is not None
+    res = CliRunner().invoke(cli, ["library", "check", "--library", str(lib)])
+    assert res.exit_code == 0, res.output
     res = CliRunner().invoke(cli, ["library", "compress", "--library", str(lib), "--domain", "strings"])
     assert res.exit_code == 0 and "no stored s-expression solutions in the domain 'strings'" in res.output
 
@@ -112,3 +133,40 @@ def test_an_abstraction_becomes_a_typed_documented_python_function():
     exec(take.python, namespace)
     assert namespace[take.name](2, [5, 1, 3]) == [1, 3]
     assert "_2" not in take.name and not any(ch.isdigit() for ch in take.name)
+
+
+def test_opening_a_closed_program_gives_back_the_task_s_program():
+    for program, params in [("(map (lam (+ $0 (head x))) x)", ["x"]),
+                            ("(cons (head x) (fold (lam (lam (+ $0 $1))) 0 y))", ["x", "y"])]:
+        assert open_program(close_over(program, params), params) == program
+    assert open_program("(fn_1 2)", ["x"]) == "(fn_1 2 x)"  # a partial application takes the input last
+
+
+def _solution(task_id, sexpr, inputs):
+    from inductor.dsl.core import evaluate, program
+
+    term = parse(sexpr, PRIMS)
+    return Solution("lists", task_id, ("x",), sexpr, program(term, PRIMS, "f", ["x"]), "r",
+                    tuple(([xs], evaluate(term, PRIMS, ["x"], [xs])) for xs in inputs))
+
+
+def test_learned_abstractions_are_stored_verified_with_examples_from_their_tasks(tmp_path, plugins, sandbox):
+    import inductor_plugins.lists.dsl as dsl
+    from inductor.verify import Verifier, failing_functions
+
+    lib = Library(tmp_path / "lib")
+    inputs = [[3, 1, 2], [5, 0, 7], [9]]
+    for task_id, sexpr in {**CORPUS, "g": "(take 3 (sort x))"}.items():
+        lib.record_solution(_solution(task_id, sexpr, inputs))
+    verifier = Verifier(sandbox, plugins)
+    learned = learn_abstractions(lib, "lists", dsl, verifier)
+    names = [fn.name for fn, _ in learned.added]
+    assert "apply_plus" in names and "first_sorted_ascending" in names
+    add = lib.get("apply_plus")
+    assert add.signature in ("(xs: list[int], n: int) -> list[int]", "(n: int, xs: list[int]) -> list[int]")
+    assert add.examples and all(len(args) == 2 for args, _ in add.examples)
+    assert sorted(dict((fn.name, tasks) for fn, tasks in learned.added)["apply_plus"]) == ["a", "b", "c", "d"]
+    assert len(lib.abstraction_bodies("lists")) == len(names)
+    assert failing_functions(lib, verifier) == {}  # each passes the examples it was stored with
+    again = learn_abstractions(lib, "lists", dsl, verifier)  # the same corpus teaches nothing new
+    assert again.added == [] and set(again.skipped.values()) == {"already in the library"}
