@@ -985,7 +985,7 @@ def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: 
       inductor library compress --domain lists --json
       inductor library compress --write --library mylib
     """
-    from inductor.compress import CompressionError, close_over, compress, typed
+    from inductor.compress import CompressionError, close_over, compress, renames_a_primitive, typed
 
     settings = app.settings.library
     if write:
@@ -1005,6 +1005,7 @@ def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: 
         functions = {t.abstraction.name: t for t in (typed(found.abstractions, dsl, lib.names(name)) if dsl else [])}
         out[name] = {"solutions": len(corpus), "cost_before": found.cost_before, "cost_after": found.cost_after,
                      "abstractions": [{"name": a.name, "arity": a.arity, "body": a.body, "tasks": list(a.tasks),
+                                       "renames": renames_a_primitive(a),
                                        **({"function": f.name, "signature": f.signature, "docstring": f.docstring,
                                            "python": f.python} if (f := functions.get(a.name)) else {})}
                                       for a in found.abstractions]}
@@ -1024,6 +1025,8 @@ def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: 
                        f"{' ...' if len(a['tasks']) > 5 else ''}) := {a['body']}")
             if "function" in a:
                 click.echo(f"    {a['function']}{a['signature']}: {a['docstring']}")
+            elif a.get("renames"):
+                click.echo("    (only renames a primitive: not a function of its own)")
             else:
                 click.echo("    (not a first-order function of the DSL's types)")
 

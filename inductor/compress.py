@@ -229,6 +229,16 @@ def _placeholders(body: str) -> str:
     return " ".join(out).replace("( ", "(").replace(" )", ")")
 
 
+def renames_a_primitive(abstraction: Abstraction) -> bool:
+    """Whether the abstraction is one call whose arguments are its own parameters, each once
+    (``(lam (take #0 $0))`` is ``take``): it shortens whole-program corpora but adds nothing."""
+    tree = _tree(_placeholders(abstraction.body))
+    if not isinstance(tree, list) or not tree or tree[0] == "lam":
+        return False
+    args = tree[1:]
+    return all(isinstance(x, str) and re.fullmatch(r"arg\d+_", x) for x in args) and len(set(args)) == len(args)
+
+
 def _arity(abstraction: Abstraction) -> int:
     """Parameters of the function: the abstraction's arguments and its leading lambdas."""
     leading = 0
@@ -281,6 +291,8 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
     used = set(taken) | set(prims)
     out: list[TypedAbstraction] = []
     for a in abstractions:
+        if renames_a_primitive(a):
+            continue
         sig = type_abstraction(a, prims, types)
         if sig is None:
             continue
@@ -295,7 +307,9 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         hint = {p: type_text(aliases_back.get(t, t)) for p, t in zip(params, param_types)}
         header = f"def {name}({', '.join(f'{p}: {hint[p]}' for p in params)}) -> " \
                  f"{type_text(aliases_back.get(returns, returns))}:"
-        doc = phrase[:1].upper() + phrase[1:] + ("" if phrase.endswith(".") else ".")
+        first_word = re.match(r"\w*", phrase).group()
+        doc = (phrase if first_word in params else phrase[:1].upper() + phrase[1:]) + \
+            ("" if phrase.endswith(".") else ".")
         lines = body.splitlines()
         python = "\n".join([header, f'    """{doc}"""', *lines[1:]]) + "\n"
         out.append(TypedAbstraction(a, name, params, tuple(param_types), returns, doc, python))
@@ -414,7 +428,8 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     for a in found.abstractions:
         fn = functions.get(a.name)
         if fn is None:
-            learned.skipped[a.name] = "not a first-order function of the DSL's types"
+            learned.skipped[a.name] = ("only renames a primitive" if renames_a_primitive(a)
+                                       else "not a first-order function of the DSL's types")
             continue
         missing = [n for n in _TOKEN.findall(a.body) if n in functions and n not in stored_now]
         if missing:

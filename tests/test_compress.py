@@ -170,3 +170,13 @@ def test_learned_abstractions_are_stored_verified_with_examples_from_their_tasks
     assert failing_functions(lib, verifier) == {}  # each passes the examples it was stored with
     again = learn_abstractions(lib, "lists", dsl, verifier)  # the same corpus teaches nothing new
     assert again.added == [] and set(again.skipped.values()) == {"already in the library"}
+
+
+def test_an_abstraction_that_only_renames_a_primitive_is_not_a_function():
+    import inductor_plugins.lists.dsl as dsl
+    from inductor.compress import Abstraction, renames_a_primitive
+
+    rename = Abstraction("fn_0", 1, "(lam (take #0 $0))", ("a", "b"), 1.0)
+    nested = Abstraction("fn_1", 1, "(lam (take #0 (sort $0)))", ("a", "b"), 1.0)
+    assert renames_a_primitive(rename) and not renames_a_primitive(nested)
+    assert [f.abstraction.name for f in typed([rename, nested], dsl)] == ["fn_1"]
