@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import random
@@ -80,14 +81,17 @@ def labelled_mix(n: int, seed: int = 0) -> list[tuple[str, str]]:
     return out
 
 
-def _lists_namespace() -> dict[str, Any]:
-    """The lists domain's primitives, as the candidates of :func:`candidate_mix` call them."""
-    from inductor.plugins import get_plugins
+@functools.lru_cache(maxsize=1)
+def _lists_primitives() -> tuple[tuple[str, Any], ...]:
+    from inductor.domain import primitives_namespace
 
-    out: dict[str, Any] = {}
-    for module in get_plugins().primitives("lists"):
-        out.update({k: getattr(module, k) for k in getattr(module, "__all__", ())})
-    return out
+    return tuple(primitives_namespace("lists").items())
+
+
+def _lists_namespace() -> dict[str, Any]:
+    """The lists domain's primitives, as the candidates of :func:`candidate_mix` call them (a
+    fresh namespace each time, looked up once: it is built per candidate)."""
+    return dict(_lists_primitives())
 
 
 def _run_under_alarm(code: str, inputs: list[Any], seconds: float) -> list[Any]:
@@ -120,6 +124,7 @@ def fork_check(task: Task, code: str, timeout: float, plugins: Plugins) -> bool:
     """One candidate in a bare process of its own: fork, run under an alarm of ``timeout``
     per example, send the outputs through a pipe, join with a second's grace, kill if alive;
     the outputs are compared here."""
+    _lists_primitives()  # looked up here, so the forked child inherits it
     ctx = multiprocessing.get_context("fork")
     inputs = [e.args for e in task.train]
     budget = timeout * len(inputs)
@@ -196,6 +201,7 @@ def humaneval_check(task: Task, code: str, timeout: float, plugins: Plugins) -> 
     holds the result list, a forked process runs the program (see ``_humaneval_child``) under
     one alarm of ``timeout`` per example, the parent joins it with a second's grace and
     terminates it if alive."""
+    _lists_primitives()  # looked up here, so the forked child inherits it
     ctx = multiprocessing.get_context("fork")
     inputs = [e.args for e in task.train]
     budget = timeout * len(inputs)

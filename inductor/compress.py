@@ -283,7 +283,7 @@ def name_from(phrase: str, params: Sequence[str], taken: set[str]) -> str:
 def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = frozenset()) -> list[TypedAbstraction]:
     """Each abstraction the DSL can type, as a named, documented Python function; a later
     abstraction may call an earlier one (it enters the DSL as a primitive for the ones after)."""
-    from inductor.dsl.core import Primitive, parse, program, type_text
+    from inductor.dsl.core import parse, program, type_text
 
     prims = {p.name: p for p in dsl.PRIMITIVES}
     types = candidate_types(dsl.PRIMITIVES)
@@ -314,10 +314,17 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         python = "\n".join([header, f'    """{doc}"""', *lines[1:]]) + "\n"
         out.append(TypedAbstraction(a, name, params, tuple(param_types), returns, doc, python))
         # Later abstractions call this one by its stitch name.
-        prims[a.name] = Primitive(a.name, tuple(param_types), returns, None, f"{name} of " +
-                                  ", ".join(f"{{{p}}}" for p in params),
-                                  f"{name}({', '.join(f'{{{i}}}' for i in range(len(params)))})", params)
+        prims[a.name] = _as_primitive(a.name, name, params, tuple(param_types), returns, None)
     return out
+
+
+def _as_primitive(stitch_name: str, name: str, params: Sequence[str], types: Sequence[Any], returns: Any,
+                  impl: Any) -> Any:
+    """An abstraction as a DSL primitive under its stitch name, rendered as a call of ``name``."""
+    from inductor.dsl.core import Primitive
+
+    return Primitive(stitch_name, tuple(types), returns, impl, f"{name} of " + ", ".join(f"{{{p}}}" for p in params),
+                     f"{name}({', '.join(f'{{{i}}}' for i in range(len(params)))})", tuple(params))
 
 
 def _param_names(param_types: Sequence[Any]) -> tuple[str, ...]:
@@ -411,7 +418,7 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     """Compress ``domain``'s stored solutions and store each abstraction that the DSL types and
     whose rewritten solutions pass their tasks' examples in the sandbox (on at least
     ``min_tasks`` tasks) as a library function, with examples of its calls from those tasks."""
-    from inductor.dsl.core import Primitive, closure, freeze, parse, program, thaw
+    from inductor.dsl.core import closure, freeze, parse, program, thaw
     from inductor.store import Function
     from inductor.tasks import Example, Task
 
@@ -421,7 +428,6 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     learned = Learned(found)
     functions = {f.abstraction.name: f for f in typed(found.abstractions, dsl, library.names(domain))}
     prims = {p.name: p for p in dsl.PRIMITIVES}
-    calls: dict[str, list[tuple[list[Any], Any]]] = {}
     defined: list[str] = []  # the sources of the abstractions so far, in order (later ones call earlier)
     stored_bodies = set(library.abstraction_bodies(domain))
     stored_now: set[str] = set()
@@ -437,7 +443,7 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
             continue
         body = parse(_placeholders(a.body), prims)
         env_of = closure(_rename_vars(body, {f"arg{i}_": p for i, p in enumerate(fn.params)}), prims, fn.params)
-        log = calls.setdefault(a.name, [])
+        log: list[tuple[list[Any], Any]] = []  # this abstraction's calls while a rewrite runs
 
         def call(*args: Any, _env: Any = env_of, _log: list = log) -> Any:
             out = _env((tuple(args),))
@@ -445,37 +451,34 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
                 _log.append(([thaw(v) for v in args], thaw(out)))
             return out
 
-        prims[a.name] = Primitive(a.name, fn.param_types, fn.returns, call, f"{fn.name} of " +
-                                  ", ".join(f"{{{p}}}" for p in fn.params),
-                                  f"{fn.name}({', '.join(f'{{{i}}}' for i in range(len(fn.params)))})", fn.params)
+        prims[a.name] = _as_primitive(a.name, fn.name, fn.params, fn.param_types, fn.returns, call)
         defined.append(fn.python)
         if a.body in stored_bodies:
             learned.skipped[a.name] = "already in the library"
             continue
         passed: list[str] = []
+        examples: list[tuple[list[Any], Any]] = []  # its calls in the rewrites that passed
         for task_id in a.tasks:
             sol = solutions[task_id]
             log.clear()
             try:
                 term = parse(open_program(found.rewritten[task_id], sol.params), prims)
                 source = "\n\n".join(defined) + "\n\n" + program(term, prims, "f", sol.params)
+                run = closure(term, prims, sol.params)
                 for args, _ in sol.examples:  # in-process, on inputs the solution already ran on in the sandbox
-                    closure(term, prims, sol.params)((tuple(freeze(v) for v in args),))
+                    run((tuple(freeze(v) for v in args),))
             except Exception:  # noqa: BLE001 - a rewrite the DSL cannot read or run is simply not used
                 continue
             task = Task(id=f"{task_id}:rewritten", train=[Example(tuple(args), out) for args, out in sol.examples],
                         test=[], domain=domain, entry_point="f", arg_names=list(sol.params))
             if verifier.check(task, [source], notify=False)[0]:
                 passed.append(task_id)
-                fn_examples = getattr(call, "_examples", [])
-                fn_examples.extend(e for e in log if e not in fn_examples)
-                call._examples = fn_examples  # type: ignore[attr-defined]
+                examples.extend(e for e in log if e not in examples)
         if len(passed) < min_tasks:
             learned.skipped[a.name] = f"its rewritten solutions passed on {len(passed)} task(s)"
             continue
-        examples = list(getattr(call, "_examples", []))[:max_examples]
         stored = library.add(Function(name=fn.name, domain=domain, signature=fn.signature, source=fn.python,
-                                      docstring=fn.docstring, examples=examples), task_id=passed[0])
+                                      docstring=fn.docstring, examples=examples[:max_examples]), task_id=passed[0])
         library.record_abstraction(stored.id, a.body, a.arity, passed)
         learned.added.append((fn, passed))
         learned.stored.append(stored)

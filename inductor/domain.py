@@ -86,14 +86,14 @@ def primitives_namespace(domain: str) -> dict[str, Any]:
     """The public functions of ``domain``'s primitives, from the plugins that serve it: what a
     library module written by the store imports outside the sandbox."""
     from inductor.plugins import get_plugins
+    from inductor.store import public_names
 
     modules = get_plugins().primitives(domain)
     if not modules:
         raise ImportError(f"no installed plugin gives the primitives of the domain {domain!r}")
     out: dict[str, Any] = {}
     for module in reversed(modules):  # the first module's names win
-        names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
-        out.update({n: getattr(module, n) for n in names})
+        out.update({n: getattr(module, n) for n in public_names(module)})
     return out
 
 
