@@ -1075,7 +1075,9 @@ def _search_row(searcher: Any, name: str, seconds: float, task: Task, components
             "evaluated": int(found.evaluated or 0),
             # The searcher's own measure of its time, else the wall time around the call.
             "seconds": round(float(found.seconds or 0.0) or wall, 4), "stopped": found.stopped,
-            "program": found.program, "sexpr": getattr(found, "sexpr", None)}
+            "program": found.program, "sexpr": getattr(found, "sexpr", None),
+            # How each of the value engine's workers ended (solved, time, stopped...).
+            "workers": [str(w.get("stopped") or w.get("status") or "") for w in getattr(found, "workers", [])]}
 
 
 def _row_word(row: dict[str, Any]) -> str:

@@ -127,10 +127,22 @@ class ValueSearcher:
         # The entry's globals hold the preludes' public functions: the library's among them.
         codes = [f"def entry(job):\n    return run_job(dict(job, first_order={k % 2 == 1}), globals())\n"
                  for k in range(self.workers)]
-        outcomes = self.sandbox().run(codes, [[job]], entries="entry", preludes=[*mine, *extra])
+        full = [k for k in range(self.workers) if k % 2 == 0]
+
+        def found(results: list[Any]) -> bool:
+            # A full-grammar worker enumerates every program in cost order, the first-order
+            # ones included: once it has one, no other worker can return a more probable one.
+            return any(results[k] is not None and results[k][0].status is Status.OK
+                       and isinstance(results[k][0].value, dict) and results[k][0].value.get("python")
+                       for k in full)
+
+        outcomes = self.sandbox().run(codes, [[job]], entries="entry", preludes=[*mine, *extra], stop_when=found)
         best: dict[str, Any] | None = None
         verdicts = []
         for (out,) in outcomes:
+            if out.status is Status.STOPPED:
+                result.workers.append({"status": "stopped", "message": out.message})
+                continue
             if out.status is not Status.OK or not isinstance(out.value, dict):
                 verdicts.append(out.status.name.lower())
                 result.workers.append({"status": out.status.name.lower(), "message": out.message})

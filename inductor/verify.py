@@ -96,6 +96,7 @@ _STATUS_VERDICT = {
     Status.FORBIDDEN: Verdict.FORBIDDEN,
     Status.OUTPUT: Verdict.ERROR,
     Status.PROGRAM: Verdict.ERROR,
+    Status.STOPPED: Verdict.ERROR,
 }
 
 

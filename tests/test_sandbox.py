@@ -521,3 +521,30 @@ def test_the_soak_with_every_hostile_kind_loses_no_other_verdict(plugins):
     assert set(figures["hostile_kinds"]) == set(HOSTILE_KINDS)
     assert figures["normal_verdicts_lost"] == 0 and figures["hostile_passes"] == 0
     assert figures["leaked_processes"] == 0 and sum(figures["verdicts"].values()) == 240
+
+
+@pytest.mark.parametrize("wrap", ["auto", "none"])
+def test_stop_when_ends_the_busy_workers_and_the_next_run_is_whole(wrap):
+    spin = "def f(x):\n    while True:\n        pass\n"
+    quick = "def f(x):\n    return x + 1\n"
+    with Sandbox(workers=2, batch_size=1, wrap=wrap, limits=Limits(timeout=30)) as sb:
+        for _ in range(3):  # the second and third runs find the killed worker restarting
+            out = sb.run([quick, spin], [(1,)], stop_when=lambda results: results[0] is not None)
+            assert out[0][0].status is Status.OK and out[0][0].value == 2
+            assert out[1][0].status is Status.STOPPED
+        # Without stop_when every candidate runs to its end, on restarted workers.
+        out = sb.run([quick, "def f(x):\n    return x * 3\n"], [(2,)])
+        assert [o[0].value for o in out] == [3, 6]
+        pids = {w.proc.pid for w in sb._pool if w.proc is not None}
+    # The killed workers left no process behind (their children die with them).
+    left = subprocess.run(["ps", "-o", "pid=", "--ppid", ",".join(map(str, pids))], capture_output=True, text=True)
+    assert left.stdout.split() == []
+
+
+def test_a_run_stopped_before_any_batch_starts_runs_nothing(sandbox):
+    codes = [f"def f(x):\n    return x + {i}\n" for i in range(4)]
+    out = sandbox.run(codes, [(1,)], stop_when=lambda results: True)
+    # The first batch to finish stops the run: every candidate has an outcome, none is lost.
+    assert len(out) == 4 and all(len(o) == 1 for o in out)
+    assert all(o[0].status in (Status.OK, Status.STOPPED) for o in out)
+    assert any(o[0].status is Status.OK for o in out)

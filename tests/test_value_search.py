@@ -258,3 +258,17 @@ def test_constants_come_from_the_examples():
     # The outputs' common length, and a whole output that repeats.
     weights = {repr(c.value): c.weight for c in example_constants([([1],), ([2],)], [[7, 5], [7, 5]])}
     assert weights["2"] == 1 and weights["[7, 5]"] == 1
+
+
+def test_the_first_order_worker_is_stopped_once_the_full_grammar_has_a_program():
+    # (reverse (map (lam (+ $0 1)) x)) needs a lambda: only the full-grammar worker finds it,
+    # and the first-order worker, which would search to the deadline, is stopped then.
+    task = lists_task([([1, 2, 3], [4, 3, 2]), ([5, 0], [1, 6]), ([4], [5])])
+    s = ValueSearcher(seconds=120.0, memory_mb=300, bank_mb=32)
+    try:
+        for _ in range(2):  # again on the restarted worker
+            res = s.search(task)
+            assert res.stopped == "solved" and "lam" in res.sexpr
+            assert [w.get("stopped") or w.get("status") for w in res.workers] == ["solved", "stopped"]
+    finally:
+        s.close()

@@ -9,13 +9,14 @@ import os
 import pickle
 import queue
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Status(IntEnum):
     FORBIDDEN = 4
     OUTPUT = 5  # output too large or not JSON data
     PROGRAM = 6  # not a usable program (does not compile, defines no function): same for every input
+    STOPPED = 7  # not run to its end: ``Sandbox.run(stop_when=...)`` ended the run first
 
 
 @dataclass(slots=True)
@@ -201,6 +203,16 @@ class Worker:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def kill(self) -> None:
+        """End the worker now, from any thread (its children die with it: they hold a
+        parent-death signal); the thread waiting in ``run`` then sees the pipe close."""
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # a session of its own (start_new_session)
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+
     def close(self) -> None:
         if self.proc is None:
             return
@@ -236,6 +248,7 @@ class Worker:
     def run(self, job: dict[str, Any], budget: float) -> list[bytes]:
         """Send one job; return the raw result lines (one per candidate, in order)."""
         if not self.alive():
+            self.close()  # a worker that died (or was killed) between jobs: its pipes go too
             self.start()
         self._job += 1
         job = dict(job, op="run", id=self._job)
@@ -401,7 +414,8 @@ class Sandbox:
 
     def run(self, codes: Sequence[str], inputs: Sequence[Sequence[Any]], *, entries: Sequence[str] | str = "f",
             preludes: Sequence[ModuleType | Prelude] = (), isolate: bool = False,
-            inert: Sequence[bool] | None = None) -> list[list[Outcome]]:
+            inert: Sequence[bool] | None = None,
+            stop_when: Callable[[list[list[Outcome] | None]], bool] | None = None) -> list[list[Outcome]]:
         """Run every code on every input; outcomes[i][j] is candidate i on input j.
 
         A code is Python source, compiled in the sandbox. ``entries[i]`` names the function
@@ -409,6 +423,11 @@ class Sandbox:
         name). ``inert[i]`` says code i provably cannot change shared state
         (:func:`inductor.verify.is_inert`): it may share a child with the task's next
         batches, and its child skips the check that it left the shared state alone.
+
+        ``stop_when(results)`` is asked after each batch, with the outcomes so far (None for
+        a candidate not done): once it says yes, the workers still busy are killed (and
+        restarted on their next use), no further batch starts, and every candidate not done
+        gets a ``STOPPED`` outcome.
         """
         if not codes:
             return []
@@ -428,8 +447,13 @@ class Sandbox:
         size = max(1, min(self.batch_size, -(-len(codes) // len(self._pool))))
         batches = [range(i, min(i + size, len(codes))) for i in range(0, len(codes), size)]
         results: list[list[Outcome] | None] = [None] * len(codes)
+        stopped = threading.Event()
+        busy: set[Worker] = set()
+        guard = threading.Lock()
 
         def work(batch: range) -> None:
+            if stopped.is_set():
+                return
             job = dict(base, codes=[codes[i] for i in batch], entries=[entries[i] for i in batch],
                        inert=[bool(inert[i]) for i in batch] if inert is not None else [])
             # A candidate may run up to three times (see Zygote.run_batch), each within the
@@ -438,22 +462,39 @@ class Sandbox:
             budget = 3 * per * len(batch) + 30
             for attempt in range(2):
                 worker = self._free.get()
+                with guard:
+                    if stopped.is_set():
+                        self._free.put(worker)
+                        return
+                    busy.add(worker)
                 try:
                     lines = worker.run(job, budget)
                     break
-                except (EOFError, TimeoutError, OSError, BrokenPipeError) as exc:
-                    log.warning("sandbox worker failed (%s); restarting it", type(exc).__name__)
+                except (EOFError, TimeoutError, OSError, BrokenPipeError, SandboxError) as exc:
                     worker.close()
                     lines = []
+                    if stopped.is_set():
+                        return  # killed on purpose (running, or still starting): its candidates were not done
+                    if isinstance(exc, SandboxError):
+                        raise
+                    log.warning("sandbox worker failed (%s); restarting it", type(exc).__name__)
                     if attempt:
                         break
                 finally:
+                    with guard:
+                        busy.discard(worker)
                     self._free.put(worker)
-            for idx, outs in parse_lines(lines, len(inputs)):
-                if 0 <= idx < len(batch) and results[batch[idx]] is None:
-                    results[batch[idx]] = outs
+            with guard:
+                for idx, outs in parse_lines(lines, len(inputs)):
+                    if 0 <= idx < len(batch) and results[batch[idx]] is None:
+                        results[batch[idx]] = outs
+                if stop_when is not None and not stopped.is_set() and stop_when(list(results)):
+                    stopped.set()
+                    for other in busy:
+                        other.kill()
 
         with gc_paused():
             list(self._executor.map(work, batches))
-        missing = Outcome(Status.ERROR, message="the sandbox worker died")
+        missing = (Outcome(Status.STOPPED, message="not run to its end: the run was stopped") if stopped.is_set()
+                   else Outcome(Status.ERROR, message="the sandbox worker died"))
         return [r if r is not None else [missing] * len(inputs) for r in results]
