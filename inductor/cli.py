@@ -166,7 +166,9 @@ class App:
 
             namer = ModelNamer(model, Prompts(self.plugins.template_folders()))
         return LibraryUse(lib, self.library_index(lib), k=s.k, behaviour_limit=s.behaviour_limit, learn=learn,
-                          run=run, model=model.name if model is not None else "search", namer=namer)
+                          run=run, model=model.name if model is not None else "search", namer=namer,
+                          sleep=s.sleep, compress_iterations=s.compress_iterations, max_arity=s.max_arity,
+                          min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount)
 
     def induction(self, sandbox: Any, model: Any, library: Any, events: Any = None, seed: int | None = None) -> Any:
         """The loop with this app's settings, plugins and prompts."""
@@ -1032,7 +1034,7 @@ def library_compress(app: App, library_dir: Path | None, as_json: bool, domain: 
 
 
 def _compress_write(app: App, library_dir: Path | None, domain: str | None, as_json: bool) -> None:
-    from inductor.compress import CompressionError, learn_abstractions
+    from inductor.compress import sleep
     from inductor.verify import Verifier
 
     settings = app.settings.library
@@ -1045,27 +1047,24 @@ def _compress_write(app: App, library_dir: Path | None, domain: str | None, as_j
             dsl = app.plugins.dsl(name)
             if dsl is None:
                 continue
-            try:
-                learned = learn_abstractions(lib, name, dsl, verifier, iterations=settings.compress_iterations,
-                                             max_arity=settings.max_arity, min_tasks=settings.min_tasks)
-            except CompressionError as exc:
-                raise click.ClickException(f"{lib.folder}: {exc}") from None
-            index.add(learned.stored)
-            c = learned.compression
-            out[name] = {"cost_before": c.cost_before, "cost_after": c.cost_after,
-                         "added": [{"name": fn.name, "signature": fn.signature, "docstring": fn.docstring,
-                                    "body": fn.abstraction.body, "tasks": tasks} for fn, tasks in learned.added],
-                         "skipped": learned.skipped}
+            slept = sleep(lib, name, dsl, verifier, index=index, iterations=settings.compress_iterations,
+                          max_arity=settings.max_arity, min_tasks=settings.min_tasks,
+                          pseudocount=settings.weight_pseudocount)
+            if slept.error:
+                raise click.ClickException(f"{lib.folder}: {slept.error}")
+            out[name] = slept.to_json()
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
     for name, info in out.items():
         click.echo(f"{name}: cost {info['cost_before']} -> {info['cost_after']}, "
-                   f"{len(info['added'])} abstraction(s) stored")
+                   f"{len(info['added'])} abstraction(s) stored, {info['rewritten']} solution(s) rewritten")
         for a in info["added"]:
             click.echo(f"  + {a['name']}{a['signature']}: {a['docstring']} (used by {len(a['tasks'])} tasks)")
         for stitch_name, why in info["skipped"].items():
             click.echo(f"  - {stitch_name}: {why}")
+        top = ", ".join(f"{n} {w:.2f}" for n, w in info["top_weights"])
+        click.echo(f"  grammar weights fitted to {info['programs']} solution(s); heaviest: {top}")
     if not out:
         click.echo(f"{lib.folder}: no stored s-expression solutions to compress")
 

@@ -411,6 +411,8 @@ class Learned:
     skipped: dict[str, str] = field(default_factory=dict)
     #: The library functions stored (ids set), in the order of ``added``.
     stored: list[Any] = field(default_factory=list)
+    #: Task id -> its solution rewritten with the stored abstractions (kept in the store).
+    rewrites: dict[str, str] = field(default_factory=dict)
 
 
 def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, iterations: int = 10,
@@ -431,6 +433,8 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     defined: list[str] = []  # the sources of the abstractions so far, in order (later ones call earlier)
     stored_bodies = set(library.abstraction_bodies(domain))
     stored_now: set[str] = set()
+    stored_names: dict[str, str] = {}  # stitch name -> the stored function's name
+    verified: set[str] = set()  # tasks whose whole rewrite passed their examples
     for a in found.abstractions:
         fn = functions.get(a.name)
         if fn is None:
@@ -483,4 +487,57 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
         learned.added.append((fn, passed))
         learned.stored.append(stored)
         stored_now.add(a.name)
+        stored_names[a.name] = stored.name
+        verified.update(passed)
+    # Keep each verified rewrite (what the grammar's weights are fitted to), calling the
+    # abstractions by their function names; a task whose rewrite calls one not stored keeps none.
+    rewrites: dict[str, str] = {}
+    for task_id, text in found.rewritten.items():
+        calls = [t for t in _TOKEN.findall(text) if t in functions or t in learned.skipped]
+        if task_id in verified and calls and all(c in stored_names for c in calls):
+            renamed = " ".join(stored_names.get(t, t) for t in _TOKEN.findall(text)).replace("( ", "(").replace(" )", ")")
+            rewrites[task_id] = open_program(renamed, solutions[task_id].params)
+    if rewrites:
+        library.record_rewrites(domain, rewrites)
+    learned.rewrites = rewrites
     return learned
+
+
+@dataclass
+class Slept:
+    """What one sleep did for a domain: the compression (None when it could not run) and the weights."""
+
+    domain: str
+    learned: Learned | None
+    fitted: Any
+    error: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"domain": self.domain, "error": self.error, "weights": len(self.fitted.weights),
+                               "programs": self.fitted.programs,
+                               "top_weights": [[n, round(w, 3)] for n, w in self.fitted.top(5)]}
+        if self.learned is not None:
+            c = self.learned.compression
+            out.update(cost_before=c.cost_before, cost_after=c.cost_after, rewritten=len(self.learned.rewrites),
+                       added=[{"name": fn.name, "signature": fn.signature, "docstring": fn.docstring,
+                               "body": fn.abstraction.body, "tasks": tasks} for fn, tasks in self.learned.added],
+                       skipped=self.learned.skipped)
+        return out
+
+
+def sleep(library: Any, domain: str, dsl: Any, verifier: Any, *, index: Any = None, iterations: int = 10,
+          max_arity: int = 3, min_tasks: int = 2, pseudocount: float = 1.0) -> Slept:
+    """DreamCoder's sleep for one domain: compress its solutions into abstractions (stored,
+    indexed), then fit the grammar's weights to the rewritten corpus (stored)."""
+    from inductor.grammar import learn_weights
+
+    learned: Learned | None = None
+    error = ""
+    try:
+        learned = learn_abstractions(library, domain, dsl, verifier, iterations=iterations, max_arity=max_arity,
+                                     min_tasks=min_tasks)
+    except CompressionError as exc:
+        error = str(exc)
+    if learned is not None and learned.stored and index is not None:
+        index.add(learned.stored)
+    return Slept(domain, learned, learn_weights(library, domain, dsl, pseudocount), error)

@@ -59,6 +59,12 @@ class LibraryUse:
     model: str = ""
     #: Proposes names and summaries of learned functions (None: rule-made names).
     namer: Any = None
+    #: After each pass: compress the solutions into abstractions and fit the grammar's weights.
+    sleep: bool = True
+    compress_iterations: int = 10
+    max_arity: int = 3
+    min_tasks: int = 2
+    pseudocount: float = 1.0
 
 
 #: ``Budget.rounds`` for "repair rounds while the task's time lasts".
@@ -327,8 +333,11 @@ class Induction:
             components += [c for f in self.library.library.functions(domain)
                            if (c := library_component(f.name, f.signature, aliases)) is not None]
         components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
+        # The library's fitted grammar, when it has one (a searcher plugin without weights still works).
+        weights = self.library.library.weights(domain) if self.library is not None else {}
         found = self.search.search(task, components, preludes=[*self.verifier.preludes(task), *preludes],
-                                   same=self.plugins.comparator(task), deadline=deadline)
+                                   same=self.plugins.comparator(task), deadline=deadline,
+                                   **({"weights": weights} if weights else {}))
         result.candidates_checked += found.evaluated
         self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
                          stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program,
@@ -462,6 +471,28 @@ class Induction:
         self.events.emit("learned", task=task.id, added=[f.name for f in learned.added],
                          merged=[f.name for f in learned.merged], reason=learned.reason)
 
+    def sleep(self, domains: Iterable[str]) -> list[Any]:
+        """After a pass, for each domain it solved tasks of: compress the library's solutions
+        into abstractions and fit the grammar's weights (see :func:`inductor.compress.sleep`)."""
+        lib = self.library
+        if lib is None or not lib.learn or not lib.sleep:
+            return []
+        from inductor.compress import sleep
+
+        out = []
+        for domain in sorted(domains):
+            dsl = self.plugins.dsl(domain)
+            if dsl is None or not lib.library.solutions(domain):
+                continue
+            slept = sleep(lib.library, domain, dsl, self.verifier, index=lib.index,
+                          iterations=lib.compress_iterations, max_arity=lib.max_arity, min_tasks=lib.min_tasks,
+                          pseudocount=lib.pseudocount)
+            info = slept.to_json()
+            self.events.emit("slept", **{**info, "added": [a["name"] for a in info.get("added", [])],
+                                         "skipped": len(info.get("skipped", {}))})
+            out.append(slept)
+        return out
+
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
             passes: int = 1, on_pass: Callable[[int, int], None] | None = None,
             done: Sequence[TaskResult] = (), on_start: Callable[[Task], None] | None = None) -> RunResult:
@@ -510,6 +541,12 @@ class Induction:
                     stats["library_size_end"] = self._library_size()
                     if on_result is not None:
                         on_result(res)
+                slept = self.sleep({order[i].domain or "generic" for i in todo if latest[i].train_solved})
+                if slept:
+                    stats["sleep"] = [{"domain": z.domain, "abstractions": [fn.name for fn, _ in z.learned.added]
+                                       if z.learned else [], "weights_fitted_to": z.fitted.programs,
+                                       "error": z.error} for z in slept]
+                    stats["library_size_end"] = self._library_size()
         except KeyboardInterrupt:
             run.interrupted = True
         except Exception as exc:

@@ -168,6 +168,13 @@ class RunConsole:
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
                                f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
+        for p in s.get("passes", []):
+            for z in p.get("sleep", []):
+                made = ", ".join(z["abstractions"]) if z["abstractions"] else "none"
+                self.console.print(f"Sleep after pass {p['pass']} ({_safe(z['domain'])}): abstractions learned: "
+                                   f"{_safe(made)}; grammar weights fitted to {z['weights_fitted_to']} solution(s)"
+                                   + (f" (compression: {_safe(z['error'])})" if z["error"] else "") + ".",
+                                   soft_wrap=True)
         if len(s.get("passes", [])) > 1:
             for p in s["passes"]:
                 self.console.print(f"Pass {p['pass']}: {p['solved']} of {p['attempted']} attempted task(s) solved, "

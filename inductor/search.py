@@ -71,7 +71,11 @@ class Searcher(Protocol):
     """What a search proposer plugin returns: finds a program for a task without a model."""
 
     def search(self, task: Task, components: Sequence[Component], preludes: Sequence[Any] = (),
-               same: Any = None, deadline: float | None = None) -> SearchResult: ...
+               same: Any = None, deadline: float | None = None,
+               weights: Mapping[str, float] | None = None) -> SearchResult:
+        """``weights``: the grammar's weight per primitive or library function (the library's
+        fitted ones; passed only when there are any), 1 for a name not given."""
+        ...
 
 
 @dataclass
@@ -133,8 +137,10 @@ class Enumerator:
         self.seconds = seconds
 
     def search(self, task: Task, components: Sequence[Component], preludes: Sequence[Any] = (),
-               same: Any = None, deadline: float | None = None) -> SearchResult:
-        """The first program found (``def entry(params): return <expr>``), or None within budget."""
+               same: Any = None, deadline: float | None = None,
+               weights: Mapping[str, float] | None = None) -> SearchResult:
+        """The first program found (``def entry(params): return <expr>``), or None within budget
+        (compositions in size order: ``weights`` do not change it)."""
         start = time.perf_counter()
         deadline = min(deadline or float("inf"), start + self.seconds)
         result = SearchResult()

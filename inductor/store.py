@@ -86,6 +86,16 @@ MIGRATIONS: tuple[str, ...] = (
         tasks TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE solutions ADD COLUMN rewritten TEXT NOT NULL DEFAULT '';
+    CREATE TABLE weights (
+        domain TEXT NOT NULL,
+        name TEXT NOT NULL,
+        weight REAL NOT NULL,
+        uses INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (domain, name)
+    );
+    """,
 )
 
 
@@ -102,6 +112,8 @@ class Solution:
     run: str = ""
     #: The task's train examples, ``(args, output)``: what a rewritten solution is verified on.
     examples: tuple[tuple[list[Any], Any], ...] = ()
+    #: The s-expression rewritten with the library's abstractions (by their function names), if any.
+    rewritten: str = ""
 
 
 class StoreError(Exception):
@@ -375,7 +387,32 @@ class Library:
         where, args = ("WHERE domain = ?", (domain,)) if domain else ("", ())
         rows = self.db.execute(f"SELECT * FROM solutions {where} ORDER BY domain, task_id", args).fetchall()
         return [Solution(r["domain"], r["task_id"], tuple(json.loads(r["params"])), r["sexpr"], r["python"], r["run"],
-                         tuple((list(a), o) for a, o in json.loads(r["examples"]))) for r in rows]
+                         tuple((list(a), o) for a, o in json.loads(r["examples"])), r["rewritten"]) for r in rows]
+
+    def record_rewrites(self, domain: str, rewrites: Mapping[str, str]) -> None:
+        """Keep each task's solution rewritten with the stored abstractions (task id -> the
+        s-expression calling them by their function names; '' forgets a rewrite)."""
+        with self.transaction() as db:
+            db.executemany("UPDATE solutions SET rewritten = ? WHERE domain = ? AND task_id = ?",
+                           [(text, domain, task) for task, text in rewrites.items()])
+
+    def set_weights(self, domain: str, weights: Mapping[str, float], uses: Mapping[str, int] | None = None) -> None:
+        """Replace ``domain``'s grammar weights (name -> weight, with how often the corpus uses each)."""
+        uses = uses or {}
+        with self.transaction() as db:
+            db.execute("DELETE FROM weights WHERE domain = ?", (domain,))
+            db.executemany("INSERT INTO weights (domain, name, weight, uses) VALUES (?, ?, ?, ?)",
+                           [(domain, n, float(w), int(uses.get(n, 0))) for n, w in sorted(weights.items())])
+
+    def weights(self, domain: str) -> dict[str, float]:
+        """``domain``'s grammar weights (empty until the library has fitted them: uniform)."""
+        return {r[0]: float(r[1]) for r in self.db.execute(
+            "SELECT name, weight FROM weights WHERE domain = ? ORDER BY name", (domain,))}
+
+    def weight_uses(self, domain: str) -> dict[str, int]:
+        """How often the corpus the weights were fitted to uses each name."""
+        return {r[0]: int(r[1]) for r in self.db.execute(
+            "SELECT name, uses FROM weights WHERE domain = ? ORDER BY name", (domain,))}
 
     def record_abstraction(self, function_id: int | None, body: str, arity: int, tasks: Sequence[str]) -> None:
         """Mark a stored function as a learned abstraction: its s-expression body (``#0``... its

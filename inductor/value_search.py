@@ -17,7 +17,7 @@ from __future__ import annotations
 import atexit
 import importlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -93,25 +93,29 @@ class ValueSearcher:
             self.plugins = get_plugins()
         return self.plugins.dsl(domain)
 
-    def job(self, task: Task, seconds: float, dsl: str, components: Sequence[Component] = ()) -> dict[str, Any]:
+    def job(self, task: Task, seconds: float, dsl: str, components: Sequence[Component] = (),
+            weights: Mapping[str, float] | None = None) -> dict[str, Any]:
         types = getattr(task, "types", None) or {}
         return {"dsl": dsl, "params": list(task.params),
                 "inputs": [list(ex.args) for ex in task.train], "outputs": [ex.output for ex in task.train],
                 "param_types": [types.get(p) for p in task.params], "seconds": seconds,
-                "memory_mb": self.bank_mb, "weights": self.weights, "entry": task.entry_point,
+                "memory_mb": self.bank_mb, "weights": {**self.weights, **(weights or {})}, "entry": task.entry_point,
                 # Learned library functions, called as opaque typed primitives (their modules
                 # are among the preludes).
                 "library": [[c.name, list(c.params), c.returns] for c in components if c.library]}
 
     def search(self, task: Task, components: Sequence[Component] = (), preludes: Sequence[Any] = (),
-               same: Any = None, deadline: float | None = None) -> ValueResult:
-        """The most probable program found within the budget (its Python in ``program``)."""
+               same: Any = None, deadline: float | None = None,
+               weights: Mapping[str, float] | None = None) -> ValueResult:
+        """The most probable program found within the budget (its Python in ``program``), under
+        the grammar's ``weights`` (uniform for a name not given)."""
         start = time.perf_counter()
         result = ValueResult()
         dsl = self.dsl(task.domain or "")
         if dsl is None:
             if self.fallback is not None:
-                return self.fallback.search(task, components, preludes=preludes, same=same, deadline=deadline)
+                return self.fallback.search(task, components, preludes=preludes, same=same, deadline=deadline,
+                                            weights=weights)
             result.stopped = "no-dsl"
             return result
         end = min(deadline or float("inf"), start + self.seconds)
@@ -123,7 +127,7 @@ class ValueSearcher:
         mine = [*(_prelude(n) for n in (*ENGINE_MODULES, *requires)), Prelude.of(dsl), _prelude(ENGINE_LAST)]
         names = {p.name for p in mine}
         extra = [p for p in preludes if isinstance(p, Prelude) and p.name not in names]
-        job = self.job(task, seconds, dsl.__name__, components)
+        job = self.job(task, seconds, dsl.__name__, components, weights)
         # The entry's globals hold the preludes' public functions: the library's among them.
         codes = [f"def entry(job):\n    return run_job(dict(job, first_order={k % 2 == 1}), globals())\n"
                  for k in range(self.workers)]

@@ -19,7 +19,7 @@ from inductor.compress import (
     typed,
 )
 from inductor.dsl.core import parse
-from inductor.store import Library, Solution
+from inductor.store import MIGRATIONS, Library, Solution
 from inductor_plugins.lists.dsl import PRIMITIVES
 
 PRIMS = {p.name: p for p in PRIMITIVES}
@@ -65,7 +65,7 @@ def test_an_abstraction_fewer_tasks_use_than_the_minimum_is_not_kept():
 
 def test_the_store_keeps_one_solution_per_task_and_migrates_old_libraries(tmp_path):
     lib = Library(tmp_path / "lib")
-    assert lib.version == 3
+    assert lib.version == len(MIGRATIONS)
     lib.record_solution(Solution("lists", "t1", ("x",), "(reverse x)", "def f(x):\n    return x[::-1]\n", "r1"))
     lib.record_solution(Solution("lists", "t1", ("x",), "(sort x)", "def f(x):\n    return sorted(x)\n", "r2"))
     lib.record_solution(Solution("strings", "s1", ("name",), "(upper name)", "def f(name):\n    return name.upper()\n"))
@@ -104,7 +104,8 @@ def test_a_run_stores_the_search_s_solutions_and_library_compress_reads_them(tmp
     res = CliRunner().invoke(cli, ["library", "compress", "--library", str(lib), "--write", "--json"])
     assert res.exit_code == 0, res.output
     written = json.loads(res.output)["lists"]
-    assert set(written) == {"cost_before", "cost_after", "added", "skipped"}
+    assert {"cost_before", "cost_after", "added", "skipped", "rewritten", "weights", "top_weights"} <= set(written)
+    assert Library(lib, readonly=True).weights("lists")  # the grammar was fitted and stored with the library
     for a in written["added"]:  # what it stored is in the library, and passes its examples
         assert Library(lib, readonly=True).get(a["name"]) is not None
     res = CliRunner().invoke(cli, ["library", "check", "--library", str(lib)])
@@ -168,6 +169,12 @@ def test_learned_abstractions_are_stored_verified_with_examples_from_their_tasks
     assert sorted(dict((fn.name, tasks) for fn, tasks in learned.added)["apply_plus"]) == ["a", "b", "c", "d"]
     assert len(lib.abstraction_bodies("lists")) == len(names)
     assert failing_functions(lib, verifier) == {}  # each passes the examples it was stored with
+    # each verified rewrite is kept, calling the abstractions by their function names
+    rewritten = {s.task_id: s.rewritten for s in lib.solutions("lists")}
+    assert rewritten["a"] and "apply_plus" in rewritten["a"] and "fn_" not in rewritten["a"]
+    assert rewritten == {t: learned.rewrites.get(t, "") for t in rewritten}
+    term = parse(rewritten["a"], {**PRIMS, "apply_plus": _as_primitive_of(lib, "apply_plus")})
+    assert term is not None
     again = learn_abstractions(lib, "lists", dsl, verifier)  # the same corpus teaches nothing new
     assert again.added == [] and set(again.skipped.values()) == {"already in the library"}
 
@@ -180,3 +187,108 @@ def test_an_abstraction_that_only_renames_a_primitive_is_not_a_function():
     nested = Abstraction("fn_1", 1, "(lam (take #0 (sort $0)))", ("a", "b"), 1.0)
     assert renames_a_primitive(rename) and not renames_a_primitive(nested)
     assert [f.abstraction.name for f in typed([rename, nested], dsl)] == ["fn_1"]
+
+
+def _as_primitive_of(lib, name):
+    from inductor.dsl.bottomup import library_primitive
+    from inductor.search import library_component
+
+    c = library_component(name, lib.get(name).signature)
+    return library_primitive(name, c.params, c.returns, lambda *a: None)
+
+
+def test_grammar_weights_are_smoothed_counts_with_mean_one():
+    from inductor.grammar import fit_weights, usage_counts
+
+    names = ["map", "sort", "take", "reverse"]
+    corpus = ["(map (lam (+ $0 1)) x)", "(take 2 (sort x))", "(sort (map (lam $0) x))"]
+    assert usage_counts(corpus, names) == {"map": 2, "sort": 2, "take": 1, "reverse": 0}
+    w = fit_weights(corpus, names, pseudocount=1.0)
+    assert w["map"] == w["sort"] > w["take"] > w["reverse"] > 0
+    assert abs(sum(w.values()) / len(w) - 1) < 1e-9
+    assert fit_weights(["(map f x)", "(sort x)", "(take 1 x)", "(reverse x)"], names) == dict.fromkeys(names, 1.0)
+    assert fit_weights([], names) == {}
+    # a large pseudocount brings every weight towards 1
+    assert abs(fit_weights(corpus, names, pseudocount=1e6)["reverse"] - 1) < 1e-5
+
+
+def test_fitted_weights_change_the_search_order():
+    from inductor.dsl.bottomup import Engine, example_constants
+    from inductor_plugins.lists.dsl import PRIMITIVES as P
+
+    # Both (reverse (sort x)) and (sort_desc x)-like programs could fit; here two programs of
+    # equal size fit the examples: the weights decide which is found first.
+    ins, outs = [([3, 1, 2],), ([5, 4],)], [[3, 2, 1], [5, 4]]
+    def run(weights):
+        e = Engine(P, ["x"], ins, outs, constants=example_constants(ins, outs), weights=weights,
+                   deadline=__import__("time").monotonic() + 60, memory_mb=2000)
+        return e.run()
+    uniform = run(None)
+    assert uniform is not None
+    heads = {uniform.head, *(a.head for a in uniform.args if a.kind == "prim")}
+    # make every primitive of the uniform answer rare: another program is found
+    other = run({name: 1e-3 for name in heads})
+    assert other is not None and other != uniform
+
+
+def test_a_pass_ends_in_a_sleep_that_stores_abstractions_and_weights(tmp_path, plugins, sandbox):
+    import inductor_plugins.lists.dsl as dsl
+    from inductor.compress import sleep
+    from inductor.verify import Verifier
+
+    lib = Library(tmp_path / "lib")
+    inputs = [[3, 1, 2], [5, 0, 7], [9]]
+    for task_id, sexpr in {**CORPUS, "g": "(take 3 (sort x))"}.items():
+        lib.record_solution(_solution(task_id, sexpr, inputs))
+    slept = sleep(lib, "lists", dsl, Verifier(sandbox, plugins))
+    assert not slept.error and slept.learned.added
+    weights = lib.weights("lists")
+    # fitted to the rewritten corpus: a stored abstraction is heavier than a primitive no solution uses
+    assert weights["apply_plus"] > weights["reverse"] and slept.fitted.programs == len(CORPUS) + 1
+    assert lib.weight_uses("lists")["apply_plus"] >= 2
+
+
+class _ScriptedSearcher:
+    """Returns each task's known s-expression solution, and records the weights it is given."""
+
+    def __init__(self, solutions):
+        self.solutions, self.weights = solutions, []
+
+    def search(self, task, components, preludes=(), same=None, deadline=None, weights=None):
+        from inductor.dsl.core import program
+        from inductor.value_search import ValueResult
+
+        self.weights.append(dict(weights or {}))
+        text = self.solutions[task.id]
+        return ValueResult(program=program(parse(text, PRIMS), PRIMS, "f", ["x"]), sexpr=text, stopped="solved")
+
+
+def test_the_loop_sleeps_after_a_pass_and_the_next_search_gets_the_fitted_weights(tmp_path, plugins, sandbox):
+    from inductor.config import ModelSettings
+    from inductor.dsl.core import evaluate
+    from inductor.loop import Budget, EventLog, Induction, LibraryUse
+    from inductor.prompts import Prompts
+    from inductor.tasks import Example, Task
+    from inductor.verify import Verifier
+
+    inputs = [[3, 1, 2], [5, 0, 7], [9]]
+    corpus = {**CORPUS, "g": "(take 3 (sort x))"}
+    tasks = [Task(t, [Example((xs,), evaluate(parse(p, PRIMS), PRIMS, ["x"], [xs])) for xs in inputs],
+                  domain="lists", types={"x": "list[int]"}) for t, p in corpus.items()]
+    searcher = _ScriptedSearcher(corpus)
+    events = EventLog(tmp_path / "events.jsonl")
+    loop = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(seconds=5.0),
+                     model_settings=ModelSettings(), library=LibraryUse(Library(tmp_path / "lib")), search=searcher,
+                     events=events)
+    run = loop.run(tasks)
+    assert all(r.train_solved for r in run.results) and searcher.weights[0] == {}  # nothing fitted yet
+    sleep = run.passes[0]["sleep"][0]
+    assert sleep["domain"] == "lists" and "apply_plus" in sleep["abstractions"]
+    fitted = loop.library.library.weights("lists")
+    assert fitted and fitted["apply_plus"] > 1
+    loop.library.learn = False
+    loop.run(tasks[:1])
+    assert searcher.weights[-1] == fitted  # the next search enumerates in the fitted order
+    events.close()
+    kinds = [json.loads(line)["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert "slept" in kinds
