@@ -897,10 +897,18 @@ def library_show(app: App, key: str, library_dir: Path | None, as_json: bool) ->
         click.echo(f"# primitive of the {primitive['domain']} domain (from {primitive['module']}), not learned")
         click.echo(primitive["source"].rstrip())
         return
+    abstraction = lib.abstraction(fn.id)
+    weight = lib.weights(fn.domain).get(fn.name)
     if as_json:
-        click.echo(json.dumps(fn.to_json() | {"kind": "learned"}, indent=2))
+        click.echo(json.dumps(fn.to_json() | {"kind": "abstraction" if abstraction else "learned",
+                                              "abstraction": abstraction, "weight": weight}, indent=2))
         return
     click.echo(f"# id {fn.id}, domain {fn.domain}, from task(s) {', '.join(fn.tasks) or '-'}, used by {fn.uses}")
+    if abstraction is not None:
+        click.echo(f"# abstraction {abstraction['body']} (arity {abstraction['arity']}), in the rewritten "
+                   f"solutions of {', '.join(abstraction['tasks'])}")
+    if weight is not None:
+        click.echo(f"# grammar weight {weight:.3f} (1: a primitive's before fitting)")
     click.echo(fn.source.rstrip())
     for args, out in fn.examples[:5]:
         click.echo(f"# {fn.name}({', '.join(map(repr, args))}) == {out!r}")
@@ -952,7 +960,7 @@ def library_list(app: App, domain: str | None, library_dir: Path | None, as_json
 @library_option
 @pass_app
 def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
-    """Counts: functions per domain, used and unused, tasks, runs.
+    """Counts: functions per domain, used and unused, tasks, runs, solutions, abstractions, weights.
 
     \b
     Examples:

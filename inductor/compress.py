@@ -484,6 +484,8 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
         stored = library.add(Function(name=fn.name, domain=domain, signature=fn.signature, source=fn.python,
                                       docstring=fn.docstring, examples=examples[:max_examples]), task_id=passed[0])
         library.record_abstraction(stored.id, a.body, a.arity, passed)
+        for task_id in passed:  # its rewritten solutions call it: uses, as a solution's calls are
+            library.record_uses([stored.id], task_id, solutions[task_id].run)
         learned.added.append((fn, passed))
         learned.stored.append(stored)
         stored_now.add(a.name)

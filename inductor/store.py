@@ -321,7 +321,13 @@ class Library:
                 "used_by_solutions": used, "unused": len(self) - used,
                 "tasks": self.db.execute("SELECT COUNT(DISTINCT task_id) FROM provenance").fetchone()[0],
                 "runs": self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0],
-                "solutions": self.db.execute("SELECT COUNT(*) FROM solutions").fetchone()[0], "schema": self.version}
+                "solutions": self.db.execute("SELECT COUNT(*) FROM solutions").fetchone()[0],
+                "rewritten_solutions": self.db.execute("SELECT COUNT(*) FROM solutions WHERE rewritten != ''")
+                .fetchone()[0],
+                "abstractions": self.db.execute("SELECT COUNT(*) FROM abstractions").fetchone()[0],
+                "weights_by_domain": {d: n for d, n in self.db.execute(
+                    "SELECT domain, COUNT(*) FROM weights GROUP BY domain")},
+                "schema": self.version}
 
     # --- writing -----------------------------------------------------------------------
 
@@ -422,6 +428,12 @@ class Library:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO abstractions (function_id, body, arity, tasks) VALUES (?, ?, ?, ?)",
                        (function_id, body, arity, json.dumps(list(tasks))))
+
+    def abstraction(self, function_id: int | None) -> dict[str, Any] | None:
+        """The abstraction row of a stored function (body, arity, tasks), None when it is not one."""
+        row = self.db.execute("SELECT body, arity, tasks FROM abstractions WHERE function_id = ?",
+                              (function_id,)).fetchone()
+        return None if row is None else {"body": row[0], "arity": int(row[1]), "tasks": json.loads(row[2])}
 
     def abstraction_bodies(self, domain: str) -> list[str]:
         """The bodies of ``domain``'s stored abstractions."""

@@ -246,6 +246,17 @@ def test_a_pass_ends_in_a_sleep_that_stores_abstractions_and_weights(tmp_path, p
     # fitted to the rewritten corpus: a stored abstraction is heavier than a primitive no solution uses
     assert weights["apply_plus"] > weights["reverse"] and slept.fitted.programs == len(CORPUS) + 1
     assert lib.weight_uses("lists")["apply_plus"] >= 2
+    # library show and stats tell an abstraction from a learned snippet, with its weight and uses
+    for fn, tasks in slept.learned.added:
+        shown = CliRunner().invoke(cli, ["library", "show", fn.name, "--library", str(lib.folder), "--json"])
+        info = json.loads(shown.output)
+        assert info["kind"] == "abstraction" and info["abstraction"]["body"] == fn.abstraction.body
+        assert info["weight"] == weights[fn.name] and info["uses"] == len(tasks)
+        text = CliRunner().invoke(cli, ["library", "show", fn.name, "--library", str(lib.folder)]).output
+        assert f"# abstraction {fn.abstraction.body}" in text and "# grammar weight" in text
+    stats = json.loads(CliRunner().invoke(cli, ["library", "stats", "--library", str(lib.folder), "--json"]).output)
+    assert stats["abstractions"] == len(slept.learned.added) and stats["weights_by_domain"]["lists"] == len(weights)
+    assert stats["rewritten_solutions"] == len(slept.learned.rewrites) > 0
 
 
 class _ScriptedSearcher:
