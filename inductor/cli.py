@@ -159,6 +159,8 @@ class App:
         s = self.settings.library
         if s.names not in ("model", "rules"):
             raise click.ClickException(f"[library] names {s.names!r}: must be model or rules")
+        if s.search_functions not in ("shared", "all"):
+            raise click.ClickException(f"[library] search_functions {s.search_functions!r}: must be shared or all")
         namer = None
         if learn and model is not None and s.names == "model":
             from inductor.prompts import Prompts
@@ -168,7 +170,8 @@ class App:
         return LibraryUse(lib, self.library_index(lib), k=s.k, behaviour_limit=s.behaviour_limit, learn=learn,
                           run=run, model=model.name if model is not None else "search", namer=namer,
                           sleep=s.sleep, compress_iterations=s.compress_iterations, max_arity=s.max_arity,
-                          min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount)
+                          min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount,
+                          search_functions=s.search_functions)
 
     def induction(self, sandbox: Any, model: Any, library: Any, events: Any = None, seed: int | None = None) -> Any:
         """The loop with this app's settings, plugins and prompts."""

@@ -101,6 +101,9 @@ class LibrarySettings:
     compress_iterations: int = setting(10, "most abstractions one compression learns (stitch-core steps)")
     max_arity: int = setting(3, "most arguments of a learned abstraction")
     min_tasks: int = setting(2, "fewest tasks whose solutions must use an abstraction for it to be kept")
+    search_functions: str = setting("shared", "library functions the search may call: shared (abstractions, "
+                                              "functions min_tasks tasks learned or used, model- or user-written "
+                                              "ones) or all")
     sleep: bool = setting(True, "after each pass of a run that learns: compress the solutions into abstractions "
                                 "and fit the grammar's weights")
     weight_pseudocount: float = setting(1.0, "grammar weights: added to each name's count in the corpus "

@@ -65,6 +65,14 @@ class LibraryUse:
     max_arity: int = 3
     min_tasks: int = 2
     pseudocount: float = 1.0
+    #: Which library functions the search may call: "shared" (:meth:`Library.shared_functions`) or "all".
+    search_functions: str = "shared"
+
+    def searchable(self, domain: str) -> list[Any]:
+        """The library functions of ``domain`` the search may call."""
+        if self.search_functions == "all":
+            return self.library.functions(domain)
+        return self.library.shared_functions(domain, self.min_tasks)
 
 
 #: ``Budget.rounds`` for "repair rounds while the task's time lasts".
@@ -265,21 +273,28 @@ class Induction:
             self._primitive_names[domain] = {h.name for h in self._helpers[domain]}
         return rank_helpers(self._helpers[domain], task, self.max_helpers if limit is None else limit)
 
-    def _library_context(self, task: Task) -> tuple[list[Helper], list[Any]]:
-        """Retrieved library functions as prompt helpers, and the library module as a prelude."""
+    def _library_prelude(self, task: Task) -> list[Any]:
+        """The library's module of the task's domain as a prelude (its functions callable)."""
         if self.library is None:
-            return [], []
-        from inductor.retrieve import describe, retrieve
+            return []
         from inductor.sandbox import Prelude
 
         lib = self.library
         domain = task.domain or "generic"
         path = lib.library.module_path(domain)
-        if not path.is_file():
-            return [], []
+        return [Prelude(lib.library.module_name(domain), str(path))] if path.is_file() else []
+
+    def _retrieve(self, task: Task) -> list[Helper]:
+        """Library functions retrieved by meaning and behaviour, as prompt helpers. Only a
+        prompt uses them, so a task the search solves (or a run without a model) skips this."""
+        if self.library is None or not self.library.library.module_path(task.domain or "generic").is_file():
+            return []
+        from inductor.retrieve import describe, retrieve
+
+        lib = self.library
         found = retrieve(task, lib.library, lib.index, self.verifier, k=lib.k, behaviour_limit=lib.behaviour_limit)
         self.events.emit("retrieved", task=task.id, functions=describe(found))
-        return [r.helper() for r in found], [Prelude(lib.library.module_name(domain), str(path))]
+        return [r.helper() for r in found]
 
     def _seed(self, task: Task, *parts: Any) -> int:
         # A later pass samples afresh; the first keeps the seeds runs had before passes existed.
@@ -330,7 +345,7 @@ class Induction:
         components: list[Component] = []
         if self.library is not None:
             aliases = self.plugins.type_aliases()
-            components += [c for f in self.library.library.functions(domain)
+            components += [c for f in self.library.searchable(domain)
                            if (c := library_component(f.name, f.signature, aliases)) is not None]
         components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
         # The library's fitted grammar, when it has one (a searcher plugin without weights still works).
@@ -350,12 +365,13 @@ class Induction:
         return True
 
     def _search(self, task: Task, result: TaskResult, deadline: float) -> None:
-        library_helpers, preludes = self._library_context(task)
+        preludes = self._library_prelude(task)
         if self._enumerate(task, result, deadline, preludes):
             return
         if self.model is None:
             result.stopped = result.stopped or ("no-model" if self.search is None else "search")
             return
+        library_helpers = self._retrieve(task)
         helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
         domain_text = self.plugins.prompt_context(task)
         shot_pool = self.plugins.prompt_shots(task)

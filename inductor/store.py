@@ -298,6 +298,21 @@ class Library:
             rows = self.db.execute("SELECT * FROM functions WHERE domain = ? ORDER BY id", (domain,)).fetchall()
         return [self._function(r) for r in rows]
 
+    def shared_functions(self, domain: str, min_tasks: int = 2) -> list[Function]:
+        """``domain``'s functions worth a place in the search's grammar: the abstractions, the
+        functions that ``min_tasks`` or more tasks learned or called, and those no search found
+        (model- or user-written, which the DSL may not reach). A snippet one search solution
+        taught renames what the DSL already reaches, and only widens the search."""
+        rows = self.db.execute(
+            """SELECT f.* FROM functions f WHERE f.domain = ? AND (
+                   EXISTS (SELECT 1 FROM abstractions a WHERE a.function_id = f.id)
+                   OR (SELECT COUNT(*) FROM (SELECT task_id FROM provenance WHERE function_id = f.id
+                                             UNION SELECT task_id FROM uses WHERE function_id = f.id)) >= ?
+                   OR NOT EXISTS (SELECT 1 FROM provenance p JOIN solutions s
+                                  ON s.domain = f.domain AND s.task_id = p.task_id WHERE p.function_id = f.id))
+               ORDER BY f.id""", (domain, max(1, min_tasks))).fetchall()
+        return [self._function(r) for r in rows]
+
     def by_fingerprint(self, domain: str, fingerprint: str) -> Function | None:
         row = self.db.execute("SELECT * FROM functions WHERE domain = ? AND fingerprint = ? ORDER BY id",
                               (domain, fingerprint)).fetchone()

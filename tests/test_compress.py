@@ -263,13 +263,14 @@ class _ScriptedSearcher:
     """Returns each task's known s-expression solution, and records the weights it is given."""
 
     def __init__(self, solutions):
-        self.solutions, self.weights = solutions, []
+        self.solutions, self.weights, self.library = solutions, [], []
 
     def search(self, task, components, preludes=(), same=None, deadline=None, weights=None):
         from inductor.dsl.core import program
         from inductor.value_search import ValueResult
 
         self.weights.append(dict(weights or {}))
+        self.library.append([c.name for c in components if c.library])
         text = self.solutions[task.id]
         return ValueResult(program=program(parse(text, PRIMS), PRIMS, "f", ["x"]), sexpr=text, stopped="solved")
 
@@ -300,6 +301,12 @@ def test_the_loop_sleeps_after_a_pass_and_the_next_search_gets_the_fitted_weight
     loop.library.learn = False
     loop.run(tasks[:1])
     assert searcher.weights[-1] == fitted  # the next search enumerates in the fitted order
+    # The abstractions enter the search; a snippet refactored from one task's solution does not.
+    everything = {f.name for f in loop.library.library.functions("lists")}
+    assert "apply_plus" in searcher.library[-1] and set(searcher.library[-1]) < everything
+    loop.library.search_functions = "all"
+    loop.run(tasks[:1])
+    assert set(searcher.library[-1]) == everything
     events.close()
     kinds = [json.loads(line)["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert "slept" in kinds

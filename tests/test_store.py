@@ -200,3 +200,25 @@ def test_missing_names_follow_calls_between_library_functions(tmp_path):
                domain="numbers"))
     assert lib.missing_names("numbers", set()) == {"quad": {"double"}, "octo": {"double"}}
     assert lib.missing_names("numbers", {"double"}) == {}
+
+
+def test_the_search_gets_the_shared_functions_not_one_search_solutions_snippet(tmp_path):
+    from inductor.store import Solution
+
+    lib = Library(tmp_path / "lib")
+    for task in ("t1", "t2", "t3"):  # three tasks the search solved
+        lib.record_solution(Solution("lists", task, ("x",), "(reverse x)", "def f(x):\n    return x[::-1]\n"))
+    snippet = lib.add(fn("snippet"), task_id="t1")  # refactored from t1's search solution
+    merged = lib.add(fn("merged"), task_id="t2")
+    lib.add_provenance(merged.id, "t3")  # t3's solution gave the same function
+    called = lib.add(fn("called"), task_id="t2")
+    lib.record_uses([called.id], "t3")
+    abstraction = lib.add(fn("abstraction"), task_id="t1")
+    lib.record_abstraction(abstraction.id, "(reverse #0)", 1, ["t1", "t2"])
+    lib.add(fn("written"), task_id="m1", model="a-model")  # a model's solution: no s-expression
+    lib.add(fn("mine"))  # added by hand
+    lib.add(fn("elsewhere", domain="strings"))
+    assert [f.name for f in lib.shared_functions("lists")] == ["merged", "called", "abstraction", "written", "mine"]
+    assert [f.name for f in lib.shared_functions("lists", min_tasks=3)] == ["abstraction", "written", "mine"]
+    lib.record_uses([snippet.id], "t2")  # a second task called it: now shared
+    assert "snippet" in [f.name for f in lib.shared_functions("lists")]
