@@ -479,6 +479,11 @@ class Induction:
 
             lib.library.record_solution(Solution(domain, task.id, tuple(task.params), result.sexpr, result.program,
                                                  lib.run, tuple((list(e.args), e.output) for e in task.train)))
+            # A λ-DSL solution joins the corpus the sleep compresses into abstractions; a
+            # whole-task snippet refactored from it would only rename what the DSL reaches.
+            self.events.emit("learned", task=task.id, added=[], merged=[],
+                             reason="kept as an s-expression solution, for the sleep's compression")
+            return
         self.helpers(task)  # fills the primitive names of the domain
         learned = learn(task, result.program, library=lib.library, index=lib.index, verifier=self.verifier,
                         plugins=self.plugins, primitives=self._primitive_names.get(domain, set()), run=lib.run,

@@ -300,9 +300,10 @@ class Library:
 
     def shared_functions(self, domain: str, min_tasks: int = 2) -> list[Function]:
         """``domain``'s functions worth a place in the search's grammar: the abstractions, the
-        functions that ``min_tasks`` or more tasks learned or called, and those no search found
-        (model- or user-written, which the DSL may not reach). A snippet one search solution
-        taught renames what the DSL already reaches, and only widens the search."""
+        functions that ``min_tasks`` or more tasks learned or called, and those with no stored
+        s-expression solution behind them (model- or user-written, or found by a searcher without
+        a λ-DSL: the DSL may not reach them). A snippet one λ-DSL solution taught renames what
+        the DSL already reaches, and only widens the search."""
         rows = self.db.execute(
             """SELECT f.* FROM functions f WHERE f.domain = ? AND (
                    EXISTS (SELECT 1 FROM abstractions a WHERE a.function_id = f.id)

@@ -19,7 +19,7 @@ from inductor.compress import (
     typed,
 )
 from inductor.dsl.core import parse
-from inductor.store import MIGRATIONS, Library, Solution
+from inductor.store import MIGRATIONS, Function, Library, Solution
 from inductor_plugins.lists.dsl import PRIMITIVES
 
 PRIMS = {p.name: p for p in PRIMITIVES}
@@ -301,8 +301,15 @@ def test_the_loop_sleeps_after_a_pass_and_the_next_search_gets_the_fitted_weight
     loop.library.learn = False
     loop.run(tasks[:1])
     assert searcher.weights[-1] == fitted  # the next search enumerates in the fitted order
-    # The abstractions enter the search; a snippet refactored from one task's solution does not.
-    everything = {f.name for f in loop.library.library.functions("lists")}
+    # A λ-DSL solution is kept for compression, not refactored into a whole-task snippet; the
+    # abstractions enter the search, a snippet of one task's search solution would not.
+    assert all(not r.learned for r in run.results)
+    lib = loop.library.library
+    assert {f.name for f in lib.functions("lists")} == set(sleep["abstractions"])
+    lib.add(Function(name="sort_take", domain="lists", signature="(x: list[int]) -> list[int]",
+                     source="def sort_take(x: list[int]) -> list[int]:\n    return sorted(x)[:3]\n"), task_id="g")
+    loop.run(tasks[:1])
+    everything = {f.name for f in lib.functions("lists")}
     assert "apply_plus" in searcher.library[-1] and set(searcher.library[-1]) < everything
     loop.library.search_functions = "all"
     loop.run(tasks[:1])

@@ -236,3 +236,37 @@ def test_bench_retrieval_times_library_search_new_and_before_in_fresh_processes(
     console = Console(record=True, width=120)
     print_search_figures(figures, console)
     assert "cold (start to answer)" in console.export_text()
+
+
+#: Plain-English queries a user might type, each with the functions it means (written for this
+#: test, before looking at the rankings: issue 17 asks for 8 of 10 in the top 3).
+QUERIES = {
+    "add a number to every element": {"add_each"},
+    "keep the even numbers": {"keep_even"},
+    "first word of a name": {"first_word"},
+    "remove duplicates": {"unique", "dedupe_adjacent"},
+    "sort from smallest to largest": {"sort_asc"},
+    "make the text upper case": {"upper"},
+    "how many elements the list has": {"length"},
+    "the sum of all the numbers": {"sum_list"},
+    "all but the first element": {"tail", "drop"},
+    "join two lists together": {"concat"},
+}
+
+
+@pytest.mark.integration
+def test_library_search_finds_the_intended_function_for_plain_english_queries(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("INDUCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = Path(__file__).resolve().parents[1] / "library"
+    hits, misses = 0, {}
+    for query, intended in QUERIES.items():
+        out = CliRunner().invoke(cli, ["library", "search", query, "-k", "3", "--library", str(shipped), "--json"])
+        assert out.exit_code == 0, out.output
+        names = [f["name"] for f in json.loads(out.output)]
+        if intended & set(names):
+            hits += 1
+        else:
+            misses[query] = names
+    assert hits >= 8, misses
