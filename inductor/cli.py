@@ -1511,6 +1511,14 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
             raise click.ClickException(f"no tasks in {', '.join(map(str, paths))}")
         return tasks
 
+    if workdir is not None:
+        from inductor.store import DB_FILE
+
+        # A library left there would be learned into again: the figures would mix two runs.
+        stale = sorted(p.parent for p in workdir.glob(f"seed-*/*/{DB_FILE}"))
+        if stale:
+            raise click.BadParameter(f"{stale[0]} holds a library from an earlier bench; give a new folder",
+                                     param_hint="--workdir")
     tasks = chosen(folders)
     learn_tasks = chosen(learn_from) if learn_from else None
     if learn_tasks is None and len(tasks) < 2:

@@ -53,9 +53,16 @@ def test_bench_retrieval_reports_both_indexes_per_size():
 def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
     from samples import ODD_DESC, ODD_PLUS
 
-    for name, task in (("learn", ODD_PLUS), ("measure", ODD_DESC)):
+    from inductor.tasks import Example, Task
+
+    # Two tasks share "add one to each odd element": the sleep compresses their solutions into
+    # an abstraction, which the measured task calls (one task alone would teach nothing).
+    odd_plus_again = Task("c-odd-plus-one", [Example(([3, 6, 1],), [4, 2]), Example(([5, 5, 2],), [6, 6]),
+                                             Example(([11, 4],), [12])], domain="lists")
+    for name, tasks in (("learn", (ODD_PLUS, odd_plus_again)), ("measure", (ODD_DESC,))):
         (tmp_path / name).mkdir()
-        (tmp_path / name / f"{task.id}.json").write_text(json.dumps(task.to_json()))
+        for task in tasks:
+            (tmp_path / name / f"{task.id}.json").write_text(json.dumps(task.to_json()))
     (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n[search]\nmax_programs = 5000\n')
     res = CliRunner().invoke(cli, ["--config", str(tmp_path / "inductor.toml"), "bench", "induction",
                                    str(tmp_path / "measure"), "--learn-from", str(tmp_path / "learn"), "--model",
@@ -65,7 +72,7 @@ def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
     assert figures["split"] == "given" and len(figures["seeds"]) == 2
     for row in figures["seeds"]:
         assert row["library"]["budget"] == row["empty"]["budget"] == {"samples": 16, "rounds": -1, "seconds": 20.0}
-        assert row["library_size"] >= 1 and row["learn_solved"] == 1
+        assert row["library_size"] >= 1 and row["learn_solved"] == 2
         assert row["library"]["test_solved"] == 1 and row["empty"]["test_solved"] == 0  # transfer, not memory
         assert row["library"]["library_functions_used"] == 1
     assert figures["difference_mean"] == 1 and figures["difference_sd"] == 0
@@ -273,3 +280,17 @@ def test_seconds_take_repeats_and_comma_lists():
     from inductor.cli import _seconds_list
 
     assert _seconds_list(("10,60", "10", "2.5"), "--seconds") == [10.0, 60.0, 2.5]
+
+
+def test_bench_induction_refuses_a_workdir_holding_an_earlier_benchs_library(tmp_path):
+    from samples import ODD_PLUS
+
+    from inductor.store import Library
+
+    (tmp_path / "tasks").mkdir()
+    for n in range(2):
+        (tmp_path / "tasks" / f"t{n}.json").write_text(json.dumps(ODD_PLUS.to_json()))
+    Library(tmp_path / "work" / "seed-0" / "learned").close()
+    res = CliRunner().invoke(cli, ["bench", "induction", str(tmp_path / "tasks"), "--model", "none",
+                                   "--workdir", str(tmp_path / "work")])
+    assert res.exit_code == 2 and "--workdir" in res.output and "seed-0" in res.output
