@@ -269,15 +269,31 @@ def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tup
         return f"{prim.name} of {', '.join(parts.values())}"
 
 
-def name_from(phrase: str, params: Sequence[str], taken: set[str]) -> str:
-    """A snake_case name from a phrase's first content words (no numbers, no suffix unless taken)."""
+def name_from(phrase: str, params: Sequence[str], taken: set[str], calls: Sequence[str] = ()) -> str:
+    """A snake_case name from a phrase's first content words, and the names of the primitives it
+    ``calls`` when the phrase has fewer than two; a name already ``taken`` grows by the phrase's
+    next words, then by those calls, before it ever gets a letter suffix (never a number)."""
     words = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in _STOP and w not in params]
-    words = list(dict.fromkeys(words))[:3] or ["abstraction"]
-    base = "_".join(words)
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{['', '', 'b', 'c', 'd', 'e'][n] if n < 6 else n}", n + 1
-    return name
+    words = list(dict.fromkeys(words))
+    more = [w for c in calls for w in c.lower().split("_") if w.isalpha() and w not in words and w not in params]
+    more = list(dict.fromkeys(more))
+    if len(words) < 2:
+        words, more = (words + more[:2 - len(words)]) or ["abstraction"], more[2 - len(words):]
+    longer = [*words, *more]
+    for n in range(min(3, len(words)), len(longer) + 1):
+        name = "_".join(longer[:n])
+        if name not in taken:
+            return name
+    base, letters = "_".join(longer), "bcdefghijklmnopqrstuvwxyz"
+    return next(f"{base}_{c}" for c in (*letters, *(a + b for a in letters for b in letters))
+                if f"{base}_{c}" not in taken)
+
+
+def _calls(term: Any, names: Mapping[str, str]) -> list[str]:
+    """The primitives ``term`` applies, outermost first (``names``: an earlier abstraction's
+    stitch name -> its function name)."""
+    inner = [c for a in (term.args or ()) for c in _calls(a, names)]
+    return [names.get(term.head, term.head), *inner] if term.kind == "prim" else inner
 
 
 def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = frozenset()) -> list[TypedAbstraction]:
@@ -289,6 +305,7 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
     types = candidate_types(dsl.PRIMITIVES)
     aliases_back = {v: k for k, v in (getattr(dsl, "ALIASES", None) or {}).items()}
     used = set(taken) | set(prims)
+    readable: dict[str, str] = {}
     out: list[TypedAbstraction] = []
     for a in abstractions:
         if renames_a_primitive(a):
@@ -301,7 +318,8 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         names = {f"arg{i}_": p for i, p in enumerate(params)}
         term = parse(_placeholders(a.body), prims)
         phrase = describe(term, prims, names)
-        name = name_from(phrase, params, used)
+        name = name_from(phrase, params, used, _calls(term, readable))
+        readable[a.name] = name
         used.add(name)
         body = program(_rename_vars(term, names), prims, name, params)
         hint = {p: type_text(aliases_back.get(t, t)) for p, t in zip(params, param_types)}

@@ -189,6 +189,21 @@ def test_an_abstraction_that_only_renames_a_primitive_is_not_a_function():
     assert [f.abstraction.name for f in typed([rename, nested], dsl)] == ["fn_1"]
 
 
+def test_names_come_from_the_phrase_then_the_calls_and_grow_rather_than_take_a_number():
+    from inductor.compress import name_from
+
+    assert name_from("add k to each element of xs", ("k", "xs"), set(), ["map", "+"]) == "add_map"
+    # a phrase of one content word borrows a word from what the body calls
+    assert name_from("n followed by []", ("n",), set(), ["cons"]) == "followed_cons"
+    # taken: the next words of the phrase, then the calls
+    phrase = "keep the elements of xs greater than n then sort them"
+    assert name_from(phrase, ("xs", "n"), {"keep_greater_then"}, ["sort", "filter"]) == "keep_greater_then_sort"
+    names = set()
+    for _ in range(4):
+        names.add(name_from("sort xs", ("xs",), names, ["sort_asc"]))
+    assert len(names) == 4 and not any(c.isdigit() for n in names for c in n)
+
+
 def _as_primitive_of(lib, name):
     from inductor.dsl.bottomup import library_primitive
     from inductor.search import library_component
