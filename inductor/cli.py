@@ -853,7 +853,8 @@ def library_search(app: App, query: str, k: int, domain: str | None, primitives:
     if primitives:
         from inductor.prompts import helpers_from_module
 
-        domains = [domain] if domain else lib.domains()
+        # the library's domains; an empty library still ranks every plugin domain's primitives
+        domains = [domain] if domain else (lib.domains() or _known_domains(app, lib))
         helpers = [(d, h) for d in domains for m in app.plugins.primitives(d) for h in helpers_from_module(m)]
     found = search_library(lib, index, query, k, domain=domain, helpers=helpers,
                            cache_dir=app.embeddings_cache(lib))

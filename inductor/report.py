@@ -162,7 +162,9 @@ class RunConsole:
                                f"checked, {s['seconds']:.1f}s ({rate:.1f} samples/s). Model: {s.get('model')}"
                                + (f" with the fine-tuned adapter {s['adapter']}." if s.get("adapter") else "."))
         if "library" in s:
-            learned = [name for r in run.results for name in r.learned]
+            # Refactored from model-written solutions, then the sleeps' abstractions.
+            learned = [name for r in run.results for name in r.learned] + \
+                [a for p in s.get("passes", []) for z in p.get("sleep", []) for a in z.get("abstractions", [])]
             used = sum(1 for r in run.results if r.library_functions_used)
             self.console.print(f"Library {s['library']}: {s.get('library_size_end', 0)} functions "
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"

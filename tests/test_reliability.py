@@ -48,7 +48,13 @@ def _events(run_dir: Path) -> list[dict]:
 
 
 def _learned(events: list[dict]) -> set[str]:
-    return {name for e in events if e["event"] == "learned" for name in e["added"]}
+    """The functions a run reported adding: snippets as tasks finish, abstractions at each sleep."""
+    return {name for e in events if e["event"] in ("learned", "slept") for name in e["added"]}
+
+
+def _kept(events: list[dict]) -> set[str]:
+    """The tasks whose solutions a run reported keeping for the sleep's compression."""
+    return {e["task"] for e in events if e["event"] == "learned" and "s-expression" in e.get("reason", "")}
 
 
 def test_sigkill_mid_run_loses_no_function_and_resume_finishes_the_run(tmp_path):
@@ -59,7 +65,7 @@ def test_sigkill_mid_run_loses_no_function_and_resume_finishes_the_run(tmp_path)
     run_dir = None
     while time.time() < deadline and proc.poll() is None:
         dirs = list((tmp_path / "runs").glob("*/events.jsonl"))
-        if dirs and _learned(_events(dirs[0].parent)):
+        if dirs and _kept(_events(dirs[0].parent)):
             run_dir = dirs[0].parent
             break
         time.sleep(0.05)
@@ -67,8 +73,8 @@ def test_sigkill_mid_run_loses_no_function_and_resume_finishes_the_run(tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     before = _events(run_dir)
-    stored = Library(lib).names()
-    assert _learned(before) <= stored  # what a run reported learning is in the store
+    assert _learned(before) <= Library(lib).names()  # what a run reported learning is in the store
+    assert _kept(before) <= {s.task_id for s in Library(lib).solutions()}  # and every solution it kept
     runner = CliRunner()
     check = runner.invoke(cli, ["library", "check", "--library", str(lib), "--repair", "--json"])
     assert check.exit_code == 0, check.output
@@ -104,10 +110,13 @@ def test_two_runs_on_one_library_at_once_lose_nothing(tmp_path):
     for proc in procs:
         out, _ = proc.communicate(timeout=300)
         assert proc.returncode == 0, out.decode()
-    learned = set()
+    learned, kept = set(), set()
     for i in range(2):
-        learned |= _learned(_events(next((tmp_path / f"runs-{i}").iterdir())))
-    assert len(learned) >= 3 and learned <= Library(lib).names()
+        events = _events(next((tmp_path / f"runs-{i}").iterdir()))
+        learned |= _learned(events)
+        kept |= _kept(events)
+    assert learned <= Library(lib).names()
+    assert len(kept) >= 3 and kept <= {s.task_id for s in Library(lib).solutions()}  # both runs' solutions
     res = CliRunner().invoke(cli, ["library", "check", "--library", str(lib), "--json"])
     assert res.exit_code == 0, res.output  # store, modules and index in step, every function passes
 

@@ -541,6 +541,19 @@ def test_stop_when_ends_the_busy_workers_and_the_next_run_is_whole(wrap):
     assert left.stdout.split() == []
 
 
+def test_a_kill_that_lands_while_a_worker_restarts_is_not_lost(tmp_path):
+    # The race behind a flaky stop_when run: the pool kills a worker that has no process yet
+    # (it was killed last run and is starting again); the job must not then run to its end.
+    from inductor.sandbox.pool import Worker
+
+    worker = Worker(None, str(tmp_path))
+    worker.kill()  # no process to end: only the flag records it
+    with pytest.raises(EOFError):
+        worker.run({"codes": ["def f(x):\n    while True:\n        pass\n"], "inputs": [[1]]}, budget=60)
+    worker.cancelled = False  # what the pool does when it hands the worker its next job
+    worker.close()
+
+
 def test_a_run_stopped_before_any_batch_starts_runs_nothing(sandbox):
     codes = [f"def f(x):\n    return x + {i}\n" for i in range(4)]
     out = sandbox.run(codes, [(1,)], stop_when=lambda results: True)

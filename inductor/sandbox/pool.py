@@ -174,6 +174,9 @@ class Worker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.layers: dict[str, Any] = {}
         self._job = 0
+        #: Set by :meth:`kill`, cleared by the pool when it hands the worker a job: a kill that
+        #: lands while the worker is (re)starting has no process to end, so ``run`` checks it.
+        self.cancelled = False
 
     def start(self) -> None:
         cmd = [sys.executable, "-I", "-m", "inductor.sandbox.zygote", str(os.getpid())]
@@ -206,6 +209,7 @@ class Worker:
     def kill(self) -> None:
         """End the worker now, from any thread (its children die with it: they hold a
         parent-death signal); the thread waiting in ``run`` then sees the pipe close."""
+        self.cancelled = True
         proc = self.proc
         if proc is not None and proc.poll() is None:
             try:
@@ -250,6 +254,8 @@ class Worker:
         if not self.alive():
             self.close()  # a worker that died (or was killed) between jobs: its pipes go too
             self.start()
+        if self.cancelled:
+            raise EOFError("the worker was killed while it started")
         self._job += 1
         job = dict(job, op="run", id=self._job)
         self._send(job)
@@ -466,6 +472,7 @@ class Sandbox:
                     if stopped.is_set():
                         self._free.put(worker)
                         return
+                    worker.cancelled = False
                     busy.add(worker)
                 try:
                     lines = worker.run(job, budget)
