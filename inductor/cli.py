@@ -964,19 +964,30 @@ def library_list(app: App, domain: str | None, library_dir: Path | None, as_json
 @library_option
 @pass_app
 def library_stats(app: App, library_dir: Path | None, as_json: bool) -> None:
-    """Counts: functions per domain, used and unused, tasks, runs, solutions, abstractions, weights.
+    """Counts: functions per domain, used and unused, tasks, runs, solutions, abstractions,
+    weights; per domain, the corpus' description length before and after compression and the
+    abstractions' depth.
 
     \b
     Examples:
       inductor library stats
       inductor library stats --json
     """
-    stats = app.open_library(library_dir, readonly=True).stats()
+    from inductor.compress import compression_figures
+
+    lib = app.open_library(library_dir, readonly=True)
+    stats = lib.stats()
+    stats["compression"] = {d: compression_figures(lib, d) for d in sorted({s.domain for s in lib.solutions()})}
     if as_json:
         click.echo(json.dumps(stats, indent=2))
         return
     for key, value in stats.items():
-        click.echo(f"{key}: {value}")
+        if key != "compression":
+            click.echo(f"{key}: {value}")
+    for domain, c in stats["compression"].items():
+        click.echo(f"compression[{domain}]: {c['solutions']} solutions ({c['rewritten']} rewritten), "
+                   f"{c['symbols_before']} -> {c['symbols_after']} symbols ({c['ratio']:.2f}x, abstraction "
+                   f"bodies included), {c['abstractions']} abstractions, depth {c['depth']}")
 
 
 @library.command("compress")

@@ -561,3 +561,34 @@ def sleep(library: Any, domain: str, dsl: Any, verifier: Any, *, index: Any = No
     if learned is not None and learned.stored and index is not None:
         index.add(learned.stored)
     return Slept(domain, learned, learn_weights(library, domain, dsl, pseudocount), error)
+
+
+def symbols(program: str) -> int:
+    """A program's description length in symbols: its primitives, variables, constants and
+    lambdas (every token but the parentheses)."""
+    return sum(tok not in "()" for tok in _TOKEN.findall(program))
+
+
+def compression_figures(library: Any, domain: str) -> dict[str, Any]:
+    """What the sleep did to ``domain``'s corpus, from the store: its description length in
+    symbols before (the solutions as found) and after (each solution's rewrite where it has one,
+    plus the bodies of the abstractions it calls), and the abstractions' number and depth (1: it
+    calls primitives only; n: it calls one of depth n - 1)."""
+    solutions = library.solutions(domain)
+    before = sum(symbols(s.sexpr) for s in solutions)
+    rewritten = sum(symbols(s.rewritten or s.sexpr) for s in solutions)
+    bodies = library.abstraction_bodies(domain)
+    sources = {f.name: f.source for f in library.functions(domain) if library.abstraction(f.id) is not None}
+    depth: dict[str, int] = {}
+
+    def depth_of(name: str, seen: frozenset[str] = frozenset()) -> int:
+        if name not in depth:
+            calls = {t for t in re.findall(r"\b\w+(?=\()", sources[name]) if t in sources and t != name} - seen
+            depth[name] = 1 + max((depth_of(c, seen | {name}) for c in calls), default=0)
+        return depth[name]
+
+    after = rewritten + sum(symbols(b) for b in bodies)
+    return {"solutions": len(solutions), "rewritten": sum(bool(s.rewritten) for s in solutions),
+            "symbols_before": before, "symbols_after": after,
+            "ratio": round(before / after, 3) if after else 1.0,
+            "abstractions": len(sources), "depth": max((depth_of(n) for n in sources), default=0)}

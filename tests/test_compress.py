@@ -14,8 +14,10 @@ from inductor.compress import (
     CompressionError,
     close_over,
     compress,
+    compression_figures,
     learn_abstractions,
     open_program,
+    symbols,
     typed,
 )
 from inductor.dsl.core import parse
@@ -177,6 +179,24 @@ def test_learned_abstractions_are_stored_verified_with_examples_from_their_tasks
     assert term is not None
     again = learn_abstractions(lib, "lists", dsl, verifier)  # the same corpus teaches nothing new
     assert again.added == [] and set(again.skipped.values()) == {"already in the library"}
+    figures = compression_figures(lib, "lists")  # what `library stats` prints
+    assert figures["symbols_before"] == sum(symbols(s) for s in {**CORPUS, "g": "(take 3 (sort x))"}.values())
+    assert figures["rewritten"] == len([t for t in rewritten if rewritten[t]]) >= 4
+    assert figures["abstractions"] == len(names) and figures["depth"] >= 1
+    assert figures["symbols_after"] < figures["symbols_before"]  # shorter, the abstractions' bodies included
+
+
+def test_the_depth_of_a_library_counts_abstractions_calling_abstractions(tmp_path):
+    lib = Library(tmp_path / "lib")
+    inner = lib.add(Function("sort_take", "lists", "(xs: list[int], n: int) -> list[int]",
+                             "def sort_take(xs, n):\n    return take(n, sort(xs))\n", "Sort, then take n."))
+    outer = lib.add(Function("sort_take_sum", "lists", "(xs: list[int], n: int) -> int",
+                             "def sort_take_sum(xs, n):\n    return sum(sort_take(xs, n))\n", "Sum of the n least."))
+    lib.record_abstraction(inner.id, "(lam (take #0 (sort $0)))", 1, ["a", "b"])
+    assert compression_figures(lib, "lists")["depth"] == 1
+    lib.record_abstraction(outer.id, "(lam (sum (fn_0 #0 $0)))", 1, ["c", "d"])
+    assert compression_figures(lib, "lists")["depth"] == 2
+    assert symbols("(lam (take #0 (sort $0)))") == 5
 
 
 def test_an_abstraction_that_only_renames_a_primitive_is_not_a_function():
@@ -272,6 +292,9 @@ def test_a_pass_ends_in_a_sleep_that_stores_abstractions_and_weights(tmp_path, p
     stats = json.loads(CliRunner().invoke(cli, ["library", "stats", "--library", str(lib.folder), "--json"]).output)
     assert stats["abstractions"] == len(slept.learned.added) and stats["weights_by_domain"]["lists"] == len(weights)
     assert stats["rewritten_solutions"] == len(slept.learned.rewrites) > 0
+    assert stats["compression"]["lists"]["symbols_after"] < stats["compression"]["lists"]["symbols_before"]
+    text = CliRunner().invoke(cli, ["library", "stats", "--library", str(lib.folder)]).output
+    assert "compression[lists]: " in text and " symbols (" in text and ", depth 1" in text
 
 
 class _ScriptedSearcher:
