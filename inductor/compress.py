@@ -249,6 +249,8 @@ def _arity(abstraction: Abstraction) -> int:
 
 def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tuple[str, ...] = ()) -> str:
     """A phrase for ``term`` made from its primitives' phrases (``names``: placeholder -> parameter)."""
+    import json
+
     from inductor.dsl.core import const_text
 
     if term.kind == "var":
@@ -256,6 +258,11 @@ def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tup
     if term.kind == "arg":
         return bound[len(bound) - 1 - term.head] if term.head < len(bound) else f"${term.head}"
     if term.kind == "const":
+        if isinstance(term.head, (str, tuple, list)):  # as a reader writes it: '" ("', not '"\u0020\u0028"'
+            try:
+                return json.dumps(term.head, ensure_ascii=False, separators=(", ", ": "))
+            except (TypeError, ValueError):
+                pass
         return const_text(term.head)
     if term.kind == "lam":
         fresh = tuple(("v", "w", "u")[i % 3] + ("" if len(bound) + i < 3 else str(len(bound) + i))
@@ -331,17 +338,22 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         lines = body.splitlines()
         python = "\n".join([header, f'    """{doc}"""', *lines[1:]]) + "\n"
         out.append(TypedAbstraction(a, name, params, tuple(param_types), returns, doc, python))
-        # Later abstractions call this one by its stitch name.
-        prims[a.name] = _as_primitive(a.name, name, params, tuple(param_types), returns, None)
+        # Later abstractions call this one by its stitch name, described by its own phrase.
+        marks = {f"arg{i}_": f"\x00{i}\x00" for i in range(len(params))}
+        template = describe(term, prims, marks).replace("{", "{{").replace("}", "}}")
+        template = re.sub("\x00(\\d+)\x00", lambda m: "{" + params[int(m.group(1))] + "}", template)
+        prims[a.name] = _as_primitive(a.name, name, params, tuple(param_types), returns, None, phrase=template)
     return out
 
 
 def _as_primitive(stitch_name: str, name: str, params: Sequence[str], types: Sequence[Any], returns: Any,
-                  impl: Any) -> Any:
-    """An abstraction as a DSL primitive under its stitch name, rendered as a call of ``name``."""
+                  impl: Any, phrase: str = "") -> Any:
+    """An abstraction as a DSL primitive under its stitch name, rendered as a call of ``name``
+    (``phrase``: how a later abstraction's docstring says a call of it, ``{param}`` for each)."""
     from inductor.dsl.core import Primitive
 
-    return Primitive(stitch_name, tuple(types), returns, impl, f"{name} of " + ", ".join(f"{{{p}}}" for p in params),
+    phrase = phrase or f"{name} of " + ", ".join(f"{{{p}}}" for p in params)
+    return Primitive(stitch_name, tuple(types), returns, impl, phrase,
                      f"{name}({', '.join(f'{{{i}}}' for i in range(len(params)))})", tuple(params))
 
 

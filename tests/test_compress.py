@@ -355,3 +355,17 @@ def test_the_loop_sleeps_after_a_pass_and_the_next_search_gets_the_fitted_weight
     events.close()
     kinds = [json.loads(line)["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert "slept" in kinds
+
+
+def test_docstrings_read_constants_as_written_and_say_an_earlier_abstraction_by_its_phrase():
+    import inductor_plugins.lists.dsl as lists
+    import inductor_plugins.strings.dsl as strings
+    from inductor.compress import Abstraction
+
+    dr = typed([Abstraction("fn_0", 0, '(lam (concat "Dr.\\u0020" (word $0 0)))', ("a", "b"), 1.0)], strings)
+    assert dr[0].docstring == '"Dr. " followed by word 0 of s.'
+    inner = Abstraction("fn_0", 1, "(lam (take #0 (sort $0)))", ("a", "b"), 1.0)
+    outer = Abstraction("fn_1", 0, "(lam (fn_0 3 (reverse $0)))", ("c", "d"), 1.0)
+    first, second = typed([inner, outer], lists)
+    assert first.name not in second.docstring and "fn_" not in second.docstring
+    assert "3" in second.docstring and "revers" in second.docstring.lower()  # the inner phrase, filled in
