@@ -341,7 +341,8 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         # Later abstractions call this one by its stitch name, described by its own phrase.
         marks = {f"arg{i}_": f"\x00{i}\x00" for i in range(len(params))}
         template = describe(term, prims, marks).replace("{", "{{").replace("}", "}}")
-        template = re.sub("\x00(\\d+)\x00", lambda m: "{" + params[int(m.group(1))] + "}", template)
+        for i, p in enumerate(params):
+            template = template.replace(f"\x00{i}\x00", "{" + p + "}")
         prims[a.name] = _as_primitive(a.name, name, params, tuple(param_types), returns, None, phrase=template)
     return out
 
