@@ -11,100 +11,52 @@ if not __name__.startswith("inductor_library_"):  # in inductor's sandbox the pr
             raise ImportError("strings.py needs the strings primitives: strings_primitives.py beside it (inductor library export writes it) or inductor installed") from None
         globals().update(primitives_namespace('strings'))
 
-__all__ = ['concat_first_word', 'concat3_text', 'between_text', 'after_last_text', 'replace_text', 'digits_first_word', 'before_last_word', 'concat3_text_2']
+__all__ = ['numbers_runs_digits', 'followed_first_character', 'apply_first_character', 'words_joined_first', 'followed_first_replaced', 'first_character_joined', 'part_before_first', 'dr_followed_word']
 
 
-# id 39; from task(s) dr-name; used by 1 solution(s)
-def concat_first_word(name: str, text: str='Dr. ') -> str:
-    """Concat first word (learned from task dr-name).
-
-    >>> concat_first_word('Nancy FreeHafer')
-    'Dr. Nancy'
-    >>> concat_first_word('Andrew Cencici')
-    'Dr. Andrew'
-    """
-    return concat(text, first_word(name))
+# id 9; from task(s) phone-4; used by 4 solution(s)
+def numbers_runs_digits(s: str) -> str:
+    """The numbers (runs of digits) in s joined with "."."""
+    return '.'.join(numbers(s))
 
 
-# id 40; from task(s) name-combine; used by 3 solution(s)
-def concat3_text(firstname: str, lastname: str) -> str:
-    """Concat3 text (learned from task name-combine).
-
-    >>> concat3_text('Launa', 'Withers')
-    'Launa Withers'
-    >>> concat3_text('Lakenya', 'Edison')
-    'Lakenya Edison'
-    """
-    return concat3(firstname, ' ', lastname)
+# id 10; from task(s) name-combine-2; used by 4 solution(s)
+def followed_first_character(s: str, t: str, u: str) -> str:
+    """u followed by t, the first character of s and "." joined."""
+    return u + (t + s[:1] + '.')
 
 
-# id 41; from task(s) phone-1; used by 3 solution(s)
-def between_text(name: str, sep: str='-') -> str:
-    """Between text (learned from task phone-1).
-
-    >>> between_text('938-242-504')
-    '242'
-    >>> between_text('308-916-545')
-    '916'
-    """
-    return between(name, sep, sep)
+# id 11; from task(s) initials; used by 2 solution(s)
+def apply_first_character(s: str) -> str:
+    """Apply the first character of v to each of the words of s joined with "." followed by "."."""
+    return '.'.join([v[:1] for v in s.split()]) + '.'
 
 
-# id 42; from task(s) phone-2; used by 3 solution(s)
-def after_last_text(name: str, sep: str='-') -> str:
-    """After last text (learned from task phone-2).
-
-    >>> after_last_text('938-242-504')
-    '504'
-    >>> after_last_text('308-916-545')
-    '545'
-    """
-    return after_last(name, sep)
+# id 12; from task(s) phone-10; used by 2 solution(s)
+def words_joined_first(s: str) -> str:
+    """The words of s joined with " (" with the first "-" replaced by ") "."""
+    return replace_first(' ('.join(s.split()), '-', ') ')
 
 
-# id 43; from task(s) phone-4; used by 1 solution(s)
-def replace_text(name: str, sep: str='-', sep2: str='.') -> str:
-    """Replace text (learned from task phone-4).
-
-    >>> replace_text('938-242-504')
-    '938.242.504'
-    >>> replace_text('308-916-545')
-    '308.916.545'
-    """
-    return replace(name, sep, sep2)
+# id 13; from task(s) phone-3; used by 2 solution(s)
+def followed_first_replaced(s: str) -> str:
+    """"(" followed by s with the first "-" replaced by ") "."""
+    return '(' + replace_first(s, '-', ') ')
 
 
-# id 44; from task(s) phone-5; used by 1 solution(s)
-def digits_first_word(name: str) -> str:
-    """Digits first word (learned from task phone-5).
-
-    >>> digits_first_word('+106 769-858-438')
-    '106'
-    >>> digits_first_word('+83 973-757-831')
-    '83'
-    """
-    return digits(first_word(name))
+# id 14; from task(s) name-combine-3; used by 2 solution(s)
+def first_character_joined(s: str, t: str) -> str:
+    """The first character of s, ". " and t joined."""
+    return s[:1] + '. ' + t
 
 
-# id 45; from task(s) phone-6; used by 3 solution(s)
-def before_last_word(name: str, sep: str='-') -> str:
-    """Before last word (learned from task phone-6).
-
-    >>> before_last_word('+106 769-858-438')
-    '769'
-    >>> before_last_word('+83 973-757-831')
-    '973'
-    """
-    return before(last_word(name), sep)
+# id 15; from task(s) univ_3; used by 2 solution(s)
+def part_before_first(s: str, t: str) -> str:
+    """The part of t before the first ", USA" followed by ", USA"."""
+    return before(t, ', USA') + ', USA'
 
 
-# id 46; from task(s) reverse-name, reverse-name_short; used by 0 solution(s)
-def concat3_text_2(firstname: str, lastname: str) -> str:
-    """Concat3 text 2 (learned from task reverse-name).
-
-    >>> concat3_text_2('Launa', 'Withers')
-    'Withers Launa'
-    >>> concat3_text_2('Lakenya', 'Edison')
-    'Edison Lakenya'
-    """
-    return concat3_text(lastname, firstname)
+# id 16; from task(s) dr-name; used by 2 solution(s)
+def dr_followed_word(s: str) -> str:
+    """"Dr. " followed by word 0 of s."""
+    return 'Dr. ' + word(s, 0)

@@ -138,7 +138,9 @@ def test_the_shipped_starter_library_holds_verified_functions(tmp_path, plugins,
         shutil.copy(shipped / name, tmp_path / name)  # a copy: opening must not touch the tracked files
     lib = Library(tmp_path)
     domains = {f.domain for f in lib.functions()}
-    assert len(lib) >= 20 and {"lists", "strings"} <= domains
+    # the sleep's abstractions of both domains, with the solutions and weights they came with
+    assert lib.stats()["abstractions"] >= 10 and {"lists", "strings"} <= domains
+    assert lib.solutions("lists") and lib.weights("lists") and lib.weights("strings")
     verifier = Verifier(sandbox, plugins)
     for fn in lib.functions():
         assert fn.docstring and fn.tasks and fn.examples, fn.name
