@@ -219,3 +219,50 @@ def test_engine_finds_a_mirror_and_a_mask_of_halves():
 def test_constant_rendering_roundtrips_through_python():
     term = app(PRIMS["recolor"], var("x", GRID), const(6), const(2))
     assert eval(python(term, PRIMS, ["x"]), dict(GLOBALS), {"x": [[6, 1]]}) == [[2, 1]]  # noqa: S307
+
+
+def _fill_periodic_by_definition(g, background=0):
+    """Every tiling in order of area, the first that agrees and covers (the slow definition)."""
+    h, w = len(g), len(g[0])
+    cells = [(r, c, v) for r, row in enumerate(g) for c, v in enumerate(row) if v != background]
+    for ph, pw in sorted(((a, b) for a in range(1, h + 1) for b in range(1, w + 1)), key=lambda p: (p[0] * p[1], p)):
+        tile = {}
+        if all(tile.setdefault((r % ph, c % pw), v) == v for r, c, v in cells) and len(tile) == ph * pw:
+            return [[tile[(r % ph, c % pw)] for c in range(w)] for r in range(h)]
+    return [list(row) for row in g]
+
+
+def test_fill_periodic_tries_only_the_tilings_rows_and_columns_allow_and_finds_the_same():
+    rng = random.Random(3)
+    periodic = []
+    for _ in range(60):  # tiled grids with holes: the fills that matter
+        th, tw, h, w = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 12), rng.randint(1, 12)
+        tile = [[rng.randint(1, 4) for _ in range(tw)] for _ in range(th)]
+        grid = [[tile[r % th][c % tw] for c in range(w)] for r in range(h)]
+        for _ in range(rng.randint(0, 6)):
+            grid[rng.randrange(h)][rng.randrange(w)] = 0
+        periodic.append(grid)
+    filled = 0
+    for g in GRIDS + periodic:
+        got = P.fill_periodic(g)
+        assert got == _fill_periodic_by_definition(g), g
+        filled += got != g
+    assert filled >= 20
+
+
+@pytest.mark.parametrize("name, diagonal, by_color", [("objects", False, True), ("objects8", True, True),
+                                                       ("blobs", True, False)])
+def test_object_labelling_by_runs_agrees_with_the_cell_by_cell_primitive(name, diagonal, by_color):
+    rng = random.Random(name)
+    grids = list(GRIDS)
+    for _ in range(150):  # larger and denser than GRIDS: long runs, nested and touching shapes
+        h, w = rng.randint(1, 30), rng.randint(1, 30)
+        palette = [0] * rng.randint(0, 4) + rng.sample(range(1, 10), rng.randint(1, 4))
+        grids.append([[rng.choice(palette) for _ in range(w)] for _ in range(h)])
+    for g in grids:
+        want = P.objects(g, diagonal=diagonal, by_color=by_color)
+        try:
+            got = thaw(PRIMS[name].fn(freeze(g)))
+        except dsl.NoValue:
+            got = []
+        assert got == want, g

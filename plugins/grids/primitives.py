@@ -483,20 +483,32 @@ def fill_periodic(g: Grid, background: int = 0) -> Grid:
     agrees with and in which every position of the tile has a colour; the grid unchanged if none."""
     h, w = height(g), width(g)
     cells = [(r, c, v) for r, row in enumerate(g) for c, v in enumerate(row) if v != background]
-    for ph, pw in sorted(((a, b) for a in range(1, h + 1) for b in range(1, w + 1)), key=lambda p: (p[0] * p[1], p)):
+    if len(cells) == h * w:
+        return copy_grid(g)  # nothing to fill: every tiling that agrees gives the grid back
+    # A tiling by ph x pw agrees only if the rows alone tile by ph and the columns alone by pw
+    # (ph rows of w columns, h rows of pw columns): only those pairs are tried, in the same order.
+    rows = [ph for ph in range(1, h + 1) if _agrees(cells, ph, w)]
+    cols = [pw for pw in range(1, w + 1) if _agrees(cells, h, pw)]
+    for ph, pw in sorted(((a, b) for a in rows for b in cols), key=lambda p: (p[0] * p[1], p)):
         if ph * pw > len(cells):
             break
-        tile_: dict[tuple[int, int], int] = {}
-        ok = True
-        for r, c, v in cells:
-            k = (r % ph, c % pw)
-            seen = tile_.setdefault(k, v)
-            if seen != v:
-                ok = False
-                break
-        if ok and len(tile_) == ph * pw:
+        tile_ = _tile(cells, ph, pw)
+        if tile_ is not None and len(tile_) == ph * pw:
             return [[tile_[(r % ph, c % pw)] for c in range(w)] for r in range(h)]
     return copy_grid(g)
+
+
+def _tile(cells: list[tuple[int, int, int]], ph: int, pw: int) -> dict[tuple[int, int], int] | None:
+    """The ph x pw tile every cell agrees with (positions without a cell absent), None if two disagree."""
+    tile_: dict[tuple[int, int], int] = {}
+    for r, c, v in cells:
+        if tile_.setdefault((r % ph, c % pw), v) != v:
+            return None
+    return tile_
+
+
+def _agrees(cells: list[tuple[int, int, int]], ph: int, pw: int) -> bool:
+    return _tile(cells, ph, pw) is not None
 
 
 def tile_unit(g: Grid) -> Grid:
