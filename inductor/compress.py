@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
@@ -444,13 +444,20 @@ class Learned:
     stored: list[Any] = field(default_factory=list)
     #: Task id -> its solution rewritten with the stored abstractions (kept in the store).
     rewrites: dict[str, str] = field(default_factory=dict)
+    #: The stored abstractions whose name and docstring the model proposed.
+    model_named: list[str] = field(default_factory=list)
 
 
 def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, iterations: int = 10,
-                       max_arity: int = 3, min_tasks: int = 2, max_examples: int = 5) -> Learned:
+                       max_arity: int = 3, min_tasks: int = 2, max_examples: int = 5,
+                       namer: Any = None) -> Learned:
     """Compress ``domain``'s stored solutions and store each abstraction that the DSL types and
     whose rewritten solutions pass their tasks' examples in the sandbox (on at least
-    ``min_tasks`` tasks) as a library function, with examples of its calls from those tasks."""
+    ``min_tasks`` tasks) as a library function, with examples of its calls from those tasks.
+
+    Names and docstrings are made from the primitives' phrases; with a ``namer`` (as
+    :class:`inductor.refactor.ModelNamer`) the model proposes them from the function and its
+    examples, and a proposal that fails its checks keeps the phrase-made ones."""
     from inductor.dsl.core import closure, freeze, parse, program, thaw
     from inductor.store import Function
     from inductor.tasks import Example, Task
@@ -512,6 +519,14 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
         if len(passed) < min_tasks:
             learned.skipped[a.name] = f"its rewritten solutions passed on {len(passed)} task(s)"
             continue
+        if namer is not None:
+            taken = set(library.names(domain)) | {p.name for p in dsl.PRIMITIVES} | \
+                {f.name for k, f in functions.items() if k != a.name}
+            named = _model_named(fn, namer, examples[:max_examples], domain, taken, _calls(body, stored_names))
+            if named is not fn:
+                functions[a.name] = fn = _renamed_everywhere(named, fn.name, functions, defined)
+                learned.model_named.append(fn.name)
+                prims[a.name] = _as_primitive(a.name, fn.name, fn.params, fn.param_types, fn.returns, call)
         stored = library.add(Function(name=fn.name, domain=domain, signature=fn.signature, source=fn.python,
                                       docstring=fn.docstring, examples=examples[:max_examples]), task_id=passed[0])
         library.record_abstraction(stored.id, a.body, a.arity, passed)
@@ -536,6 +551,39 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     return learned
 
 
+def _model_named(fn: TypedAbstraction, namer: Any, examples: Sequence[tuple[list[Any], Any]], domain: str,
+                 taken: set[str], calls: Sequence[str]) -> TypedAbstraction:
+    """``fn`` with the name and summary ``namer`` proposes from its Python and ``examples`` of its
+    calls, or ``fn`` itself when there is no proposal, or its name is taken."""
+    import ast
+
+    from inductor.tasks import Example, Task
+
+    tree = ast.parse(fn.python).body[0]
+    task = Task(id=f"abstraction:{fn.name}", train=[Example(tuple(args), out) for args, out in examples],
+                test=[], domain=domain, entry_point=fn.name, arg_names=list(fn.params))
+    naming = namer(tree, task, fn.name, [fn.docstring, *calls])
+    if naming is None or naming.name in taken or naming.name in fn.params:
+        return fn
+    old_doc = f'    """{fn.docstring}"""'
+    lines = fn.python.splitlines()
+    lines[0] = lines[0].replace(f"def {fn.name}(", f"def {naming.name}(", 1)
+    python = "\n".join(f'    """{naming.summary}"""' if line == old_doc else line for line in lines) + "\n"
+    return replace(fn, name=naming.name, docstring=naming.summary, python=python)
+
+
+def _renamed_everywhere(fn: TypedAbstraction, old: str, functions: dict[str, TypedAbstraction],
+                        defined: list[str]) -> TypedAbstraction:
+    """After ``old`` became ``fn.name``: the sources that call it (later abstractions, and the
+    ones defined so far, the last of which is ``fn``'s own) call the new name."""
+    call = re.compile(rf"\b{re.escape(old)}\(")
+    for key, other in list(functions.items()):
+        if other.name != fn.name and call.search(other.python):
+            functions[key] = replace(other, python=call.sub(f"{fn.name}(", other.python))
+    defined[:] = [call.sub(f"{fn.name}(", d) for d in defined[:-1]] + [fn.python]
+    return fn
+
+
 @dataclass
 class Slept:
     """What one sleep did for a domain: the compression (None when it could not run) and the weights."""
@@ -554,21 +602,22 @@ class Slept:
             out.update(cost_before=c.cost_before, cost_after=c.cost_after, rewritten=len(self.learned.rewrites),
                        added=[{"name": fn.name, "signature": fn.signature, "docstring": fn.docstring,
                                "body": fn.abstraction.body, "tasks": tasks} for fn, tasks in self.learned.added],
-                       skipped=self.learned.skipped)
+                       skipped=self.learned.skipped, model_named=self.learned.model_named)
         return out
 
 
 def sleep(library: Any, domain: str, dsl: Any, verifier: Any, *, index: Any = None, iterations: int = 10,
-          max_arity: int = 3, min_tasks: int = 2, pseudocount: float = 1.0) -> Slept:
+          max_arity: int = 3, min_tasks: int = 2, pseudocount: float = 1.0, namer: Any = None) -> Slept:
     """DreamCoder's sleep for one domain: compress its solutions into abstractions (stored,
-    indexed), then fit the grammar's weights to the rewritten corpus (stored)."""
+    indexed; named by ``namer`` where it proposes well-formed names), then fit the grammar's
+    weights to the rewritten corpus (stored)."""
     from inductor.grammar import learn_weights
 
     learned: Learned | None = None
     error = ""
     try:
         learned = learn_abstractions(library, domain, dsl, verifier, iterations=iterations, max_arity=max_arity,
-                                     min_tasks=min_tasks)
+                                     min_tasks=min_tasks, namer=namer)
     except CompressionError as exc:
         error = str(exc)
     if learned is not None and learned.stored and index is not None:

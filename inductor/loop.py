@@ -507,7 +507,7 @@ class Induction:
                 continue
             slept = sleep(lib.library, domain, dsl, self.verifier, index=lib.index,
                           iterations=lib.compress_iterations, max_arity=lib.max_arity, min_tasks=lib.min_tasks,
-                          pseudocount=lib.pseudocount)
+                          pseudocount=lib.pseudocount, namer=lib.namer)
             info = slept.to_json()
             self.events.emit("slept", **{**info, "added": [a["name"] for a in info.get("added", [])],
                                          "skipped": len(info.get("skipped", {}))})

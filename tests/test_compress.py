@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -369,3 +370,55 @@ def test_docstrings_read_constants_as_written_and_say_an_earlier_abstraction_by_
     first, second = typed([inner, outer], lists)
     assert first.name not in second.docstring and "fn_" not in second.docstring
     assert "3" in second.docstring and "revers" in second.docstring.lower()  # the inner phrase, filled in
+
+
+def test_a_model_names_and_documents_an_abstraction_and_a_bad_proposal_keeps_the_phrase_made_one(
+        tmp_path, plugins, sandbox):
+    import inductor_plugins.lists.dsl as dsl
+    from inductor.models import FakeModel
+    from inductor.prompts import Prompts
+    from inductor.refactor import ModelNamer
+    from inductor.verify import Verifier, failing_functions
+
+    def script(prompt, params):
+        asked = prompt.rsplit("def function", 1)[1]  # the function to name, after the shots
+        if "sorted(" in asked:
+            return [" sorted_prefix\nsummary: The first n numbers of a list once sorted."]
+        return ["1, 2, 3]"]  # not a name: the phrase-made one stays
+
+    lib = Library(tmp_path / "lib")
+    inputs = [[3, 1, 2], [5, 0, 7], [9]]
+    for task_id, sexpr in {**CORPUS, "g": "(take 3 (sort x))"}.items():
+        lib.record_solution(_solution(task_id, sexpr, inputs))
+    model = FakeModel(script)
+    namer = ModelNamer(model, Prompts())
+    learned = learn_abstractions(lib, "lists", dsl, Verifier(sandbox, plugins), namer=namer)
+    names = [fn.name for fn, _ in learned.added]
+    assert "sorted_prefix" in names and "apply_plus" in names and learned.model_named == ["sorted_prefix"]
+    fn = lib.get("sorted_prefix")
+    assert fn.docstring == "The first n numbers of a list once sorted." and "def sorted_prefix(" in fn.source
+    assert '"""The first n numbers of a list once sorted."""' in fn.source and fn.examples
+    asked = [p for p in model.prompts if "sorted(" in p.rsplit("def function", 1)[1]][0]
+    assert "\n# 2, [3, 1, 2] -> [1, 2]\n" in asked.rsplit("def function", 1)[1]  # with examples of its calls
+    assert lib.get("apply_plus").docstring == dict((f.name, f.docstring) for f, _ in learned.added)["apply_plus"]
+    assert namer.proposed == len(names) and namer.accepted == 1
+    rewritten = {s.task_id: s.rewritten for s in lib.solutions("lists")}
+    assert "sorted_prefix" in rewritten["e"] and "first_sorted" not in " ".join(rewritten.values())
+    assert failing_functions(lib, Verifier(sandbox, plugins)) == {}
+
+
+def test_a_renamed_abstraction_is_called_by_its_new_name_in_the_later_ones():
+    import inductor_plugins.lists.dsl as lists
+    from inductor.compress import Abstraction, _renamed_everywhere
+
+    inner = Abstraction("fn_0", 1, "(lam (take #0 (sort $0)))", ("a", "b"), 1.0)
+    outer = Abstraction("fn_1", 0, "(lam (fn_0 3 (reverse $0)))", ("c", "d"), 1.0)
+    first, second = typed([inner, outer], lists)
+    assert f"{first.name}(" in second.python
+    functions = {"fn_0": first, "fn_1": second}
+    defined = [first.python]
+    new = _renamed_everywhere(replace(first, name="sorted_prefix",
+                                      python=first.python.replace(first.name, "sorted_prefix")),
+                              first.name, functions, defined)
+    assert "sorted_prefix(" in functions["fn_1"].python and f"{first.name}(" not in functions["fn_1"].python
+    assert defined == [new.python]
