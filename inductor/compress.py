@@ -247,8 +247,19 @@ def _arity(abstraction: Abstraction) -> int:
     return abstraction.arity + leading
 
 
-def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tuple[str, ...] = ()) -> str:
-    """A phrase for ``term`` made from its primitives' phrases (``names``: placeholder -> parameter)."""
+#: ``{f[each element of {xs}]}`` in a phrase: lambda argument ``f`` said by its body, its
+#: parameters read as the bracket's text (``|`` between two parameters).
+_SAID_BY_BODY = re.compile(r"\{(\w+)\[([^\]]*)\]\}")
+
+
+def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tuple[str, ...] = (),
+             plain: bool = False) -> str:
+    """A phrase for ``term`` made from its primitives' phrases (``names``: placeholder -> parameter).
+
+    A phrase may give alternatives after `` | ``: the last whose lambdas' bodies read each of their
+    parameters is used, so ``map`` says "the first character of each of the words of s" rather
+    than "apply the first character of v to each of the words of s"; ``plain`` uses the first
+    (names are made from it: it says the operation, "apply ... to each")."""
     import json
 
     from inductor.dsl.core import const_text
@@ -267,13 +278,53 @@ def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tup
     if term.kind == "lam":
         fresh = tuple(("v", "w", "u")[i % 3] + ("" if len(bound) + i < 3 else str(len(bound) + i))
                       for i in range(term.head))
-        return describe(term.args[0], prims, names, bound + fresh)
+        return describe(term.args[0], prims, names, bound + fresh, plain)
     prim = prims[term.head]
-    parts = {n: describe(a, prims, names, bound) for n, a in zip(prim.arg_names, term.args)}
+    args = dict(zip(prim.arg_names, term.args))
+    parts = {n: describe(a, prims, names, bound, plain) for n, a in args.items()}
+    forms = _alternatives(prim.phrase, prim.arg_names)
+    for phrase in reversed(forms[:1] if plain else forms):
+        said = _said_by_bodies(phrase, args, parts, prims, names, bound)
+        if said is not None:
+            return said
+    return f"{prim.name} of {', '.join(parts.values())}"
+
+
+def _alternatives(phrase: str, arg_names: Sequence[str]) -> list[str]:
+    """The phrase's alternatives, or the phrase alone when a part lacks an argument (a constant
+    with " | " inside an earlier abstraction's phrase)."""
+    parts = phrase.split(" | ")
+    if all(set(re.findall(r"\{(\w+)[\[}]", p)) >= set(arg_names) for p in parts):
+        return parts
+    return [phrase]
+
+
+def _said_by_bodies(phrase: str, args: dict[str, Any], parts: dict[str, str], prims: dict[str, Any],
+                    names: dict[str, str], bound: tuple[str, ...]) -> str | None:
+    """``phrase`` filled in, its ``{f[...]}`` by lambda bodies; None when it does not read well
+    (a body that does not use a parameter, a placeholder it lacks)."""
+    filled = dict(parts)
+    for i, m in enumerate(_SAID_BY_BODY.finditer(phrase)):
+        lam = args.get(m.group(1))
+        if lam is None or lam.kind != "lam":
+            return None
+        try:
+            readings = tuple(r.strip().format(**parts) for r in m.group(2).split("|"))
+        except (KeyError, IndexError, ValueError):
+            return None
+        if len(readings) != lam.head:
+            return None
+        body = describe(lam.args[0], prims, names, bound + readings)
+        if any(r not in body for r in readings):
+            return None
+        filled[f"said{i}_"] = body
+    text = phrase
+    for i, m in enumerate(list(_SAID_BY_BODY.finditer(phrase))):
+        text = text.replace(m.group(0), "{" + f"said{i}_" + "}", 1)
     try:
-        return prim.phrase.format(**parts)
+        return text.format(**filled)
     except (KeyError, IndexError, ValueError):
-        return f"{prim.name} of {', '.join(parts.values())}"
+        return None
 
 
 def name_from(phrase: str, params: Sequence[str], taken: set[str], calls: Sequence[str] = ()) -> str:
@@ -325,7 +376,7 @@ def typed(abstractions: Sequence[Abstraction], dsl: Any, taken: set[str] = froze
         names = {f"arg{i}_": p for i, p in enumerate(params)}
         term = parse(_placeholders(a.body), prims)
         phrase = describe(term, prims, names)
-        name = name_from(phrase, params, used, _calls(term, readable))
+        name = name_from(describe(term, prims, names, plain=True), params, used, _calls(term, readable))
         readable[a.name] = name
         used.add(name)
         body = program(_rename_vars(term, names), prims, name, params)

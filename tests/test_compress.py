@@ -125,8 +125,9 @@ def test_an_abstraction_becomes_a_typed_documented_python_function():
     functions = {f.abstraction.body: f for f in typed(found.abstractions, dsl)}
     add = next(f for body, f in functions.items() if body.startswith("(map (lam (+ $0"))
     assert add.signature in ("(xs: list[int], n: int) -> list[int]", "(n: int, xs: list[int]) -> list[int]")
-    # the docstring is the primitives' phrases put together: map's, then +'s inside it
-    assert add.docstring.startswith("Apply v plus n to each element of xs")
+    # the docstring is the primitives' phrases put together: map's, reading +'s inside it with
+    # its parameter said as "each element of xs" (no dangling "v"); the name says the operation
+    assert add.docstring == "Each element of xs plus n." and add.name == "apply_plus"
     namespace: dict = {}
     exec(add.python, namespace)
     call = namespace[add.name]
@@ -422,3 +423,21 @@ def test_a_renamed_abstraction_is_called_by_its_new_name_in_the_later_ones():
                               first.name, functions, defined)
     assert "sorted_prefix(" in functions["fn_1"].python and f"{first.name}(" not in functions["fn_1"].python
     assert defined == [new.python]
+
+
+def test_a_lambda_is_said_by_its_body_where_its_parameter_reads_and_plainly_where_it_does_not():
+    from inductor.compress import describe
+
+    def said(text):
+        return describe(parse(text, PRIMS), PRIMS, {})
+
+    assert said("(filter (lam (> $0 2)) x)") == "the elements of x where the element is greater than 2"
+    assert said("(zip_with (lam (lam (+ $1 $0))) x (reverse x))") == \
+        "each element of x plus the matching element of x reversed"
+    assert said("(map (lam 7) x)") == "apply 7 to each element of x"  # the body ignores its parameter
+    assert describe(parse("(map (lam (+ $0 1)) x)", PRIMS), PRIMS, {}, plain=True) == \
+        "apply v plus 1 to each element of x"
+    # a constant holding " | " in an earlier abstraction's phrase is not read as alternatives
+    from inductor.compress import _alternatives
+
+    assert _alternatives('the words of {s} joined with " | "', ("s",)) == ['the words of {s} joined with " | "']

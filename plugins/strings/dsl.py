@@ -257,5 +257,5 @@ PRIMITIVES = [
     Primitive("join", (LS, STR), STR, lambda parts, sep: sep.join(parts), "{parts} joined with {sep}",
               "{1}.join({0})", ("parts", "sep")),
     Primitive("map", (fn_of((STR,), STR), LS), LS, lambda f, xs: tuple(map(f, xs)),
-              "apply {f} to each of {xs}", "[{0:body} for {0:v0} in {1}]", ("f", "xs")),
+              "apply {f} to each of {xs} | {f[each of {xs}]}", "[{0:body} for {0:v0} in {1}]", ("f", "xs")),
 ]
