@@ -171,7 +171,9 @@ class App:
                           run=run, model=model.name if model is not None else "search", namer=namer,
                           sleep=s.sleep, compress_iterations=s.compress_iterations, max_arity=s.max_arity,
                           min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount,
-                          search_functions=s.search_functions)
+                          search_functions=s.search_functions, recognition=self.settings.recognition.enabled,
+                          recognition_mix=self.settings.recognition.mix,
+                          recognition_floor=self.settings.recognition.floor)
 
     def induction(self, sandbox: Any, model: Any, library: Any, events: Any = None, seed: int | None = None) -> Any:
         """The loop with this app's settings, plugins and prompts."""
@@ -387,6 +389,8 @@ def load_tasks(app: App, folders: tuple[Path, ...] | list[Path], train_count: in
               help="Try compositions of primitives and library functions before the model [on].")
 @click.option("--searcher", help="Search proposer by the name a plugin registers: value (the λ-DSL by value) "
                                  "or enumerate (compositions) [[search] searcher: value].")
+@click.option("--recognition/--no-recognition", "use_recognition", default=None,
+              help="Steer the search with the library's recognition model when it has one [on].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, adapter: str | None,
@@ -396,7 +400,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
         train_count: int | None, runs_dir: Path | None,
         library_dir: Path | None, frozen_library: bool, no_library: bool, use_search: bool | None,
-        searcher: str | None, quiet: bool) -> None:
+        searcher: str | None, use_recognition: bool | None, quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
@@ -435,6 +439,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         no_library = no_library or bool(o.get("no_library"))
         use_search = use_search if use_search is not None else o.get("search")
         searcher = searcher or o.get("searcher")
+        use_recognition = use_recognition if use_recognition is not None else o.get("recognition")
     elif not folders:
         raise click.UsageError("give task FOLDERS, or --resume RUN_DIR")
     for name, value in (("--samples", samples), ("--workers", workers), ("--passes", passes), ("--sample", sample)):
@@ -452,6 +457,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         raise click.BadParameter(f"{adapter}: no LoRA adapter here (adapter_model.safetensors)", param_hint="--adapter")
     settings = settings.with_options("model", name=model_spec, adapter=adapter).with_options("sandbox", workers=workers)
     settings = settings.with_options("search", enabled=use_search, searcher=searcher)
+    settings = settings.with_options("recognition", enabled=use_recognition)
     app._settings = settings
     app.check_settings()
     loaded = load_tasks(app, folders, train_count)
@@ -516,7 +522,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
                         folders=[str(Path(f).resolve()) for f in folders], tasks=len(tasks), **info, adapter=adapter,
                         only=list(only), exclude=list(exclude), sample=sample, train_count=train_count,
                         library=library_path, frozen_library=frozen_library, no_library=no_library,
-                        search=settings.search.enabled)
+                        search=settings.search.enabled, recognition=settings.recognition.enabled)
             if model is not None:
                 events.emit("model_loaded", model=model.name, seconds=round(getattr(model, "load_seconds", 0.0), 3),
                             adapter=getattr(model, "adapter", ""))
@@ -669,6 +675,35 @@ def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path
 # --- train ------------------------------------------------------------------------------------
 
 
+def _train_recognition(app: App, library_dir: Path | None, domains: str,
+                       task_folders: tuple[Path, ...], **options: Any) -> None:
+    """``inductor train --recognition``: a model per domain, stored in the library folder."""
+    from inductor.recognition import RecognitionError, train_domains
+    from inductor.store import DB_FILE
+
+    folder = Path(library_dir or app.settings.library.folder).resolve()
+    lib = app.open_library(folder, readonly=True) if (folder / DB_FILE).is_file() else None
+    settings = replace(app.settings.recognition, **options)
+    for name in ("steps", "batch"):
+        if getattr(settings, name) < 1:
+            raise click.BadParameter("must be at least 1", param_hint=f"--{name}")
+    tasks = load_tasks(app, task_folders, None).tasks if task_folders else []
+    names = [d.strip() for d in domains.split(",") if d.strip()]
+    unknown = [d for d in names if app.plugins.dsl(d) is None]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} has no λ-DSL (known: "
+                                 f"{', '.join(d for d in app.plugins.domains() if app.plugins.dsl(d))})",
+                                 param_hint="--domains")
+    try:
+        trained = train_domains(app.plugins, lib, folder, names, settings, tasks=tasks,
+                                say=lambda m: click.echo(m, err=True))
+    except RecognitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    for info in trained:
+        click.echo(f"{info.domain}: recognition model trained in {info.seconds:.0f} s on {sum(info.samples.values())} "
+                   f"samples; held-out loss {info.validation_loss:.3f} (uniform {info.uniform_loss:.3f})")
+
+
 @cli.command("train")
 @click.option("--steps", default=TrainSettings.steps, show_default=True, help="Optimizer steps.")
 @click.option("--batch", default=TrainSettings.batch, show_default=True, help="Pairs per step.")
@@ -694,18 +729,36 @@ def dream_command(app: App, domains: tuple[str, ...], count: int, out_path: Path
               help="Where the adapter goes [LIBRARY/adapter].")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--background", is_flag=True, help="Train in a detached process; progress goes to OUT/train.log.")
+@click.option("--recognition", is_flag=True,
+              help="Train the recognition model instead (per-task grammar weights for the value search), on "
+                   "relabeled enumerations and the library's solved tasks; it goes to LIBRARY/recognition.")
+@click.option("--tasks", "task_folders", multiple=True, type=click.Path(path_type=Path),
+              help="--recognition: task folders whose train inputs the grammar is also enumerated on (repeatable).")
 @pass_app
 def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers: int, max_tokens: int, shots: int,
                   max_helpers: int, library_dir: Path | None, library_pairs: bool, dreams: int,
                   dream_files: tuple[Path, ...], domains: str, out_dir: Path | None, seed: int,
-                  background: bool) -> None:
-    """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt format.
+                  background: bool, recognition: bool, task_folders: tuple[Path, ...]) -> None:
+    """Fine-tune the embedded model (LoRA) on dreams and the library's programs, in the proposer's prompt
+    format; or, with --recognition, train the recognition model that steers the search.
 
     \b
     Examples:
       inductor train --steps 200
       inductor train --dreams-file runs/20250101-120000/relabeled.jsonl --background
+      inductor train --recognition --from-library lib --domains lists,strings,grids
     """
+    if recognition:
+        if out_dir is not None:
+            raise click.BadParameter("the recognition model goes into the library folder (--from-library)",
+                                     param_hint="--out")
+        ctx = click.get_current_context()
+        given = {n for n in ("steps", "batch", "lr", "seed")
+                 if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE}
+        _train_recognition(app, library_dir, domains, task_folders,
+                           **{n: v for n, v in (("steps", steps), ("batch", batch), ("lr", lr), ("seed", seed))
+                              if n in given})
+        return
     from inductor.train import ADAPTER_DIR, TrainError, dream_pairs, train_lora
     from inductor.train import library_pairs as pairs_of_library
 
@@ -1488,12 +1541,15 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
 @click.option("--sample", type=int, help="A fixed sample of this many tasks.")
 @click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
               help="Keep the learned libraries here [a temporary folder].")
+@click.option("--recognition", is_flag=True,
+              help="Also train the learned library's recognition model (on the learning tasks and dreams) and "
+                   "measure a third arm guided by it: guided vs the same library unguided vs empty.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
 def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path, ...], seeds: int,
                     model_spec: str | None, samples: int | None, rounds: int | None, time_per_task: float | None,
                     passes: int, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
-                    workdir: Path | None, as_json: bool) -> None:
+                    workdir: Path | None, recognition: bool, as_json: bool) -> None:
     """Solved on test with a learned library vs an empty one, at one budget (the library ablation).
 
     \b
@@ -1541,9 +1597,25 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
         figures = run_bench(lambda use, seed: app.induction(sandbox, model, use, seed=seed),
                             lambda folder: app.library_use(folder, learn=True, run="bench", model=model, quiet=True),
                             tasks, workdir=workdir or Path(tmp), seeds=range(seeds), learn_tasks=learn_tasks,
-                            passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True))
+                            passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True),
+                            recognition=_bench_recognition(app, quiet) if recognition else None)
     figures["model"] = app.settings.model.name
     _show(figures, as_json, print_induction_figures)
+
+
+def _bench_recognition(app: App, quiet: bool) -> Any:
+    """Trains a learned library's recognition models for the learning tasks' domains (a λ-DSL each)."""
+
+    def train(use: Any, learn: Any, seed: int) -> None:
+        from inductor.recognition import train_domains
+
+        domains = sorted({t.domain or "generic" for t in learn} & {d for d in app.plugins.domains()
+                                                                     if app.plugins.dsl(d) is not None})
+        train_domains(app.plugins, use.library, use.library.folder, domains,
+                      replace(app.settings.recognition, seed=seed), tasks=learn,
+                      say=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)))
+
+    return train
 
 
 def _seconds_list(values: tuple[str, ...], option: str) -> list[float]:

@@ -111,6 +111,24 @@ class LibrarySettings:
 
 
 @dataclass(frozen=True)
+class RecognitionSettings:
+    enabled: bool = setting(True, "steer the value search with the library's recognition model when it has one "
+                                  "(per-task grammar weights; --no-recognition turns it off)")
+    mix: float = setting(0.5, "share of the predicted weights in the search's costs, in log space (0: the "
+                              "library's global weights only, 1: the prediction only)")
+    floor: float = setting(0.01, "smallest predicted weight (a name the model rules out stays reachable)")
+    steps: int = setting(600, "training: optimizer steps")
+    batch: int = setting(32, "training: tasks per step")
+    lr: float = setting(2e-3, "training: peak learning rate (linear decay)")
+    hidden: int = setting(96, "training: width of the encoder")
+    seed: int = setting(0, "training: seed for dreams, splits and initial weights")
+    dream_sets: int = setting(48, "training: sets of dream inputs per domain the grammar is enumerated on")
+    seconds_per_set: float = setting(1.0, "training: seconds of enumeration per input set")
+    terms_per_set: int = setting(60, "training: programs kept per input set, evenly across cost levels")
+    validation: float = setting(0.1, "training: share of the samples held out for the held-out loss")
+
+
+@dataclass(frozen=True)
 class Settings:
     tasks: TaskSettings = field(default_factory=TaskSettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
@@ -118,6 +136,7 @@ class Settings:
     run: RunSettings = field(default_factory=RunSettings)
     library: LibrarySettings = field(default_factory=LibrarySettings)
     search: SearchSettings = field(default_factory=SearchSettings)
+    recognition: RecognitionSettings = field(default_factory=RecognitionSettings)
 
     def with_options(self, section: str, **values: Any) -> Settings:
         """A copy with the given (non-None) values of one section replaced."""

@@ -67,6 +67,30 @@ class LibraryUse:
     pseudocount: float = 1.0
     #: Which library functions the search may call: "shared" (:meth:`Library.shared_functions`) or "all".
     search_functions: str = "shared"
+    #: Steer the search with the library folder's recognition models (per-task weights), if any.
+    recognition: bool = False
+    #: Their share of the search's costs, and the smallest weight they give (``[recognition]``).
+    recognition_mix: float = 0.5
+    recognition_floor: float = 0.01
+    _recognizers: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def recognizer(self, domain: str) -> Any:
+        """The recognition model stored for ``domain`` (loaded once), None without one or when off."""
+        if not self.recognition:
+            return None
+        if domain not in self._recognizers:
+            from inductor.recognition import Recognizer
+
+            self._recognizers[domain] = Recognizer.load(self.library.folder, domain, mix=self.recognition_mix,
+                                                        floor=self.recognition_floor)
+        return self._recognizers[domain]
+
+    def search_weights(self, task: Task, domain: str) -> dict[str, float]:
+        """The grammar weights to search ``task`` with: the recognition model's for it when there
+        is one, mixed with the library's fitted ones, else those alone."""
+        fitted = self.library.weights(domain)
+        model = self.recognizer(domain)
+        return model.weights(task, fitted) if model is not None else fitted
 
     def searchable(self, domain: str) -> list[Any]:
         """The library functions of ``domain`` the search may call."""
@@ -135,6 +159,8 @@ class TaskResult:
     library_size: int = 0
     #: The accepted program's s-expression, when the value search found it (compression reads it).
     sexpr: str | None = None
+    #: Whether a recognition model gave the search its weights.
+    guided: bool = False
 
     @classmethod
     def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:
@@ -348,15 +374,17 @@ class Induction:
             components += [c for f in self.library.searchable(domain)
                            if (c := library_component(f.name, f.signature, aliases)) is not None]
         components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
-        # The library's fitted grammar, when it has one (a searcher plugin without weights still works).
-        weights = self.library.library.weights(domain) if self.library is not None else {}
+        # The library's grammar for this task (fitted, and predicted by its recognition model when
+        # it has one), when it has one: a searcher plugin without weights still works.
+        weights = self.library.search_weights(task, domain) if self.library is not None else {}
         found = self.search.search(task, components, preludes=[*self.verifier.preludes(task), *preludes],
                                    same=self.plugins.comparator(task), deadline=deadline,
                                    **({"weights": weights} if weights else {}))
         result.candidates_checked += found.evaluated
+        guided = result.guided = self.library is not None and self.library.recognizer(domain) is not None
         self.events.emit("searched", task=task.id, evaluated=found.evaluated, size=found.sizes_done,
                          stopped=found.stopped, seconds=round(found.seconds, 3), program=found.program,
-                         budget_s=round(deadline - start, 3))
+                         budget_s=round(deadline - start, 3), guided=guided)
         result.sexpr = getattr(found, "sexpr", None)
         if found.program is None or not self._accept(task, result, found.program, preludes):
             result.sexpr = None

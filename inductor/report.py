@@ -170,6 +170,9 @@ class RunConsole:
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
                                f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
+        guided = sum(1 for r in run.results if r.guided)
+        if guided:
+            self.console.print(f"The recognition model steered the search in {guided} of {len(run.results)} task(s).")
         for p in s.get("passes", []):
             for z in p.get("sleep", []):
                 made = ", ".join(z["abstractions"]) if z["abstractions"] else "none"

@@ -1,0 +1,554 @@
+"""The recognition model: a small network that reads a task's examples and predicts the
+grammar's weights for that task (DreamCoder's recognition model, unigram).
+
+Training data, per domain:
+
+- **dreams by relabeling**: the value engine enumerates the current grammar (the λ-DSL's
+  primitives and the library's abstractions) on a set of inputs, and every term it kept is a
+  correct program for the outputs it produced there; sampled across cost levels, each is one
+  (examples -> the names the program uses) pair. The inputs are the domain's dream inputs and
+  the train inputs of the library's solved tasks.
+- **replay**: every solved task the library stores, with its (rewritten) solution.
+
+The encoder reads each example (a character GRU over the JSON of the arguments and output for
+lists, strings and any domain; a small CNN over one-hot colours for grids), pools the examples
+(mean and max) and a head gives one logit per name of the vocabulary (the DSL's primitives and
+the library's functions). The loss is the program's unigram log-likelihood: the cross-entropy
+of the softmax over names against how often the program uses each. Predicted weights are
+``V * softmax`` (mean 1), mixed with the library's global weights in log space
+(``[recognition] mix``): the search enumerates in that per-task order.
+
+The model is stored in the library folder (``recognition/<domain>.pt`` with a JSON of its
+vocabulary and training figures, and a model card); torch is imported only here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from inductor.config import RecognitionSettings
+
+if TYPE_CHECKING:
+    from inductor.plugins import Plugins
+    from inductor.store import Library
+    from inductor.tasks import Task
+
+#: Where the models go inside a library folder.
+RECOGNITION_DIR = "recognition"
+#: Characters of one example's JSON the sequence encoder reads (arguments, then output).
+MAX_CHARS = 96
+#: Largest grid side (ARC's); bigger grids are cropped.
+GRID_SIDE = 30
+
+
+class RecognitionError(ValueError):
+    """Training cannot start or a stored model cannot be read; the message says why."""
+
+
+@dataclass
+class Sample:
+    """One training pair: a task's examples and the names its program uses (with repeats)."""
+
+    inputs: list[list[Any]]
+    outputs: list[Any]
+    names: list[str]
+    origin: str = "dream"
+
+
+@dataclass
+class Trained:
+    """What a training run did."""
+
+    domain: str
+    kind: str
+    vocabulary: list[str]
+    samples: dict[str, int]
+    losses: list[float] = field(default_factory=list)
+    validation_loss: float = math.nan
+    uniform_loss: float = math.nan
+    seconds: float = 0.0
+    parameters: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
+    bytes: int = 0
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def program_names(node: Any) -> list[str]:
+    """The primitives and library functions an engine node (or :class:`Term`) applies, with repeats."""
+    if isinstance(node, tuple):  # an engine node: ("p", name, children, T), ("l", n, body, T)...
+        if node[0] == "p":
+            return [node[1], *(n for c in node[2] for n in program_names(c))]
+        if node[0] == "l":
+            return program_names(node[2])
+        return []
+    if node.kind == "prim":
+        return [node.head, *(n for a in node.args for n in program_names(a))]
+    return [n for a in node.args for n in program_names(a)]
+
+
+_SIGNATURE = re.compile(r"^\((.*)\)\s*->\s*(.+)$")
+
+
+def _signature_types(signature: str) -> tuple[list[str], str] | None:
+    m = _SIGNATURE.match(signature.strip())
+    if not m:
+        return None
+    params = [p.split(":", 1)[1].split("=")[0].strip() for p in m.group(1).split(",") if ":" in p] \
+        if m.group(1).strip() else []
+    return params, m.group(2).strip()
+
+
+def abstraction_primitives(library: Library | None, domain: str, dsl: Any) -> list[Any]:
+    """The library's abstractions of ``domain`` as typed primitives for an in-process engine.
+
+    Only abstractions: their Python is the library's own rendering of DSL bodies (trusted); a
+    model-written function runs only in the sandbox, so it is left out of dreams.
+    """
+    from inductor.domain import primitives_namespace
+    from inductor.dsl.bottomup import library_primitive
+
+    if library is None:
+        return []
+    aliases = getattr(dsl, "ALIASES", None) or {}
+    out = []
+    namespace: dict[str, Any] | None = None
+    for fn in library.functions(domain):
+        if library.abstraction(fn.id) is None:
+            continue
+        sig = _signature_types(fn.signature)
+        if sig is None:
+            continue
+        if namespace is None:
+            try:
+                namespace = dict(primitives_namespace(domain))
+            except ImportError:
+                return []
+        try:
+            exec(compile(fn.source, f"<abstraction {fn.name}>", "exec"), namespace)  # noqa: S102 (our rendering)
+        except Exception:  # noqa: BLE001 - a function that does not load is not dreamed with
+            continue
+        prim = library_primitive(fn.name, sig[0], sig[1], namespace[fn.name], aliases)
+        if prim is not None:
+            out.append(prim)
+    return out
+
+
+def relabeled(dsl: Any, inputs: Sequence[Sequence[Any]], *, params: Sequence[str] | None = None,
+              extra: Sequence[Any] = (), weights: dict[str, float] | None = None, seconds: float = 1.0,
+              count: int = 60, rng: random.Random | None = None, outputs: Iterable[Any] = ()) -> list[Sample]:
+    """Programs the value engine keeps on ``inputs`` (one tuple of arguments per example), as
+    samples: each term is a correct program for the outputs it produced. Only terms of a type
+    a task gives (an input's, or that of one of ``outputs``), sampled evenly across cost
+    levels, so that deeper programs are as present as one-call ones."""
+    from inductor.dsl.bottomup import Engine, column_type, example_constants
+    from inductor.dsl.core import freeze, thaw
+
+    rng = rng or random.Random(0)
+    inputs = [list(a) for a in inputs]
+    if not inputs or not inputs[0]:
+        return []
+    params = list(params or [f"x{i}" if i else "x" for i in range(len(inputs[0]))])
+    # Outputs no term can produce: the engine enumerates to its deadline.
+    unreachable = [f"\x00unreachable {i}" for i in range(len(inputs))]
+    consts = example_constants(inputs, [a[0] for a in inputs])
+    domain_constants = getattr(dsl, "constants", None)
+    if domain_constants is not None:
+        frozen = [tuple(freeze(v) for v in a) for a in inputs]
+        try:
+            consts += list(domain_constants(frozen, [a[0] for a in frozen]))
+        except Exception:  # noqa: BLE001 - the domain's constants are optional here
+            pass
+    engine = Engine([*dsl.PRIMITIVES, *extra], params, inputs, unreachable, weights=weights, constants=consts,
+                    deadline=time.monotonic() + seconds, aliases=getattr(dsl, "ALIASES", None) or {})
+    engine.run()
+    columns = {tuple(freeze(a[i]) for a in inputs) for i in range(len(params))}
+    wanted = {*engine.param_types, *(column_type([freeze(o)], engine.aliases) for o in outputs)}
+    by_cost: dict[int, list[tuple[Any, Any]]] = {}
+    for t, costs in engine.bank.entries.items():
+        if t not in wanted:
+            continue
+        for cost, entries in costs.items():
+            for values, node, _ in entries:
+                if node[0] != "p" or values in columns or len(set(map(repr, values))) < min(2, len(values)):
+                    continue  # a leaf, an input itself, or the same output for every example
+                by_cost.setdefault(cost, []).append((values, node))
+    levels = sorted(by_cost)
+    out: list[Sample] = []
+    if not levels:
+        return out
+    per_level = max(1, count // len(levels))
+    for cost in levels:
+        chosen = by_cost[cost] if len(by_cost[cost]) <= per_level else rng.sample(by_cost[cost], per_level)
+        for values, node in chosen:
+            out.append(Sample([list(a) for a in inputs], [thaw(v) for v in values], program_names(node)))
+    rng.shuffle(out)
+    return out[:count]
+
+
+def replay(library: Library | None, domain: str, dsl: Any) -> list[Sample]:
+    """The library's solved tasks of ``domain``: their examples and the names their solutions use."""
+    from inductor.dsl.core import parse
+
+    if library is None:
+        return []
+    prims = {p.name: p for p in dsl.PRIMITIVES}
+    known = set(prims) | set(library.names(domain))
+    out = []
+    for sol in library.solutions(domain):
+        text = sol.rewritten or sol.sexpr
+        names = [t for t in re.findall(r"[^\s()]+", text) if t in known]
+        try:
+            parse(sol.sexpr, prims)
+        except ValueError:
+            continue
+        if names and sol.examples:
+            out.append(Sample([list(a) for a, _ in sol.examples], [o for _, o in sol.examples], names, "replay"))
+    return out
+
+
+def training_samples(plugins: Plugins, domain: str, library: Library | None, settings: RecognitionSettings, *,
+                     tasks: Sequence[Task] = (), progress: Callable[[str], None] | None = None) -> list[Sample]:
+    """Dreams (relabeled enumerations on dream inputs and on the inputs of ``tasks`` and of the
+    library's solved tasks) and replay, for ``domain``."""
+    dsl = plugins.dsl(domain)
+    if dsl is None:
+        raise RecognitionError(f"domain {domain!r} has no λ-DSL: nothing to predict weights for")
+    rng = random.Random(settings.seed)
+    extra = abstraction_primitives(library, domain, dsl)
+    weights = library.weights(domain) if library is not None else {}
+    input_sets: list[list[list[Any]]] = []
+    for i in range(settings.dream_sets):
+        made = plugins.dream_inputs(domain, 5, settings.seed * 1000 + i)
+        if made:
+            input_sets.append([list(a) for a in made])
+    # What tasks of the domain output (a dream's outputs are of these types, or an input's).
+    outputs = [ex.output for t in tasks if (t.domain or "generic") == domain for ex in t.train[:1]]
+    input_sets += [[list(ex.args) for ex in t.train] for t in tasks if (t.domain or "generic") == domain]
+    if library is not None:
+        solved = [s for s in library.solutions(domain) if s.examples]
+        outputs += [s.examples[0][1] for s in solved]
+        input_sets += [[list(a) for a, _ in s.examples] for s in solved]
+    samples: list[Sample] = []
+    for n, inputs in enumerate(input_sets, 1):
+        arities = {len(a) for a in inputs}
+        if len(arities) != 1:
+            continue
+        samples += relabeled(dsl, inputs, extra=extra, weights=weights, seconds=settings.seconds_per_set,
+                             count=settings.terms_per_set, rng=rng, outputs=outputs)
+        if progress is not None and (n % 10 == 0 or n == len(input_sets)):
+            progress(f"{domain}: {n}/{len(input_sets)} input sets enumerated, {len(samples)} dreams")
+    return samples + replay(library, domain, dsl)
+
+
+# --- the network ---------------------------------------------------------------------------------
+
+
+def encoder_kind(domain: str, dsl: Any) -> str:
+    """``grid`` for a domain whose values are grids (its DSL aliases a grid type), else ``sequence``."""
+    aliases = getattr(dsl, "ALIASES", None) or {}
+    return "grid" if "grid" in set(aliases.values()) else "sequence"
+
+
+def _chars(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def encode_sequence(inputs: Sequence[Sequence[Any]], outputs: Sequence[Any]) -> list[list[int]]:
+    """Per example, the character codes (1..96, 0 pads) of its arguments' JSON, a separator and
+    its output's JSON, each side cut to half of :data:`MAX_CHARS`."""
+    half = MAX_CHARS // 2
+    out = []
+    for args, o in zip(inputs, outputs):
+        text = _chars(list(args))[:half] + "\x7f" + _chars(o)[: MAX_CHARS - half - 1]
+        out.append([min(max(ord(c) - 31, 1), 96) for c in text])
+    return out
+
+
+def _grid(value: Any) -> list[list[int]] | None:
+    if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) and r for r in value) \
+            and all(isinstance(v, int) and not isinstance(v, bool) for r in value for v in r):
+        return [[min(max(v, 0), 9) for v in r[:GRID_SIDE]] for r in value[:GRID_SIDE]]
+    return None
+
+
+def _network(kind: str, vocabulary: int, hidden: int) -> Any:
+    import torch
+    from torch import nn
+
+    class SequenceEncoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed = nn.Embedding(97, 32, padding_idx=0)
+            self.gru = nn.GRU(32, hidden, batch_first=True)
+
+        def forward(self, codes: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+            # codes: examples x chars; the hidden state at each example's last character
+            out, _ = self.gru(self.embed(codes))
+            return out[torch.arange(codes.shape[0]), (lengths - 1).clamp(min=0)]
+
+    class GridEncoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Sequential(nn.Conv2d(20, 32, 3, padding=1), nn.ReLU(),
+                                      nn.Conv2d(32, hidden - 4, 3, padding=1), nn.ReLU())
+
+        def forward(self, grids: torch.Tensor, sizes: torch.Tensor) -> torch.Tensor:
+            # grids: examples x 20 x 30 x 30 (input and output one-hot); sizes: examples x 4
+            return torch.cat([self.conv(grids).amax(dim=(2, 3)), sizes], dim=1)
+
+    class Recognition(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = SequenceEncoder() if kind == "sequence" else GridEncoder()
+            self.head = nn.Sequential(nn.Linear(2 * hidden, 128), nn.ReLU(), nn.Linear(128, vocabulary))
+
+        def forward(self, a: torch.Tensor, b: torch.Tensor, owners: torch.Tensor, tasks: int) -> torch.Tensor:
+            per_example = self.encoder(a, b)
+            total = torch.zeros(tasks, per_example.shape[1]).index_add_(0, owners, per_example)
+            count = torch.zeros(tasks).index_add_(0, owners, torch.ones(len(owners))).clamp(min=1)
+            peak = torch.full((tasks, per_example.shape[1]), -1e9).scatter_reduce(
+                0, owners[:, None].expand_as(per_example), per_example, "amax", include_self=True)
+            return self.head(torch.cat([total / count[:, None], peak], dim=1))
+
+    return Recognition()
+
+
+def _batch(kind: str, samples: Sequence[Sample]) -> tuple[Any, Any, Any]:
+    """The tensors for a batch of samples: per example the encoder's input, and its task's index."""
+    import torch
+
+    owners: list[int] = []
+    if kind == "sequence":
+        rows: list[list[int]] = []
+        for i, s in enumerate(samples):
+            for codes in encode_sequence(s.inputs, s.outputs):
+                rows.append(codes)
+                owners.append(i)
+        width = max(len(r) for r in rows)
+        codes = torch.zeros(len(rows), width, dtype=torch.long)
+        for j, r in enumerate(rows):
+            codes[j, : len(r)] = torch.tensor(r)
+        lengths = torch.tensor([len(r) for r in rows])
+        return codes, lengths, torch.tensor(owners)
+    grids, sizes = [], []
+    pairs = [(_grid(args[0]) if args else None, _grid(o)) for s in samples for args, o in zip(s.inputs, s.outputs)]
+    # Padded to the batch's largest grid, not always 30 x 30: the convolutions cost by area.
+    side_h = max([len(g) for p in pairs for g in p if g] + [1])
+    side_w = max([len(r) for p in pairs for g in p if g for r in g] + [1])
+    pair = iter(pairs)
+    for i, s in enumerate(samples):
+        for _ in zip(s.inputs, s.outputs):
+            gin, gout = next(pair)
+            planes = torch.zeros(20, side_h, side_w)
+            for offset, g in ((0, gin), (10, gout)):
+                if g is not None:
+                    width = max(len(r) for r in g)
+                    t = torch.tensor([r + [0] * (width - len(r)) for r in g])
+                    planes[offset:offset + 10, : t.shape[0], : t.shape[1]] = \
+                        torch.nn.functional.one_hot(t, 10).permute(2, 0, 1).float()
+            grids.append(planes)
+            hi, wi = (len(gin), len(gin[0])) if gin else (0, 0)
+            ho, wo = (len(gout), len(gout[0])) if gout else (0, 0)
+            sizes.append(torch.tensor([hi, wi, ho, wo], dtype=torch.float) / GRID_SIDE)
+            owners.append(i)
+    return torch.stack(grids), torch.stack(sizes), torch.tensor(owners)
+
+
+def _targets(samples: Sequence[Sample], index: dict[str, int]) -> Any:
+    import torch
+
+    out = torch.zeros(len(samples), len(index))
+    for i, s in enumerate(samples):
+        counts = Counter(n for n in s.names if n in index)
+        total = sum(counts.values()) or 1
+        for n, c in counts.items():
+            out[i, index[n]] = c / total
+    return out
+
+
+def train(samples: Sequence[Sample], vocabulary: Sequence[str], kind: str, settings: RecognitionSettings,
+          *, domain: str = "", progress: Callable[[int, float], None] | None = None) -> tuple[Any, Trained]:
+    """Train a recognition model on ``samples``; the model and the figures of the run."""
+    import torch
+
+    samples = [s for s in samples if any(n in vocabulary for n in s.names) and s.inputs]
+    if len(samples) < 2:
+        raise RecognitionError(f"{domain or 'this domain'}: too few training samples ({len(samples)})")
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    samples = list(samples)
+    rng.shuffle(samples)
+    held = max(1, int(len(samples) * settings.validation))
+    valid, fit = samples[:held], samples[held:]
+    index = {n: i for i, n in enumerate(vocabulary)}
+    model = _network(kind, len(vocabulary), settings.hidden)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=1e-4)
+    start = time.monotonic()
+    losses: list[float] = []
+
+    def loss_of(batch: Sequence[Sample]) -> Any:
+        a, b, owners = _batch(kind, batch)
+        logits = model(a, b, owners, len(batch))
+        return -(_targets(batch, index) * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()
+
+    model.train()
+    for step in range(1, settings.steps + 1):
+        batch = rng.sample(fit, min(settings.batch, len(fit)))
+        for group in optimizer.param_groups:  # linear decay
+            group["lr"] = settings.lr * (1 - (step - 1) / settings.steps)
+        loss = loss_of(batch)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+        if progress is not None:
+            progress(step, losses[-1])
+    model.eval()
+    with torch.no_grad():
+        val = float(sum(float(loss_of(valid[i:i + 64])) * len(valid[i:i + 64]) for i in range(0, len(valid), 64))
+                    / len(valid))
+    origins = Counter(s.origin for s in samples)
+    info = Trained(domain, kind, list(vocabulary), dict(origins), losses, val, math.log(len(vocabulary)),
+                   time.monotonic() - start, sum(p.numel() for p in model.parameters()), asdict(settings))
+    return model, info
+
+
+# --- storing and using ---------------------------------------------------------------------------
+
+
+def save(folder: Path, model: Any, info: Trained) -> Path:
+    """Write the model and its figures under ``folder/recognition/``; the weights' path."""
+    import torch
+
+    out = Path(folder) / RECOGNITION_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{info.domain}.pt"
+    torch.save(model.state_dict(), path)
+    info.bytes = path.stat().st_size
+    (out / f"{info.domain}.json").write_text(json.dumps(asdict(info), indent=1) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(model_card(out), encoding="utf-8")
+    return path
+
+
+def model_card(folder: Path) -> str:
+    """A model card for every recognition model in ``folder``."""
+    lines = ["# Recognition models", "",
+             "Per domain, a network that reads a task's examples and predicts the value search's grammar",
+             "weights for that task (DreamCoder's unigram recognition model), trained by",
+             "`inductor train --recognition` on relabeled enumerations of the library's grammar and on",
+             "the library's solved tasks. Loaded by `inductor run` unless `--no-recognition`.", ""]
+    for meta in sorted(Path(folder).glob("*.json")):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        s = info.get("settings", {})
+        lines += [f"## {info['domain']}", "",
+                  f"- encoder: {info['kind']}, {info['parameters']:,} parameters, {info['bytes'] / 1e6:.2f} MB on disk",
+                  f"- vocabulary: {len(info['vocabulary'])} names (primitives and library functions)",
+                  f"- samples: {info['samples']}",
+                  f"- {s.get('steps')} steps of {s.get('batch')}, lr {s.get('lr')}, seed {s.get('seed')}: "
+                  f"{info['seconds']:.0f} s",
+                  f"- loss: first {info['losses'][0]:.3f}, last {info['losses'][-1]:.3f}; held-out "
+                  f"{info['validation_loss']:.3f} (uniform over the names: {info['uniform_loss']:.3f})", ""]
+    return "\n".join(lines)
+
+
+class Recognizer:
+    """A trained model for one domain: per-task weights for the value search."""
+
+    def __init__(self, model: Any, info: dict[str, Any], mix: float = RecognitionSettings.mix,
+                 floor: float = RecognitionSettings.floor) -> None:
+        self.model, self.info = model, info
+        self.vocabulary: list[str] = list(info["vocabulary"])
+        self.kind: str = info["kind"]
+        self.mix, self.floor = mix, floor
+
+    @classmethod
+    def load(cls, folder: Path, domain: str, *, mix: float = RecognitionSettings.mix,
+             floor: float = RecognitionSettings.floor) -> Recognizer | None:
+        """The model stored for ``domain`` in a library ``folder``, None when there is none."""
+        meta = Path(folder) / RECOGNITION_DIR / f"{domain}.json"
+        weights = meta.with_suffix(".pt")
+        if not meta.is_file() or not weights.is_file():
+            return None
+        import pickle
+
+        import torch
+
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            model = _network(info["kind"], len(info["vocabulary"]), int(info["settings"]["hidden"]))
+            model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+        except (OSError, ValueError, KeyError, RuntimeError, pickle.UnpicklingError, EOFError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise RecognitionError(f"{weights}: cannot load the recognition model: {reason}") from None
+        model.eval()
+        return cls(model, info, mix, floor)
+
+    def probabilities(self, inputs: Sequence[Sequence[Any]], outputs: Sequence[Any]) -> dict[str, float]:
+        """The predicted share of each name in the task's program."""
+        import torch
+
+        sample = Sample([list(a) for a in inputs], list(outputs), [])
+        a, b, owners = _batch(self.kind, [sample])
+        with torch.no_grad():
+            p = torch.softmax(self.model(a, b, owners, 1)[0], dim=0).tolist()
+        return dict(zip(self.vocabulary, p))
+
+    def weights(self, task: Task, prior: dict[str, float] | None = None) -> dict[str, float]:
+        """Per-task weights: ``V * p`` (mean 1, at least ``floor``) mixed in log space with the
+        ``prior`` (the library's global weights, 1 where it has none) by ``mix``."""
+        prior = prior or {}
+        p = self.probabilities([list(ex.args) for ex in task.train], [ex.output for ex in task.train])
+        n = len(p)
+        out = dict(prior)
+        for name, share in p.items():
+            predicted = max(self.floor, n * share)
+            out[name] = math.exp((1 - self.mix) * math.log(prior.get(name, 1.0)) + self.mix * math.log(predicted))
+        return out
+
+
+def vocabulary(dsl: Any, library: Library | None, domain: str) -> list[str]:
+    """The names a model predicts for: the DSL's primitives, then the library's functions."""
+    names = [p.name for p in dsl.PRIMITIVES]
+    if library is not None:
+        names += sorted(set(library.names(domain)) - set(names))
+    return names
+
+
+def train_domains(plugins: Plugins, library: Library | None, folder: Path, domains: Iterable[str],
+                  settings: RecognitionSettings, *, tasks: Sequence[Task] = (),
+                  say: Callable[[str], None] = print) -> list[Trained]:
+    """Dream, train and store a model for each of ``domains``."""
+    out = []
+    for domain in domains:
+        dsl = plugins.dsl(domain)
+        if dsl is None:
+            raise RecognitionError(f"domain {domain!r} has no λ-DSL: nothing to predict weights for")
+        samples = training_samples(plugins, domain, library, settings, tasks=tasks, progress=say)
+        say(f"{domain}: {len(samples)} samples ({dict(Counter(s.origin for s in samples))})")
+
+        def progress(step: int, loss: float, _d: str = domain) -> None:
+            if step == 1 or step % 50 == 0 or step == settings.steps:
+                say(f"{_d}: step {step}/{settings.steps} loss {loss:.4f}")
+
+        model, info = train(samples, vocabulary(dsl, library, domain), encoder_kind(domain, dsl), settings,
+                            domain=domain, progress=progress)
+        path = save(folder, model, info)
+        say(f"{domain}: held-out loss {info.validation_loss:.3f} (uniform {info.uniform_loss:.3f}), "
+            f"{info.seconds:.0f} s, {path}")
+        out.append(info)
+    return out
