@@ -103,7 +103,7 @@ def test_a_short_training_run_moves_the_weights_toward_what_programs_use_and_loa
     # Every program of this corpus sorts: the model learns to put "sort" first.
     rng = random.Random(0)
     samples = []
-    for i in range(60):
+    for _ in range(60):
         xs = [[rng.randint(0, 9) for _ in range(rng.randint(2, 6))] for _ in range(3)]
         k = rng.randint(1, 2)
         samples.append(R.Sample([[x] for x in xs], [sorted(x)[:k] for x in xs], ["take", "sort"]))
