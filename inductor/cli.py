@@ -695,8 +695,14 @@ def _train_recognition(app: App, library_dir: Path | None, domains: str,
                                  f"{', '.join(d for d in app.plugins.domains() if app.plugins.dsl(d))})",
                                  param_hint="--domains")
     try:
-        trained = train_domains(app.plugins, lib, folder, names, settings, tasks=tasks,
-                                say=lambda m: click.echo(m, err=True))
+        with app.sandbox() as sandbox:
+            searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)
+            try:
+                trained = train_domains(app.plugins, lib, folder, names, settings, searcher, tasks=tasks,
+                                        min_tasks=app.settings.library.min_tasks,
+                                        say=lambda m: click.echo(m, err=True))
+            finally:
+                searcher.close()
     except RecognitionError as exc:
         raise click.ClickException(str(exc)) from None
     for info in trained:
@@ -1611,9 +1617,15 @@ def _bench_recognition(app: App, quiet: bool) -> Any:
 
         domains = sorted({t.domain or "generic" for t in learn} & {d for d in app.plugins.domains()
                                                                      if app.plugins.dsl(d) is not None})
-        train_domains(app.plugins, use.library, use.library.folder, domains,
-                      replace(app.settings.recognition, seed=seed), tasks=learn,
-                      say=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)))
+        settings = replace(app.settings.recognition, seed=seed)
+        with app.sandbox() as sandbox:
+            searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)
+            try:
+                train_domains(app.plugins, use.library, use.library.folder, domains, settings, searcher, tasks=learn,
+                              min_tasks=use.min_tasks,
+                              say=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)))
+            finally:
+                searcher.close()
 
     return train
 

@@ -4,10 +4,11 @@ grammar's weights for that task (DreamCoder's recognition model, unigram).
 Training data, per domain:
 
 - **dreams by relabeling**: the value engine enumerates the current grammar (the λ-DSL's
-  primitives and the library's abstractions) on a set of inputs, and every term it kept is a
-  correct program for the outputs it produced there; sampled across cost levels, each is one
-  (examples -> the names the program uses) pair. The inputs are the domain's dream inputs and
-  the train inputs of the library's solved tasks.
+  primitives and the library's shared functions, abstractions first) on a set of inputs, in
+  the sandbox workers as the search does, and every term it kept is a correct program for the
+  outputs it produced there; sampled across cost levels, each is one (examples -> the names
+  the program uses) pair. The inputs are the domain's dream inputs and the train inputs of the
+  given tasks and of the library's solved tasks.
 - **replay**: every solved task the library stores, with its (rewritten) solution.
 
 The encoder reads each example (a character GRU over the JSON of the arguments and output for
@@ -84,116 +85,41 @@ class Trained:
 # --- data ----------------------------------------------------------------------------------------
 
 
-def program_names(node: Any) -> list[str]:
-    """The primitives and library functions an engine node (or :class:`Term`) applies, with repeats."""
-    if isinstance(node, tuple):  # an engine node: ("p", name, children, T), ("l", n, body, T)...
-        if node[0] == "p":
-            return [node[1], *(n for c in node[2] for n in program_names(c))]
-        if node[0] == "l":
-            return program_names(node[2])
-        return []
-    if node.kind == "prim":
-        return [node.head, *(n for a in node.args for n in program_names(a))]
-    return [n for a in node.args for n in program_names(a)]
+def value_types(values: Iterable[Any], dsl: Any) -> list[str]:
+    """The DSL type names of ``values`` (grids as ``grid`` where the DSL aliases them)."""
+    from inductor.dsl.bottomup import column_type
+    from inductor.dsl.core import freeze, type_text
 
-
-_SIGNATURE = re.compile(r"^\((.*)\)\s*->\s*(.+)$")
-
-
-def _signature_types(signature: str) -> tuple[list[str], str] | None:
-    m = _SIGNATURE.match(signature.strip())
-    if not m:
-        return None
-    params = [p.split(":", 1)[1].split("=")[0].strip() for p in m.group(1).split(",") if ":" in p] \
-        if m.group(1).strip() else []
-    return params, m.group(2).strip()
-
-
-def abstraction_primitives(library: Library | None, domain: str, dsl: Any) -> list[Any]:
-    """The library's abstractions of ``domain`` as typed primitives for an in-process engine.
-
-    Only abstractions: their Python is the library's own rendering of DSL bodies (trusted); a
-    model-written function runs only in the sandbox, so it is left out of dreams.
-    """
-    from inductor.domain import primitives_namespace
-    from inductor.dsl.bottomup import library_primitive
-
-    if library is None:
-        return []
     aliases = getattr(dsl, "ALIASES", None) or {}
-    out = []
-    namespace: dict[str, Any] | None = None
-    for fn in library.functions(domain):
-        if library.abstraction(fn.id) is None:
-            continue
-        sig = _signature_types(fn.signature)
-        if sig is None:
-            continue
-        if namespace is None:
-            try:
-                namespace = dict(primitives_namespace(domain))
-            except ImportError:
-                return []
-        try:
-            exec(compile(fn.source, f"<abstraction {fn.name}>", "exec"), namespace)  # noqa: S102 (our rendering)
-        except Exception:  # noqa: BLE001 - a function that does not load is not dreamed with
-            continue
-        prim = library_primitive(fn.name, sig[0], sig[1], namespace[fn.name], aliases)
-        if prim is not None:
-            out.append(prim)
-    return out
+    found = {column_type([freeze(v)], aliases) for v in values}
+    return sorted(type_text(t) for t in found if t is not None)
 
 
-def relabeled(dsl: Any, inputs: Sequence[Sequence[Any]], *, params: Sequence[str] | None = None,
-              extra: Sequence[Any] = (), weights: dict[str, float] | None = None, seconds: float = 1.0,
-              count: int = 60, rng: random.Random | None = None, outputs: Iterable[Any] = ()) -> list[Sample]:
-    """Programs the value engine keeps on ``inputs`` (one tuple of arguments per example), as
-    samples: each term is a correct program for the outputs it produced. Only terms of a type
-    a task gives (an input's, or that of one of ``outputs``), sampled evenly across cost
-    levels, so that deeper programs are as present as one-call ones."""
-    from inductor.dsl.bottomup import Engine, column_type, example_constants
-    from inductor.dsl.core import freeze, thaw
+#: ``relabel(input_sets, types)``: per input set, ``(outputs, names)`` of programs enumerated there.
+Relabel = Callable[[list[list[list[Any]]], list[str]], list[list[tuple[list[Any], list[str]]]]]
 
-    rng = rng or random.Random(0)
-    inputs = [list(a) for a in inputs]
-    if not inputs or not inputs[0]:
-        return []
-    params = list(params or [f"x{i}" if i else "x" for i in range(len(inputs[0]))])
-    # Outputs no term can produce: the engine enumerates to its deadline.
-    unreachable = [f"\x00unreachable {i}" for i in range(len(inputs))]
-    consts = example_constants(inputs, [a[0] for a in inputs])
-    domain_constants = getattr(dsl, "constants", None)
-    if domain_constants is not None:
-        frozen = [tuple(freeze(v) for v in a) for a in inputs]
-        try:
-            consts += list(domain_constants(frozen, [a[0] for a in frozen]))
-        except Exception:  # noqa: BLE001 - the domain's constants are optional here
-            pass
-    engine = Engine([*dsl.PRIMITIVES, *extra], params, inputs, unreachable, weights=weights, constants=consts,
-                    deadline=time.monotonic() + seconds, aliases=getattr(dsl, "ALIASES", None) or {})
-    engine.run()
-    columns = {tuple(freeze(a[i]) for a in inputs) for i in range(len(params))}
-    wanted = {*engine.param_types, *(column_type([freeze(o)], engine.aliases) for o in outputs)}
-    by_cost: dict[int, list[tuple[Any, Any]]] = {}
-    for t, costs in engine.bank.entries.items():
-        if t not in wanted:
-            continue
-        for cost, entries in costs.items():
-            for values, node, _ in entries:
-                if node[0] != "p" or values in columns or len(set(map(repr, values))) < min(2, len(values)):
-                    continue  # a leaf, an input itself, or the same output for every example
-                by_cost.setdefault(cost, []).append((values, node))
-    levels = sorted(by_cost)
-    out: list[Sample] = []
-    if not levels:
-        return out
-    per_level = max(1, count // len(levels))
-    for cost in levels:
-        chosen = by_cost[cost] if len(by_cost[cost]) <= per_level else rng.sample(by_cost[cost], per_level)
-        for values, node in chosen:
-            out.append(Sample([list(a) for a in inputs], [thaw(v) for v in values], program_names(node)))
-    rng.shuffle(out)
-    return out[:count]
+
+def sandboxed_relabel(searcher: Any, library: Library | None, domain: str, settings: RecognitionSettings,
+                      aliases: dict[str, str] | None = None, min_tasks: int = 2) -> Relabel:
+    """Relabeling by the value searcher's sandbox workers, with the library's shared functions
+    (its abstractions and the functions several tasks use) in the grammar, under its weights."""
+    from inductor.sandbox import Prelude
+    from inductor.search import library_component
+
+    components, preludes, weights = [], [], {}
+    if library is not None:
+        components = [c for f in library.shared_functions(domain, min_tasks)
+                      if (c := library_component(f.name, f.signature, aliases or {})) is not None]
+        path = library.module_path(domain)
+        preludes = [Prelude(library.module_name(domain), str(path))] if path.is_file() else []
+        weights = library.weights(domain)
+
+    def relabel(input_sets: list[list[list[Any]]], types: list[str]) -> list[list[tuple[list[Any], list[str]]]]:
+        return searcher.relabel(domain, input_sets, seconds=settings.seconds_per_set, count=settings.terms_per_set,
+                                seed=settings.seed, types=types, components=components, preludes=preludes,
+                                weights=weights)
+
+    return relabel
 
 
 def replay(library: Library | None, domain: str, dsl: Any) -> list[Sample]:
@@ -217,37 +143,39 @@ def replay(library: Library | None, domain: str, dsl: Any) -> list[Sample]:
     return out
 
 
-def training_samples(plugins: Plugins, domain: str, library: Library | None, settings: RecognitionSettings, *,
-                     tasks: Sequence[Task] = (), progress: Callable[[str], None] | None = None) -> list[Sample]:
-    """Dreams (relabeled enumerations on dream inputs and on the inputs of ``tasks`` and of the
-    library's solved tasks) and replay, for ``domain``."""
+def training_samples(plugins: Plugins, domain: str, library: Library | None, settings: RecognitionSettings,
+                     relabel: Relabel, *, tasks: Sequence[Task] = (),
+                     progress: Callable[[str], None] | None = None) -> list[Sample]:
+    """Dreams (the grammar enumerated by ``relabel`` on dream inputs, on the inputs of ``tasks``
+    and on those of the library's solved tasks) and replay of the solved tasks, for ``domain``.
+    Dreams have the types a task of the domain gives: its inputs' or its outputs'."""
     dsl = plugins.dsl(domain)
     if dsl is None:
         raise RecognitionError(f"domain {domain!r} has no λ-DSL: nothing to predict weights for")
-    rng = random.Random(settings.seed)
-    extra = abstraction_primitives(library, domain, dsl)
-    weights = library.weights(domain) if library is not None else {}
     input_sets: list[list[list[Any]]] = []
     for i in range(settings.dream_sets):
         made = plugins.dream_inputs(domain, 5, settings.seed * 1000 + i)
         if made:
             input_sets.append([list(a) for a in made])
-    # What tasks of the domain output (a dream's outputs are of these types, or an input's).
-    outputs = [ex.output for t in tasks if (t.domain or "generic") == domain for ex in t.train[:1]]
-    input_sets += [[list(ex.args) for ex in t.train] for t in tasks if (t.domain or "generic") == domain]
+    mine = [t for t in tasks if (t.domain or "generic") == domain]
+    outputs = [ex.output for t in mine for ex in t.train[:1]]
+    input_sets += [[list(ex.args) for ex in t.train] for t in mine]
     if library is not None:
         solved = [s for s in library.solutions(domain) if s.examples]
         outputs += [s.examples[0][1] for s in solved]
         input_sets += [[list(a) for a, _ in s.examples] for s in solved]
+    input_sets = [inputs for inputs in input_sets if inputs and len({len(a) for a in inputs}) == 1 and inputs[0]]
+    types = sorted(set(value_types(outputs, dsl)) | {t for inputs in input_sets
+                                                     for t in value_types([a[0] for a in inputs[:1]], dsl)})
     samples: list[Sample] = []
-    for n, inputs in enumerate(input_sets, 1):
-        arities = {len(a) for a in inputs}
-        if len(arities) != 1:
-            continue
-        samples += relabeled(dsl, inputs, extra=extra, weights=weights, seconds=settings.seconds_per_set,
-                             count=settings.terms_per_set, rng=rng, outputs=outputs)
-        if progress is not None and (n % 10 == 0 or n == len(input_sets)):
-            progress(f"{domain}: {n}/{len(input_sets)} input sets enumerated, {len(samples)} dreams")
+    step = 16
+    for first in range(0, len(input_sets), step):
+        chunk = input_sets[first:first + step]
+        for inputs, found in zip(chunk, relabel(chunk, types)):
+            samples += [Sample(inputs, outs, names) for outs, names in found]
+        if progress is not None:
+            progress(f"{domain}: {min(first + step, len(input_sets))}/{len(input_sets)} input sets enumerated, "
+                     f"{len(samples)} dreams")
     return samples + replay(library, domain, dsl)
 
 
@@ -530,15 +458,17 @@ def vocabulary(dsl: Any, library: Library | None, domain: str) -> list[str]:
 
 
 def train_domains(plugins: Plugins, library: Library | None, folder: Path, domains: Iterable[str],
-                  settings: RecognitionSettings, *, tasks: Sequence[Task] = (),
-                  say: Callable[[str], None] = print) -> list[Trained]:
-    """Dream, train and store a model for each of ``domains``."""
+                  settings: RecognitionSettings, searcher: Any, *, tasks: Sequence[Task] = (),
+                  min_tasks: int = 2, say: Callable[[str], None] = print) -> list[Trained]:
+    """Dream (with ``searcher``'s sandbox workers: :class:`inductor.value_search.ValueSearcher`),
+    train and store a model for each of ``domains``."""
     out = []
     for domain in domains:
         dsl = plugins.dsl(domain)
         if dsl is None:
             raise RecognitionError(f"domain {domain!r} has no λ-DSL: nothing to predict weights for")
-        samples = training_samples(plugins, domain, library, settings, tasks=tasks, progress=say)
+        relabel = sandboxed_relabel(searcher, library, domain, settings, plugins.type_aliases(), min_tasks)
+        samples = training_samples(plugins, domain, library, settings, relabel, tasks=tasks, progress=say)
         say(f"{domain}: {len(samples)} samples ({dict(Counter(s.origin for s in samples))})")
 
         def progress(step: int, loss: float, _d: str = domain) -> None:

@@ -104,6 +104,39 @@ class ValueSearcher:
                 # are among the preludes).
                 "library": [[c.name, list(c.params), c.returns] for c in components if c.library]}
 
+    def relabel(self, domain: str, input_sets: Sequence[Sequence[Sequence[Any]]], *, seconds: float,
+                count: int, seed: int = 0, types: Sequence[str] = (), components: Sequence[Component] = (),
+                preludes: Sequence[Any] = (), weights: Mapping[str, float] | None = None,
+                ) -> list[list[tuple[list[Any], list[str]]]]:
+        """Per set of inputs (argument tuples, one per example), up to ``count`` programs of the
+        domain's grammar (library ``components`` included) with the outputs they produce there:
+        ``(outputs, names used)``. Enumerated in the sandbox workers, a set per worker at a time;
+        a set whose job fails gives none."""
+        dsl = self.dsl(domain)
+        if dsl is None:
+            return [[] for _ in input_sets]
+        requires = tuple(getattr(dsl, "REQUIRES", ()))
+        mine = [*(_prelude(n) for n in (*ENGINE_MODULES, *requires)), Prelude.of(dsl), _prelude(ENGINE_LAST)]
+        names = {p.name for p in mine}
+        extra = [p for p in preludes if isinstance(p, Prelude) and p.name not in names]
+        library = [[c.name, list(c.params), c.returns] for c in components if c.library]
+        # Under the sandbox's cap on one output, with room for the JSON around the samples.
+        max_chars = max(10_000, self.sandbox().limits.max_output_bytes // 2)
+        out: list[list[tuple[list[Any], list[str]]]] = []
+        for first in range(0, len(input_sets), self.workers):
+            batch = [{"dsl": dsl.__name__, "params": [f"x{i}" if i else "x" for i in range(len(inputs[0]))],
+                      "inputs": [list(a) for a in inputs], "param_types": None, "seconds": min(seconds, self.seconds),
+                      "memory_mb": self.bank_mb, "weights": dict(weights or self.weights), "library": library,
+                      "count": count, "seed": seed * 100_003 + first + k, "types": list(types),
+                      "max_chars": max_chars}
+                     for k, inputs in enumerate(input_sets[first:first + self.workers])]
+            codes = [f"def entry(jobs):\n    return relabel_job(jobs[{k}], globals())\n" for k in range(len(batch))]
+            outcomes = self.sandbox().run(codes, [[batch]], entries="entry", preludes=[*mine, *extra])
+            for (o,) in outcomes:
+                ok = o.status is Status.OK and isinstance(o.value, dict)
+                out.append([(outs, names) for outs, names in (o.value.get("samples") or [])] if ok else [])
+        return out
+
     def search(self, task: Task, components: Sequence[Component] = (), preludes: Sequence[Any] = (),
                same: Any = None, deadline: float | None = None,
                weights: Mapping[str, float] | None = None) -> ValueResult:

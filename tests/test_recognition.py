@@ -50,27 +50,47 @@ def _library_with_an_abstraction(tmp_path) -> Library:
     return lib
 
 
+def _relabel_here(inputs, seconds=0.3, count=40, types=("list[int]",)):
+    """The relabel job run in this process (the DSL alone: trusted code)."""
+    from inductor.dsl.bottomup import relabel_job
+
+    job = {"dsl": lists.__name__, "params": ["x"], "inputs": inputs, "param_types": None, "seconds": seconds,
+           "count": count, "seed": 1, "types": list(types)}
+    return relabel_job(job)["samples"]
+
+
 def test_relabeling_turns_every_kept_term_into_a_correct_program_for_its_outputs():
-    samples = R.relabeled(lists, INPUTS, seconds=0.3, count=40, rng=random.Random(1))
+    from inductor.dsl.core import app, var
+
+    samples = _relabel_here(INPUTS)
     assert len(samples) >= 20
-    for s in samples[:25]:
-        assert s.names and all(n in PRIMS for n in s.names)
-        assert s.inputs == [list(a) for a in INPUTS]
-        assert all(type(o) is list for o in s.outputs)  # only the type a task of these inputs gives
-    costs = {len(s.names) for s in samples}
-    assert len(costs) >= 2  # spread over cost levels, not only one-call programs
+    for outputs, names in samples[:25]:
+        assert names and all(n in PRIMS for n in names)
+        assert all(type(o) is list for o in outputs)  # only the type asked for
+        assert outputs != [a[0] for a in INPUTS]  # not an input itself
+    assert len({len(names) for _, names in samples}) >= 2  # spread over cost levels, not only one-call programs
+    # a sample's names are its program's: a one-call sample is that primitive on the input
+    one = next((o, n) for o, n in samples if n == ["reverse"] or n == ["sort"])
+    term = app(PRIMS[one[1][0]], var("x", lists.list_of(lists.INT)))
+    assert one[0] == [evaluate(term, PRIMS, ["x"], a) for a in INPUTS]
 
 
-def test_dreams_come_from_the_current_library(tmp_path):
+def test_dreams_come_from_the_current_library_and_run_in_the_sandbox(tmp_path):
+    from inductor.value_search import ValueSearcher
+
     lib = _library_with_an_abstraction(tmp_path)
-    extra = R.abstraction_primitives(lib, "lists", lists)
-    assert [p.name for p in extra] == ["sorted_prefix"]
-    assert extra[0].fn(2, (5, 1, 3)) == (1, 3)  # the library's own rendering, on engine values
-    samples = R.relabeled(lists, INPUTS, extra=extra, seconds=0.5, count=400, rng=random.Random(0))
-    assert any("sorted_prefix" in s.names for s in samples)
+    searcher = ValueSearcher(seconds=2.0, memory_mb=300, bank_mb=32)
+    try:
+        relabel = R.sandboxed_relabel(searcher, lib, "lists", replace(SMALL, seconds_per_set=0.5, terms_per_set=400))
+        (found, other) = relabel([INPUTS, INPUTS[:2]], ["list[int]"])
+    finally:
+        searcher.close()
+    assert found and other
+    assert any("sorted_prefix" in names for _, names in found)  # the library's abstraction is in the grammar
     replayed = R.replay(lib, "lists", lists)
     assert sorted(s.names for s in replayed) == [["take", "sort"]] * 2 and replayed[0].origin == "replay"
     assert "sorted_prefix" in R.vocabulary(lists, lib, "lists")
+    assert R.value_types([[1, 2], [3]], lists) == ["list[int]"]
 
 
 @pytest.mark.parametrize("domain, inputs, outputs", [
@@ -190,7 +210,7 @@ def test_the_loop_searches_with_the_recognition_model_s_weights(tmp_path, plugin
     from inductor.verify import Verifier
 
     lib = _library_with_an_abstraction(tmp_path)
-    samples = R.relabeled(lists, INPUTS, seconds=0.2, count=40, rng=random.Random(0))
+    samples = [R.Sample(INPUTS, outs, names) for outs, names in _relabel_here(INPUTS, seconds=0.2)]
     model, info = R.train(samples, R.vocabulary(lists, lib, "lists"), "sequence", SMALL, domain="lists")
     R.save(lib.folder, model, info)
     task = _lists_task("c", "(reverse x)")

@@ -56,7 +56,7 @@ from inductor.dsl.core import (
     type_text,
 )
 
-__all__ = ["Bounds", "Const", "Engine", "Grammar", "example_constants", "run_job"]
+__all__ = ["Bounds", "Const", "Engine", "Grammar", "example_constants", "node_names", "relabel_job", "run_job"]
 
 #: Costs are integers in these units per bit of -log2 probability.
 UNIT = 4
@@ -751,16 +751,9 @@ def library_primitive(name: str, params: Sequence[str], returns: str, fn: Callab
     return Primitive(name, types[:-1], types[-1], call, phrase, f"{name}({args})", names)
 
 
-def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Enumerate for one task (inside a sandbox worker); the found program and counts.
-
-    ``job``: ``dsl`` (the name of a loaded module with ``PRIMITIVES``, optionally ``ALIASES``
-    and ``constants(inputs, outputs)``), ``params``, ``inputs``, ``outputs``, ``param_types``
-    (names like ``list[int]`` or None), ``seconds``, ``memory_mb``, ``weights``,
-    ``first_order``, ``entry``, ``library`` (``[name, param types, return type]`` of functions
-    found in ``namespace``, which enter as opaque primitives).
-    """
-    start = time.monotonic()
+def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: float
+                ) -> tuple[Engine, list[Primitive]]:
+    """The engine a job describes (see :func:`run_job`), and its primitives."""
     module = sys.modules[job["dsl"]]
     prims = list(module.PRIMITIVES)
     aliases = getattr(module, "ALIASES", None) or {}
@@ -773,14 +766,30 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
                 prims.append(prim)
                 taken.add(name)
     types = [parse_type(t) if t else None for t in job.get("param_types") or [None] * len(job["params"])]
-    consts = example_constants(job["inputs"], job["outputs"])
+    # Constants the examples suggest (a job without real outputs names what stands for them).
+    outputs = job.get("constant_outputs", job["outputs"])
+    consts = example_constants(job["inputs"], outputs)
     domain_constants = getattr(module, "constants", None)
     if domain_constants is not None:
         frozen_in = [tuple(freeze(v) for v in a) for a in job["inputs"]]
-        consts += list(domain_constants(frozen_in, [freeze(o) for o in job["outputs"]]))
+        consts += list(domain_constants(frozen_in, [freeze(o) for o in outputs]))
     engine = Engine(prims, job["params"], job["inputs"], job["outputs"], param_types=types,
                     weights=job.get("weights"), constants=consts, first_order=job.get("first_order", False),
                     deadline=start + job["seconds"], memory_mb=job.get("memory_mb", math.inf), aliases=aliases)
+    return engine, prims
+
+
+def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Enumerate for one task (inside a sandbox worker); the found program and counts.
+
+    ``job``: ``dsl`` (the name of a loaded module with ``PRIMITIVES``, optionally ``ALIASES``
+    and ``constants(inputs, outputs)``), ``params``, ``inputs``, ``outputs``, ``param_types``
+    (names like ``list[int]`` or None), ``seconds``, ``memory_mb``, ``weights``,
+    ``first_order``, ``entry``, ``library`` (``[name, param types, return type]`` of functions
+    found in ``namespace``, which enter as opaque primitives).
+    """
+    start = time.monotonic()
+    engine, prims = _job_engine(job, namespace, start)
     found = engine.run()
     out: dict[str, Any] = {
         "evaluated": engine.evaluated, "stored": engine.stored, "level": engine.level,
@@ -792,3 +801,62 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
         out.update(sexpr=sexpr(found), cost=found.cost / UNIT,
                    python=program(found, by_name, job.get("entry", "f"), job["params"]))
     return out
+
+
+def node_names(node: Any) -> list[str]:
+    """The primitives and library functions an engine node applies, outermost first, with repeats."""
+    if node[0] == "p":
+        return [node[1], *(n for c in node[2] for n in node_names(c))]
+    if node[0] == "l":
+        return node_names(node[2])
+    return []
+
+
+def relabel_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Enumerate a grammar on a task's inputs without a target (inside a sandbox worker) and
+    return up to ``count`` of the terms it kept, each a correct program for the outputs it
+    produced: ``samples`` of ``[outputs, names]``, evenly across cost levels.
+
+    ``job`` as for :func:`run_job` without ``outputs``, plus ``count``, ``seed``, ``types``
+    (the type names a sample may have: the inputs' when empty) and ``max_chars`` (a bound on
+    the samples' JSON, under the sandbox's output cap). Leaves, the inputs themselves and
+    outputs equal on every example are left out.
+    """
+    import json
+    import random
+
+    start = time.monotonic()
+    n = len(job["inputs"])
+    # Outputs no term can produce (distinct strings): the engine enumerates to its deadline.
+    engine, _ = _job_engine({**job, "outputs": [f"\x00unreachable {i}" for i in range(n)],
+                             "constant_outputs": [a[0] for a in job["inputs"]]}, namespace, start)
+    engine.run()
+    wanted = {parse_type(t) for t in job.get("types") or ()} - {None}
+    wanted = {engine.aliases.get(t, t) for t in wanted} or {t for t in engine.param_types if t is not None}
+    inputs = {tuple(a[i] for a in engine.inputs) for i in range(len(engine.params))}
+    by_cost: dict[int, list[tuple[Any, Any]]] = {}
+    for t, costs in engine.bank.entries.items():
+        if t not in wanted:
+            continue
+        for cost, entries in costs.items():
+            for values, node, _ in entries:
+                if node[0] == "p" and values not in inputs and (n < 2 or len(set(map(repr, values))) > 1):
+                    by_cost.setdefault(cost, []).append((values, node))
+    rng = random.Random(job.get("seed", 0))
+    count = int(job.get("count", 60))
+    levels = sorted(by_cost)
+    per_level = max(1, count // max(1, len(levels)))
+    chosen = []
+    for cost in levels:
+        found = by_cost[cost]
+        chosen += found if len(found) <= per_level else rng.sample(found, per_level)
+    rng.shuffle(chosen)
+    samples, size, budget = [], 0, int(job.get("max_chars", 500_000))
+    for values, node in chosen[:count]:
+        sample = [[thaw(v) for v in values], node_names(node)]
+        size += len(json.dumps(sample, separators=(",", ":")))
+        if size > budget:
+            break
+        samples.append(sample)
+    return {"samples": samples, "evaluated": engine.evaluated, "levels": len(levels),
+            "seconds": time.monotonic() - start}
