@@ -182,8 +182,18 @@ def training_samples(plugins: Plugins, domain: str, library: Library | None, set
 # --- the network ---------------------------------------------------------------------------------
 
 
+#: The encoders a domain's λ-DSL module may name in ``ENCODER``.
+ENCODERS = ("sequence", "grid")
+
+
 def encoder_kind(domain: str, dsl: Any) -> str:
-    """``grid`` for a domain whose values are grids (its DSL aliases a grid type), else ``sequence``."""
+    """The DSL module's ``ENCODER`` when it names one; else ``grid`` for a domain whose values
+    are grids (its DSL aliases a grid type), else ``sequence`` (any values, as JSON)."""
+    named = getattr(dsl, "ENCODER", None)
+    if named is not None:
+        if named not in ENCODERS:
+            raise RecognitionError(f"{domain}: ENCODER {named!r} in {dsl.__name__} is not one of {', '.join(ENCODERS)}")
+        return str(named)
     aliases = getattr(dsl, "ALIASES", None) or {}
     return "grid" if "grid" in set(aliases.values()) else "sequence"
 

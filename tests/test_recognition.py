@@ -247,3 +247,13 @@ def test_inductor_train_recognition_stores_a_model_the_run_then_uses(tmp_path):
 def test_settings_for_training_come_from_the_recognition_section():
     assert replace(RecognitionSettings(), steps=3).steps == 3
     assert RecognitionSettings().mix == 0.5
+
+
+def test_a_domain_names_its_encoder_in_its_dsl_module():
+    import types
+
+    plain = types.SimpleNamespace(__name__="mine.dsl")
+    assert R.encoder_kind("mine", plain) == "sequence"
+    assert R.encoder_kind("mine", types.SimpleNamespace(__name__="mine.dsl", ENCODER="grid")) == "grid"
+    with pytest.raises(R.RecognitionError, match="ENCODER 'cnn' in mine.dsl is not one of sequence, grid"):
+        R.encoder_kind("mine", types.SimpleNamespace(__name__="mine.dsl", ENCODER="cnn"))
