@@ -691,9 +691,8 @@ def _train_recognition(app: App, library_dir: Path | None, domains: str,
     names = [d.strip() for d in domains.split(",") if d.strip()]
     unknown = [d for d in names if app.plugins.dsl(d) is None]
     if unknown:
-        raise click.BadParameter(f"{unknown[0]!r} has no λ-DSL (known: "
-                                 f"{', '.join(d for d in app.plugins.domains() if app.plugins.dsl(d))})",
-                                 param_hint="--domains")
+        known = sorted({d for ds in app.plugins.domains().values() for d in ds if app.plugins.dsl(d) is not None})
+        raise click.BadParameter(f"{unknown[0]!r} has no λ-DSL (known: {', '.join(known)})", param_hint="--domains")
     try:
         with app.sandbox() as sandbox:
             searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)
@@ -1615,8 +1614,7 @@ def _bench_recognition(app: App, quiet: bool) -> Any:
     def train(use: Any, learn: Any, seed: int) -> None:
         from inductor.recognition import train_domains
 
-        domains = sorted({t.domain or "generic" for t in learn} & {d for d in app.plugins.domains()
-                                                                     if app.plugins.dsl(d) is not None})
+        domains = sorted({t.domain or "generic" for t in learn if app.plugins.dsl(t.domain or "generic") is not None})
         settings = replace(app.settings.recognition, seed=seed)
         with app.sandbox() as sandbox:
             searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)

@@ -294,3 +294,29 @@ def test_bench_induction_refuses_a_workdir_holding_an_earlier_benchs_library(tmp
     res = CliRunner().invoke(cli, ["bench", "induction", str(tmp_path / "tasks"), "--model", "none",
                                    "--workdir", str(tmp_path / "work")])
     assert res.exit_code == 2 and "--workdir" in res.output and "seed-0" in res.output
+
+
+def test_bench_induction_with_recognition_trains_the_learned_library_s_model_and_adds_a_guided_arm(tmp_path):
+    from samples import ODD_DESC, ODD_PLUS
+
+    for name, tasks in (("learn", (ODD_PLUS,)), ("measure", (ODD_DESC,))):
+        (tmp_path / name).mkdir()
+        for task in tasks:
+            (tmp_path / name / f"{task.id}.json").write_text(json.dumps(task.to_json()))
+    (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n[recognition]\nsteps = 5\nhidden = 16\n'
+                                            'dream_sets = 1\nseconds_per_set = 0.2\nterms_per_set = 10\n')
+    args = ["--config", str(tmp_path / "inductor.toml"), "bench", "induction", str(tmp_path / "measure"),
+            "--learn-from", str(tmp_path / "learn"), "--model", "none", "--seeds", "1", "--time-per-task", "2",
+            "--recognition", "--workdir", str(tmp_path / "w")]
+    res = CliRunner().invoke(cli, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    row = figures["seeds"][0]
+    assert row["guided"]["guided"] == 1 and row["library"]["guided"] == row["empty"]["guided"] == 0
+    assert row["guided"]["budget"] == row["library"]["budget"] == row["empty"]["budget"]
+    assert row["guided_difference"] == row["guided"]["test_solved"] - row["library"]["test_solved"]
+    assert set(row["speedup"]) == {"both_solved", "median_fast", "median_slow", "ratio"}
+    assert "guided_difference_mean" in figures and row["recognition_seconds"] >= 0
+    assert (tmp_path / "w" / "seed-0" / "learned" / "recognition" / "lists.pt").is_file()
+    table = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "w2")])
+    assert table.exit_code == 0 and "guided - library" in table.output
