@@ -229,6 +229,12 @@ def _placeholders(body: str) -> str:
     return " ".join(out).replace("( ", "(").replace(" )", ")")
 
 
+def opened_body(body: str) -> str:
+    """A stored abstraction's body over its parameters ``arg0_``, ``arg1_``... in order (its
+    ``#i`` arguments, then the task inputs its leading lambdas bind)."""
+    return _placeholders(body)
+
+
 def renames_a_primitive(abstraction: Abstraction) -> bool:
     """Whether the abstraction is one call whose arguments are its own parameters, each once
     (``(lam (take #0 $0))`` is ``take``): it shortens whole-program corpora but adds nothing."""
@@ -546,7 +552,10 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
 
         prims[a.name] = _as_primitive(a.name, fn.name, fn.params, fn.param_types, fn.returns, call)
         defined.append(fn.python)
-        if a.body in stored_bodies:
+        # Stored calling earlier abstractions by their function names (a compression's own
+        # names, fn_0..., mean nothing after it).
+        named_body = _renamed_calls(a.body, stored_names)
+        if a.body in stored_bodies or named_body in stored_bodies:
             learned.skipped[a.name] = "already in the library"
             continue
         passed: list[str] = []
@@ -580,7 +589,7 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
                 prims[a.name] = _as_primitive(a.name, fn.name, fn.params, fn.param_types, fn.returns, call)
         stored = library.add(Function(name=fn.name, domain=domain, signature=fn.signature, source=fn.python,
                                       docstring=fn.docstring, examples=examples[:max_examples]), task_id=passed[0])
-        library.record_abstraction(stored.id, a.body, a.arity, passed)
+        library.record_abstraction(stored.id, named_body, a.arity, passed)
         for task_id in passed:  # its rewritten solutions call it: uses, as a solution's calls are
             library.record_uses([stored.id], task_id, solutions[task_id].run)
         learned.added.append((fn, passed))
@@ -594,12 +603,16 @@ def learn_abstractions(library: Any, domain: str, dsl: Any, verifier: Any, *, it
     for task_id, text in found.rewritten.items():
         calls = [t for t in _TOKEN.findall(text) if t in functions or t in learned.skipped]
         if task_id in verified and calls and all(c in stored_names for c in calls):
-            renamed = " ".join(stored_names.get(t, t) for t in _TOKEN.findall(text)).replace("( ", "(").replace(" )", ")")
-            rewrites[task_id] = open_program(renamed, solutions[task_id].params)
+            rewrites[task_id] = open_program(_renamed_calls(text, stored_names), solutions[task_id].params)
     if rewrites:
         library.record_rewrites(domain, rewrites)
     learned.rewrites = rewrites
     return learned
+
+
+def _renamed_calls(text: str, names: Mapping[str, str]) -> str:
+    """An s-expression with the abstractions it calls by their stitch names renamed by ``names``."""
+    return " ".join(names.get(t, t) for t in _TOKEN.findall(text)).replace("( ", "(").replace(" )", ")")
 
 
 def _model_named(fn: TypedAbstraction, namer: Any, examples: Sequence[tuple[list[Any], Any]], domain: str,

@@ -17,7 +17,7 @@ import json
 import math
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -73,6 +73,20 @@ class LibraryUse:
     recognition_mix: float = 0.5
     recognition_floor: float = 0.01
     _recognizers: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def components(self, domain: str, aliases: Mapping[str, str] | None = None) -> list[Any]:
+        """The library functions the search may call as search components; an abstraction
+        carries its body, which the value search evaluates from the DSL's primitives."""
+        from inductor.compress import opened_body
+        from inductor.search import library_component
+
+        out = []
+        for f in self.searchable(domain):
+            row = self.library.abstraction(f.id)
+            c = library_component(f.name, f.signature, aliases, body=opened_body(row["body"]) if row else "")
+            if c is not None:
+                out.append(c)
+        return out
 
     def recognizer(self, domain: str) -> Any:
         """The recognition model stored for ``domain`` (loaded once), None without one or when off."""
@@ -364,15 +378,13 @@ class Induction:
             return False
         start = self.clock()
         deadline = min(deadline, start + self.budget.search_time(with_model=self.model is not None))
-        from inductor.search import Component, library_component
+        from inductor.search import Component
 
         domain = task.domain or "generic"
         self.helpers(task)
         components: list[Component] = []
         if self.library is not None:
-            aliases = self.plugins.type_aliases()
-            components += [c for f in self.library.searchable(domain)
-                           if (c := library_component(f.name, f.signature, aliases)) is not None]
+            components += self.library.components(domain, self.plugins.type_aliases())
         components += [c for h in self._helpers.get(domain, []) if (c := Component.of(h)) is not None]
         # The library's grammar for this task (fitted, and predicted by its recognition model when
         # it has one), when it has one: a searcher plugin without weights still works.

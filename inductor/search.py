@@ -40,6 +40,9 @@ class Component:
     returns: str
     #: A learned library function (a primitive otherwise).
     library: bool = False
+    #: A learned abstraction's s-expression over its parameters ``arg0_``, ``arg1_``... (empty
+    #: for any other function): the value search evaluates it from its DSL primitives.
+    body: str = ""
 
     @classmethod
     def of(cls, helper: Helper) -> Component | None:
@@ -48,9 +51,11 @@ class Component:
         return cls(helper.name, tuple(helper.params), helper.returns)
 
 
-def library_component(name: str, signature: str, aliases: Mapping[str, str] | None = None) -> Component | None:
+def library_component(name: str, signature: str, aliases: Mapping[str, str] | None = None,
+                      body: str = "") -> Component | None:
     """A component from a stored signature like ``(x: list[int], k: int = 3) -> list[int]``;
-    ``aliases`` are the domains' type aliases (``Grid``)."""
+    ``aliases`` are the domains' type aliases (``Grid``); ``body``: an abstraction's opened
+    s-expression (see :attr:`Component.body`)."""
     import ast
 
     from inductor.prompts import normalize_type
@@ -64,7 +69,7 @@ def library_component(name: str, signature: str, aliases: Mapping[str, str] | No
     if not required or any(a.annotation is None for a in required) or fn.returns is None:
         return None
     return Component(name, tuple(normalize_type(ast.unparse(a.annotation), aliases) for a in required),
-                     normalize_type(ast.unparse(fn.returns), aliases), library=True)
+                     normalize_type(ast.unparse(fn.returns), aliases), library=True, body=body)
 
 
 class Searcher(Protocol):

@@ -102,7 +102,7 @@ class ValueSearcher:
                 "memory_mb": self.bank_mb, "weights": {**self.weights, **(weights or {})}, "entry": task.entry_point,
                 # Learned library functions, called as opaque typed primitives (their modules
                 # are among the preludes).
-                "library": [[c.name, list(c.params), c.returns] for c in components if c.library]}
+                "library": [[c.name, list(c.params), c.returns, c.body] for c in components if c.library]}
 
     def relabel(self, domain: str, input_sets: Sequence[Sequence[Sequence[Any]]], *, seconds: float,
                 count: int, seed: int = 0, types: Sequence[str] = (), components: Sequence[Component] = (),
@@ -119,7 +119,7 @@ class ValueSearcher:
         mine = [*(_prelude(n) for n in (*ENGINE_MODULES, *requires)), Prelude.of(dsl), _prelude(ENGINE_LAST)]
         names = {p.name for p in mine}
         extra = [p for p in preludes if isinstance(p, Prelude) and p.name not in names]
-        library = [[c.name, list(c.params), c.returns] for c in components if c.library]
+        library = [[c.name, list(c.params), c.returns, c.body] for c in components if c.library]
         # Under the sandbox's cap on one output, with room for the JSON around the samples.
         max_chars = max(10_000, self.sandbox().limits.max_output_bytes // 2)
         out: list[list[tuple[list[Any], list[str]]]] = []

@@ -172,6 +172,12 @@ def test_learned_abstractions_are_stored_verified_with_examples_from_their_tasks
     assert add.examples and all(len(args) == 2 for args, _ in add.examples)
     assert sorted(dict((fn.name, tasks) for fn, tasks in learned.added)["apply_plus"]) == ["a", "b", "c", "d"]
     assert len(lib.abstraction_bodies("lists")) == len(names)
+    # stored bodies call earlier abstractions by their function names, never by a compression's fn_i
+    assert not any(re.search(r"\bfn_\d", b) for b in lib.abstraction_bodies("lists"))
+    from inductor.compress import _renamed_calls
+
+    assert _renamed_calls("(lam (fn_1 (index 6 $0)))", {"fn_1": "followed_cons"}) == \
+        "(lam (followed_cons (index 6 $0)))"
     assert failing_functions(lib, verifier) == {}  # each passes the examples it was stored with
     # each verified rewrite is kept, calling the abstractions by their function names
     rewritten = {s.task_id: s.rewritten for s in lib.solutions("lists")}

@@ -272,3 +272,29 @@ def test_the_first_order_worker_is_stopped_once_the_full_grammar_has_a_program()
             assert [w.get("stopped") or w.get("status") for w in res.workers] == ["solved", "stopped"]
     finally:
         s.close()
+
+
+def test_an_abstraction_enters_the_search_by_its_body_and_is_rendered_as_a_call_of_its_name():
+    from inductor.dsl.bottomup import abstraction_primitive, run_job
+    from inductor_plugins.lists import dsl as lists
+
+    # No Python of the library in the namespace: the engine evaluates the body from the DSL.
+    job = {"dsl": lists.__name__, "params": ["x"], "inputs": [[[3, 1, 2]], [[5, 0, 7, 4]], [[9, 8]]],
+           "outputs": [[1, 2], [0, 4], [8, 9]], "param_types": ["list[int]"], "seconds": 5.0,
+           "weights": {"sorted_prefix": 50.0},
+           "library": [["sorted_prefix", ["int", "list[int]"], "list[int]", "(take arg0_ (sort arg1_))"]]}
+    out = run_job(job, namespace={})
+    assert out["sexpr"] == "(sorted_prefix 2 x)" and "sorted_prefix(2, x)" in out["python"]
+    prim = abstraction_primitive("sorted_prefix", ["int", "list[int]"], "list[int]", "(take arg0_ (sort arg1_))",
+                                 lists.PRIMITIVES)
+    assert prim.fn(2, (5, 1, 3)) == (1, 3)
+    # a later abstraction's body calls an earlier one by its function name
+    layered = abstraction_primitive("two_smallest", ["list[int]"], "list[int]", "(sorted_prefix 2 arg0_)",
+                                    [*lists.PRIMITIVES, prim])
+    assert layered.fn((4, 9, 1)) == (1, 4)
+    # a body that does not parse (an old library naming fn_1) falls back to the opaque function
+    assert abstraction_primitive("old", ["list[int]"], "list[int]", "(fn_1 arg0_)", lists.PRIMITIVES) is None
+    job["library"] = [["old", ["list[int]"], "list[int]", "(fn_1 arg0_)"]]
+    job["outputs"], job["weights"] = [[21, 7, 14], [35, 0, 49, 28], [63, 56]], {"old": 50.0}
+    out = run_job(job, namespace={"old": lambda xs: [v * 7 for v in xs]})
+    assert out["sexpr"] == "(old x)"  # entered as the opaque Python function

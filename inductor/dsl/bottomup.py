@@ -48,6 +48,7 @@ from inductor.dsl.core import (
     has_vars,
     list_of,
     match,
+    parse,
     parse_type,
     program,
     sexpr,
@@ -758,13 +759,16 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
     prims = list(module.PRIMITIVES)
     aliases = getattr(module, "ALIASES", None) or {}
     taken = {p.name for p in prims}
-    for name, params, returns in job.get("library") or ():
+    for name, params, returns, *body in job.get("library") or ():
+        if name in taken:
+            continue
+        prim = abstraction_primitive(name, params, returns, body[0], prims, aliases) if body and body[0] else None
         fn = (namespace or {}).get(name)
-        if callable(fn) and name not in taken:
+        if prim is None and callable(fn):
             prim = library_primitive(name, params, returns, fn, aliases)
-            if prim is not None:
-                prims.append(prim)
-                taken.add(name)
+        if prim is not None:
+            prims.append(prim)
+            taken.add(name)
     types = [parse_type(t) if t else None for t in job.get("param_types") or [None] * len(job["params"])]
     # Constants the examples suggest (a job without real outputs names what stands for them).
     outputs = job.get("constant_outputs", job["outputs"])
@@ -779,14 +783,42 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
     return engine, prims
 
 
+def abstraction_primitive(name: str, params: Sequence[str], returns: str, body: str, prims: Sequence[Primitive],
+                          aliases: dict[Type, Type] | None = None) -> Primitive | None:
+    """A learned abstraction as a primitive evaluated from its s-expression ``body`` (over the
+    variables ``arg0_``, ``arg1_``...) by the DSL's implementations, on engine values (no
+    Python of the library runs, nothing is thawed); rendered as a call of ``name``. None when
+    the body does not parse over ``prims`` or a type is outside the DSL's."""
+    aliases = aliases or {}
+    types = [parse_type(t) for t in (*params, returns)]
+    if not params or any(t is None for t in types):
+        return None
+    types = [aliases.get(t, t) for t in types]
+    by_name = {p.name: p for p in prims}
+    variables = [f"arg{i}_" for i in range(len(params))]
+    try:
+        env = closure(parse(body, by_name), by_name, variables)
+    except (ValueError, KeyError, IndexError):
+        return None
+
+    def call(*args: Any) -> Any:
+        return env((args,))
+
+    names = tuple(f"a{i}" for i in range(len(params)))
+    phrase = f"{name} of " + ", ".join(f"{{{n}}}" for n in names)
+    template = f"{name}({', '.join(f'{{{i}}}' for i in range(len(params)))})"
+    return Primitive(name, types[:-1], types[-1], call, phrase, template, names)
+
+
 def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dict[str, Any]:
     """Enumerate for one task (inside a sandbox worker); the found program and counts.
 
     ``job``: ``dsl`` (the name of a loaded module with ``PRIMITIVES``, optionally ``ALIASES``
     and ``constants(inputs, outputs)``), ``params``, ``inputs``, ``outputs``, ``param_types``
     (names like ``list[int]`` or None), ``seconds``, ``memory_mb``, ``weights``,
-    ``first_order``, ``entry``, ``library`` (``[name, param types, return type]`` of functions
-    found in ``namespace``, which enter as opaque primitives).
+    ``first_order``, ``entry``, ``library`` (``[name, param types, return type, body]``: an
+    abstraction with a body is evaluated from it, see :func:`abstraction_primitive`; any other
+    function, found in ``namespace``, enters as an opaque primitive).
     """
     start = time.monotonic()
     engine, prims = _job_engine(job, namespace, start)
