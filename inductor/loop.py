@@ -77,16 +77,9 @@ class LibraryUse:
     def components(self, domain: str, aliases: Mapping[str, str] | None = None) -> list[Any]:
         """The library functions the search may call as search components; an abstraction
         carries its body, which the value search evaluates from the DSL's primitives."""
-        from inductor.compress import opened_body
-        from inductor.search import library_component
+        from inductor.search import library_components
 
-        out = []
-        for f in self.searchable(domain):
-            row = self.library.abstraction(f.id)
-            c = library_component(f.name, f.signature, aliases, body=opened_body(row["body"]) if row else "")
-            if c is not None:
-                out.append(c)
-        return out
+        return library_components(self.library, self.searchable(domain), aliases)
 
     def recognizer(self, domain: str) -> Any:
         """The recognition model stored for ``domain`` (loaded once), None without one or when off."""

@@ -104,12 +104,11 @@ def sandboxed_relabel(searcher: Any, library: Library | None, domain: str, setti
     """Relabeling by the value searcher's sandbox workers, with the library's shared functions
     (its abstractions and the functions several tasks use) in the grammar, under its weights."""
     from inductor.sandbox import Prelude
-    from inductor.search import library_component
+    from inductor.search import library_components
 
     components, preludes, weights = [], [], {}
     if library is not None:
-        components = [c for f in library.shared_functions(domain, min_tasks)
-                      if (c := library_component(f.name, f.signature, aliases or {})) is not None]
+        components = library_components(library, library.shared_functions(domain, min_tasks), aliases)
         path = library.module_path(domain)
         preludes = [Prelude(library.module_name(domain), str(path))] if path.is_file() else []
         weights = library.weights(domain)

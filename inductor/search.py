@@ -14,7 +14,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -70,6 +70,21 @@ def library_component(name: str, signature: str, aliases: Mapping[str, str] | No
         return None
     return Component(name, tuple(normalize_type(ast.unparse(a.annotation), aliases) for a in required),
                      normalize_type(ast.unparse(fn.returns), aliases), library=True, body=body)
+
+
+def library_components(library: Any, functions: Iterable[Any], aliases: Mapping[str, str] | None = None
+                       ) -> list[Component]:
+    """Stored ``functions`` of ``library`` as search components; an abstraction carries its
+    opened body (the value search evaluates it from the DSL's primitives)."""
+    from inductor.compress import opened_body
+
+    out = []
+    for f in functions:
+        row = library.abstraction(f.id)
+        c = library_component(f.name, f.signature, aliases, body=opened_body(row["body"]) if row else "")
+        if c is not None:
+            out.append(c)
+    return out
 
 
 class Searcher(Protocol):
