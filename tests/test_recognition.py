@@ -257,3 +257,15 @@ def test_a_domain_names_its_encoder_in_its_dsl_module():
     assert R.encoder_kind("mine", types.SimpleNamespace(__name__="mine.dsl", ENCODER="grid")) == "grid"
     with pytest.raises(R.RecognitionError, match="ENCODER 'cnn' in mine.dsl is not one of sequence, grid"):
         R.encoder_kind("mine", types.SimpleNamespace(__name__="mine.dsl", ENCODER="cnn"))
+
+
+def test_the_search_components_carry_an_abstraction_s_body(tmp_path):
+    from inductor.loop import LibraryUse
+
+    lib = _library_with_an_abstraction(tmp_path)
+    lib.add(Function(name="plain_double", domain="lists", signature="(xs: list[int]) -> list[int]",
+                     source="def plain_double(xs: list[int]) -> list[int]:\n    return [2 * v for v in xs]\n",
+                     examples=[([[1]], [2])]), task_id="m")
+    got = {c.name: c for c in LibraryUse(lib, search_functions="all").components("lists")}
+    assert got["sorted_prefix"].body == "(take arg0_ (sort arg1_))" and got["sorted_prefix"].library
+    assert got["plain_double"].body == ""  # model- or user-written: opaque
