@@ -65,15 +65,18 @@ report-check: setup
 	fi
 	$(PY) -m pytest -q tests/test_html.py
 
-test: setup
+# The suite, after the two static checks CI enforces: ruff, and the import layers of
+# pyproject.toml's [tool.importlinter] (docs/design.md, "Layers"). pytest's summary line is last.
+test: lint
 	$(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check inductor plugins tests
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 bench: setup
 	$(VENV)/bin/inductor bench sandbox
 	$(VENV)/bin/inductor bench model
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from inductor.domain import Domain
+from inductor.errors import InductorError
 from inductor.hookspecs import hookimpl
 from inductor.plugins import Plugins, get_plugins
 from inductor.sandbox import Limits, Outcome, Sandbox, Status
@@ -17,15 +18,17 @@ from inductor.verify import CheckResult, Verdict, Verifier
 
 #: Parts of the API imported on first use (they pull in more of the engine).
 _LAZY = {
+    "App": "inductor.app", "FinishedRun": "inductor.runs", "RunResult": "inductor.results",
+    "Events": "inductor.events",
     "Budget": "inductor.loop", "Induction": "inductor.loop", "LibraryUse": "inductor.loop",
-    "TaskResult": "inductor.loop", "Model": "inductor.models", "SampleParams": "inductor.models",
+    "TaskResult": "inductor.results", "Model": "inductor.models", "SampleParams": "inductor.models",
     "FakeModel": "inductor.models", "Prompts": "inductor.prompts", "extract_code": "inductor.extract",
     "Library": "inductor.store", "Function": "inductor.store", "LibraryIndex": "inductor.index",
     "Enumerator": "inductor.search",
 }
 
 __all__ = [
-    "CheckResult", "Domain", "Example", "Limits", "LoadOptions", "Outcome", "Plugins", "Sandbox", "Status", "Task",
+    "CheckResult", "Domain", "Example", "InductorError", "Limits", "LoadOptions", "Outcome", "Plugins", "Sandbox", "Status", "Task",
     "TaskLoadError", "Verdict", "Verifier", "__version__", "get_plugins", "hookimpl", "load_folders",
     "load_task_file", *_LAZY,
 ]

@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from inductor.errors import InductorError
+
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
 
 
-class CompressionError(Exception):
+class CompressionError(InductorError):
     """The corpus cannot be compressed (stitch-core missing, or a program it cannot read)."""
 
 

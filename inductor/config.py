@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from inductor.errors import InductorError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -20,7 +22,7 @@ else:  # pragma: no cover
 CONFIG_FILE = "inductor.toml"
 
 
-class ConfigError(Exception):
+class ConfigError(InductorError):
     """The configuration file or an option is invalid; the message names it."""
 
 

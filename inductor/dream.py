@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inductor.errors import InductorError
 from inductor.prompts import type_name
 from inductor.sandbox import Status
 from inductor.search import Component, value_type
 from inductor.tasks import Example, Task, TaskLoadError
 
 if TYPE_CHECKING:
-    from inductor.loop import TaskResult
     from inductor.plugins import Plugins
+    from inductor.results import TaskResult
     from inductor.sandbox import Sandbox
     from inductor.verify import CheckResult
 
@@ -135,7 +136,7 @@ def relabel(task: Task, result: CheckResult) -> Dream | None:
     outputs = [r.actual for r in result.train]
     if not informative([ex.args[0] if len(ex.args) == 1 else list(ex.args) for ex in task.train], outputs):
         return None
-    from inductor.loop import strip_docstrings
+    from inductor.extract import strip_docstrings
 
     examples = [Example(ex.args, out) for ex, out in zip(task.train, outputs)]
     # Without the docstring: it shows the examples of the task the program missed.
@@ -162,7 +163,7 @@ def write_dreams(path: Path, dreams: Sequence[Dream]) -> None:
             f.write(json.dumps(d.to_json()) + "\n")
 
 
-class DreamFileError(ValueError):
+class DreamFileError(ValueError, InductorError):
     """A dreams file cannot be read; the message names the file and line."""
 
 

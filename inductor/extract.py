@@ -126,3 +126,20 @@ def _top_level_definitions(lines: list[str]) -> list[str]:
 def _bracket_balance(line: str) -> int:
     code = re.sub(r"'[^']*'|\"[^\"]*\"|#.*", "", line)
     return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+
+
+def strip_docstrings(source: str) -> str:
+    """``source`` without function docstrings (repair prompts show the examples once)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return source
+    lines = source.split("\n")
+    drop: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str) and len(node.body) > 1 and first.end_lineno):
+                drop.update(range(first.lineno - 1, first.end_lineno))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)

@@ -128,6 +128,11 @@ def inductor_refactor(program: str, task: Task) -> list[str] | None:
 
 
 @hookspec
+def inductor_event(record: dict[str, Any], subject: Any) -> None:
+    """Called for every event of a run: ``record`` as events.jsonl keeps it, ``subject`` the object it is about."""
+
+
+@hookspec
 def inductor_task_started(task: Task) -> None:
     """Called when work on a task starts."""
 

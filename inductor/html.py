@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inductor.errors import InductorError
+from inductor.events import EVENTS_FILE, read_events
 from inductor.plugins import Plugins, get_plugins
+from inductor.store import DB_FILE, Library, StoreError
 
 
-class ReportError(ValueError):
+class ReportError(ValueError, InductorError):
     """A run folder that cannot be reported on (the message names the file)."""
 
 
@@ -32,6 +34,8 @@ class RunData:
     events: list[dict[str, Any]] = field(default_factory=list)
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     functions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Why the library's functions are not shown (it cannot be read), or "".
+    library_problem: str = ""
 
     @classmethod
     def load(cls, folder: Path) -> RunData:
@@ -46,12 +50,14 @@ class RunData:
             raise ReportError(f"{path}: unreadable: {exc}") from None
         if not isinstance(report, dict) or not isinstance(report.get("tasks"), list):
             raise ReportError(f"{path}: not an inductor report")
-        data = cls(folder, report, _jsonl(folder / "events.jsonl"))
+        events = folder / EVENTS_FILE
+        data = cls(folder, report, list(read_events(events)) if events.is_file() else [])
         for line in _jsonl(folder / "tasks.jsonl"):
             if isinstance(line, dict) and "id" in line:
                 data.tasks[str(line["id"])] = line
-        data.functions = _library_functions(report.get("summary", {}).get("library"),
-                                            {n for t in report["tasks"] for n in t.get("library_functions_used") or []})
+        data.functions, data.library_problem = _library_functions(
+            report.get("summary", {}).get("library"),
+            {n for t in report["tasks"] for n in t.get("library_functions_used") or []})
         return data
 
     @property
@@ -69,34 +75,24 @@ class RunData:
 
 
 def _jsonl(path: Path) -> list[Any]:
-    if not path.is_file():
-        return []
-    out = []
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line cut off by a killed run
-    return out
+    """The JSON lines of ``tasks.jsonl`` (a line cut off by a killed run is skipped)."""
+    return list(read_events(path)) if path.is_file() else []
 
 
-def _library_functions(folder: str | None, names: set[str]) -> dict[str, dict[str, Any]]:
-    """Source and docstring of the named functions, read-only from the run's library (if it still exists)."""
-    if not folder or not names:
-        return {}
-    path = Path(folder) / "library.sqlite"
-    if not path.is_file():
-        return {}
+def _library_functions(folder: str | None, names: set[str]) -> tuple[dict[str, dict[str, Any]], str]:
+    """Source and docstring of the named functions, read-only from the run's library, and why
+    there are none when the library cannot be read (a library folder since removed: no reason)."""
+    if not folder or not names or not (Path(folder) / DB_FILE).is_file():
+        return {}, ""
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = db.execute("SELECT name, source, docstring FROM functions").fetchall()
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return {}
-    return {name: {"source": source, "docstring": doc} for name, source, doc in rows if name in names}
+        lib = Library(Path(folder), readonly=True)
+    except StoreError as exc:
+        return {}, str(exc)
+    try:
+        found = {name: fn for name in sorted(names) if (fn := lib.get(name)) is not None}
+    finally:
+        lib.close()
+    return {name: {"source": fn.source, "docstring": fn.docstring} for name, fn in found.items()}, ""
 
 
 # --- plots ------------------------------------------------------------------------------------
@@ -259,6 +255,7 @@ def build_html(data: RunData, plugins: Plugins | None = None) -> str:
     s = data.summary
     return env.get_template("report.html.j2").render(
         title=f"inductor run {data.folder.name}", summary=s, tasks=tasks, usage=usage,
+        library_problem=data.library_problem,
         solve_curve=solve_curve(data), pass_bars=pass_bars(data), library_growth=library_growth(data),
         usage_bars=usage_bars(usage), domains=sorted((s.get("by_domain") or {}).items()),
         info={k: s.get(k) for k in ("model", "seed", "samples", "rounds", "max_passes", "time_per_task", "search",

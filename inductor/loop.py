@@ -11,17 +11,16 @@ examples, which never steer the search.
 
 from __future__ import annotations
 
-import ast
 import itertools
-import json
 import math
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
+from inductor.events import EventLog, Events  # noqa: F401  (EventLog: re-exported)
+from inductor.extract import strip_docstrings
 from inductor.models import Model, SampleParams
 from inductor.prompts import (
     STOP,
@@ -30,10 +29,11 @@ from inductor.prompts import (
     Prompts,
     choose_shots,
     helpers_from_module,
-    py,
     rank_helpers,
 )
-from inductor.verify import CheckResult, Verdict, Verifier
+from inductor.results import RunFailed, RunResult, TaskResult, miss_json
+from inductor.tasks import sample_tasks, select_tasks  # noqa: F401  (re-exported)
+from inductor.verify import CheckResult, Verifier, describe_misses
 
 if TYPE_CHECKING:
     from inductor.search import Searcher
@@ -136,142 +136,8 @@ class Budget:
         return min(seconds, self.search_seconds) if self.search_seconds > 0 else seconds
 
 
-@dataclass
-class TaskResult:
-    """What the loop did on one task."""
-
-    task: Task
-    train_solved: bool = False
-    test_solved: bool | None = None
-    program: str | None = None
-    seconds: float = 0.0
-    lm_samples: int = 0
-    candidates_checked: int = 0
-    library_functions_used: list[str] = field(default_factory=list)
-    rounds: int = 0
-    #: Why the loop stopped: solved, rounds, time, exhausted (the model brought nothing new
-    #: twice running), search (no model), no-model or interrupted.
-    stopped: str = ""
-    #: The best failing candidates, nearest first.
-    near_misses: list[CheckResult] = field(default_factory=list)
-    #: Unparseable or function-less samples.
-    unusable_samples: int = 0
-    #: Names of the library functions this task added.
-    learned: list[str] = field(default_factory=list)
-    #: What found the accepted program: search or model.
-    found_by: str = ""
-    #: The pass (1, 2, ...) of this attempt; a retried task's costs add up over its attempts.
-    pass_no: int = 1
-    #: Library size when this attempt started (a later pass retries only when it has grown).
-    library_size: int = 0
-    #: The accepted program's s-expression, when the value search found it (compression reads it).
-    sexpr: str | None = None
-    #: Whether a recognition model gave the search its weights.
-    guided: bool = False
-
-    @classmethod
-    def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:
-        """The result a ``task_finished`` event recorded (to resume a run)."""
-        return cls(task, train_solved=bool(event.get("train_solved")), test_solved=event.get("test_solved"),
-                   program=event.get("program"), seconds=float(event.get("seconds") or 0.0),
-                   lm_samples=int(event.get("lm_samples") or 0),
-                   candidates_checked=int(event.get("candidates_checked") or 0),
-                   library_functions_used=list(event.get("library_functions_used") or []),
-                   stopped=str(event.get("stopped") or ""), found_by=str(event.get("found_by") or ""),
-                   learned=list(event.get("learned") or []), pass_no=int(event.get("pass_no") or 1),
-                   library_size=int(event.get("library_size") or 0))
-
-    def add_costs(self, earlier: TaskResult) -> None:
-        """Count an earlier attempt's seconds, samples and candidates in this one."""
-        self.seconds += earlier.seconds
-        self.lm_samples += earlier.lm_samples
-        self.candidates_checked += earlier.candidates_checked
-        self.unusable_samples += earlier.unusable_samples
-        if not self.near_misses:
-            self.near_misses = earlier.near_misses
-
-    def to_report(self) -> dict[str, Any]:
-        """The task's entry in the ``--report`` JSON (keys exactly as DESIGN.md defines them)."""
-        return {
-            "id": self.task.id,
-            "domain": self.task.domain or "generic",
-            "train_solved": self.train_solved,
-            "test_solved": self.test_solved,
-            "program": self.program,
-            "seconds": round(self.seconds, 3),
-            "lm_samples": self.lm_samples,
-            "candidates_checked": self.candidates_checked,
-            "library_functions_used": list(self.library_functions_used),
-        }
-
-    def nearest(self) -> CheckResult | None:
-        return self.near_misses[0] if self.near_misses else None
-
-
-class EventLog:
-    """Appends one JSON object per line to ``events.jsonl`` (``None`` path: keeps nothing)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._file: TextIO | None = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("a", encoding="utf-8")
-        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
-
-    def emit(self, event: str, **data: Any) -> None:
-        record = {"t": round(time.time(), 3), "event": event, **data}
-        if self._file is not None:
-            self._file.write(json.dumps(record, default=str) + "\n")
-            self._file.flush()
-        for listener in self.listeners:
-            listener(event, data)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
 def _seed(*parts: Any) -> int:
     return zlib.crc32("|".join(map(str, parts)).encode()) & 0x7FFFFFFF
-
-
-def strip_docstrings(source: str) -> str:
-    """``source`` without function docstrings (repair prompts show the examples once)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return source
-    lines = source.split("\n")
-    drop: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str) and len(node.body) > 1 and first.end_lineno):
-                drop.update(range(first.lineno - 1, first.end_lineno))
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
-
-
-def describe_misses(task: Task, result: CheckResult, limit: int = 3) -> list[str]:
-    """One line per failed train example: what the candidate did instead."""
-    out = []
-    for ex, r in zip(task.train, result.train):
-        if r.passed:
-            continue
-        call = f"{task.entry_point}({', '.join(py(a, 120) for a in ex.args)})"
-        if r.verdict is Verdict.WRONG:
-            out.append(f"{call} returned {py(r.actual, 120)} but should return {py(ex.output, 120)}")
-        elif r.verdict is Verdict.TIMEOUT:
-            out.append(f"{call} ran too long (should return {py(ex.output, 120)})")
-        else:
-            message = (r.message or r.verdict.value).strip().splitlines()[-1][:160] if (r.message or "").strip() \
-                else r.verdict.value
-            out.append(f"{call} failed with {message} (should return {py(ex.output, 120)})")
-        if len(out) >= limit:
-            break
-    return out
 
 
 class Induction:
@@ -279,7 +145,7 @@ class Induction:
 
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
-                 seed: int = 0, events: EventLog | None = None, library: LibraryUse | None = None,
+                 seed: int = 0, events: Events | None = None, library: LibraryUse | None = None,
                  search: Searcher | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
         self.model = model
         self.verifier = verifier
@@ -290,7 +156,7 @@ class Induction:
         self.shots = shots
         self.max_helpers = max_helpers
         self.seed = seed
-        self.events = events or EventLog(None)
+        self.events = events if events is not None else Events(plugins)
         self.library = library
         self.search = search
         #: Seconds, as ``time.perf_counter`` counts them (a test passes a fake clock).
@@ -349,22 +215,22 @@ class Induction:
                             library_size=self._library_size())
         self._pass = pass_no
         self.plugins.task_started(task)
-        self.events.emit("task_started", task=task.id, domain=task.domain, train=len(task.train),
+        self.events.emit("task_started", subject=task, task=task.id, domain=task.domain, train=len(task.train),
                          test=len(task.test), pass_no=pass_no)
         try:
-            self._search(task, result, deadline)
+            self._attempt(task, result, deadline)
         except KeyboardInterrupt:
             result.stopped = "interrupted"
             raise
         finally:
             result.seconds = self.clock() - start
-            self.events.emit("task_finished", **result.to_report(), stopped=result.stopped, found_by=result.found_by,
+            self.events.emit("task_finished", subject=result, **result.to_report(), stopped=result.stopped, found_by=result.found_by,
                              rounds=result.rounds, pass_no=pass_no, learned=result.learned,
                              library_size=result.library_size,
-                             nearest=_miss_json(result.nearest()))
+                             nearest=miss_json(result.nearest()))
         return result
 
-    def _enumerate(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> bool:
+    def _run_search(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> bool:
         """Compositions of library functions and primitives, before any model call, for the
         search's share of the task's time (``deadline`` ends the whole task)."""
         if self.search is None:
@@ -397,13 +263,19 @@ class Induction:
         result.found_by = "search"
         return True
 
-    def _search(self, task: Task, result: TaskResult, deadline: float) -> None:
+    def _attempt(self, task: Task, result: TaskResult, deadline: float) -> None:
+        """The search for its share of the task's time, then the model's rounds for the rest."""
         preludes = self._library_prelude(task)
-        if self._enumerate(task, result, deadline, preludes):
+        if self._run_search(task, result, deadline, preludes):
             return
         if self.model is None:
             result.stopped = result.stopped or ("no-model" if self.search is None else "search")
             return
+        self._model_rounds(task, result, deadline, preludes)
+
+    def _model_rounds(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> None:
+        """Propose with the model, verify, and repair the nearest misses until ``deadline``
+        (or the fixed number of rounds)."""
         library_helpers = self._retrieve(task)
         helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
         domain_text = self.plugins.prompt_context(task)
@@ -610,65 +482,3 @@ class Induction:
         run.results = [latest[i] for i in range(len(order)) if i in latest]
         run.seconds = time.perf_counter() - start
         return run
-
-
-class RunFailed(Exception):
-    """An error ended a run: ``error`` is what was raised, ``run`` holds the tasks finished before it."""
-
-    def __init__(self, run: RunResult, error: Exception) -> None:
-        super().__init__(str(error))
-        self.run = run
-        self.error = error
-
-
-@dataclass
-class RunResult:
-    results: list[TaskResult] = field(default_factory=list)
-    interrupted: bool = False
-    seconds: float = 0.0
-    #: Per pass: attempted, solved, seconds, library size at its start and end.
-    passes: list[dict[str, Any]] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        rs = self.results
-        with_test = [r for r in rs if r.test_solved is not None]
-        by_domain: dict[str, dict[str, int]] = {}
-        for r in rs:
-            d = by_domain.setdefault(r.task.domain or "generic", {"tasks": 0, "train_solved": 0, "test_solved": 0})
-            d["tasks"] += 1
-            d["train_solved"] += r.train_solved
-            d["test_solved"] += bool(r.test_solved)
-        return {
-            "tasks": len(rs),
-            "train_solved": sum(r.train_solved for r in rs),
-            "test_solved": sum(bool(r.test_solved) for r in rs),
-            "tasks_with_test": len(with_test),
-            "test_solve_rate": round(sum(bool(r.test_solved) for r in rs) / len(with_test), 4) if with_test else None,
-            "seconds": round(self.seconds, 3),
-            "lm_samples": sum(r.lm_samples for r in rs),
-            "candidates_checked": sum(r.candidates_checked for r in rs),
-            "interrupted": self.interrupted,
-            "by_domain": by_domain,
-            "passes": self.passes,
-            "solved_in_pass": {r.task.id: r.pass_no for r in rs if r.train_solved},
-        }
-
-
-def _miss_json(miss: CheckResult | None) -> dict[str, Any] | None:
-    if miss is None:
-        return None
-    return {"closeness": round(miss.closeness, 3), "summary": miss.summary(), "program": miss.source}
-
-
-def select_tasks(tasks: Sequence[Task], only: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[Task]:
-    """Tasks whose id matches one of ``only`` (globs; all when empty) and none of ``exclude``."""
-    from fnmatch import fnmatchcase
-
-    return [t for t in tasks
-            if (not only or any(fnmatchcase(t.id, p) for p in only)) and not any(fnmatchcase(t.id, p) for p in exclude)]
-
-
-def sample_tasks(tasks: Sequence[Task], n: int) -> list[Task]:
-    """A fixed sample of ``n`` tasks: those whose ids hash lowest (CRC-32), in their original order."""
-    chosen = {t.id for t in sorted(tasks, key=lambda t: (zlib.crc32(t.id.encode()), t.id))[:n]}
-    return [t for t in tasks if t.id in chosen]

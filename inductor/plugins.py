@@ -26,6 +26,7 @@ import pluggy
 
 from inductor import hookspecs
 from inductor.domain import Domain, as_domain
+from inductor.errors import InductorError
 
 if TYPE_CHECKING:
     from inductor.tasks import Task, TaskLoader
@@ -50,7 +51,7 @@ ENTRYPOINT_GROUP = "inductor"
 _DIR_MODULES: set[str] = set()
 
 
-class PluginError(Exception):
+class PluginError(InductorError):
     """A plugin could not be loaded, or one of its hooks failed; the message names the file or entry point."""
 
 
@@ -447,7 +448,7 @@ class Plugins:
         comparison is registered (it runs once per example of every candidate)."""
         impls = self.pm.hook.inductor_compare_outputs.get_hookimpls()
         if len(impls) == 1 and impls[0].plugin_name == "inductor.default_plugins.compare":
-            from inductor.default_plugins.compare import exact_equal
+            from inductor.tasks import exact_equal
 
             return exact_equal
         return lambda expected, actual: self.compare(task, expected, actual)
@@ -466,6 +467,17 @@ class Plugins:
         return self._call("inductor_refactor", program=program, task=task)
 
     # --- events -------------------------------------------------------------------------
+
+    def event(self, record: dict[str, Any], subject: Any = None) -> None:
+        """Hand one event record (:mod:`inductor.events`) to every listening plugin."""
+        self._call("inductor_event", record=record, subject=subject)
+
+    def unregister(self, plugin: Any) -> None:
+        """Remove a plugin registered for a while (a run's event log and console)."""
+        if self.pm.is_registered(plugin):
+            self._sources.pop(self.pm.get_name(plugin) or "", None)
+            self.pm.unregister(plugin)
+            self._domains = None
 
     def task_started(self, task: Task) -> None:
         self._call("inductor_task_started", task=task)

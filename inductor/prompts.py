@@ -22,6 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from inductor.errors import InductorError
+
 if TYPE_CHECKING:
     from inductor.tasks import Example, Task
 
@@ -37,7 +39,33 @@ STOP = ("\ndef ", "\nclass ", "\n#", "\nif __name__", "\nprint(", "\n>>>", "\n``
 BODY_START = "   "
 
 
-class PromptError(Exception):
+#: What a training run records beside its adapter (settings, losses, the prompt format).
+TRAIN_INFO = "inductor-train.json"
+
+
+@dataclass(frozen=True)
+class PromptFormat:
+    """How the proposer prompts a model. An adapter records the format it was trained on, and
+    the proposer prompts it the same way (a tuned model needs no solved examples first)."""
+
+    shots: int = 0
+    max_helpers: int = 8
+
+    def to_json(self) -> dict[str, int]:
+        return {"shots": self.shots, "max_helpers": self.max_helpers}
+
+
+def prompt_format(adapter: str | Path) -> PromptFormat | None:
+    """The format recorded with the adapter in ``adapter`` (``inductor-train.json``), if any."""
+    try:
+        info = json.loads((Path(adapter) / TRAIN_INFO).read_text(encoding="utf-8"))
+        fmt = info["prompt"]
+        return PromptFormat(shots=int(fmt["shots"]), max_helpers=int(fmt["max_helpers"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class PromptError(InductorError):
     """A template is missing or fails to render; the message names the template."""
 
 

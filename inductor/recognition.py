@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inductor.config import RecognitionSettings
+from inductor.errors import InductorError
 
 if TYPE_CHECKING:
     from inductor.plugins import Plugins
@@ -51,7 +52,7 @@ MAX_CHARS = 96
 GRID_SIDE = 30
 
 
-class RecognitionError(ValueError):
+class RecognitionError(ValueError, InductorError):
     """Training cannot start or a stored model cannot be read; the message says why."""
 
 

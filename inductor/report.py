@@ -1,4 +1,4 @@
-"""Run reports: the ``--report`` JSON (keys fixed by DESIGN.md) and the files of a run folder."""
+"""Run reports: the ``--report`` JSON (keys fixed: docs/design.md, "Contracts other tooling reads") and the files of a run folder."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inductor.hookspecs import hookimpl
+
 if TYPE_CHECKING:
-    from inductor.loop import RunResult
+    from inductor.results import RunResult
 
 #: Keys of each task entry, in order; other tooling reads them.
 TASK_KEYS = ("id", "domain", "train_solved", "test_solved", "program", "seconds", "lm_samples",
@@ -123,7 +125,8 @@ class RunConsole:
     def summary(self, run: RunResult, report: dict[str, Any], path: Path) -> None:
         from rich.table import Table
 
-        from inductor.loop import describe_misses, strip_docstrings
+        from inductor.extract import strip_docstrings
+        from inductor.verify import describe_misses
 
         s = report["summary"]
         solved = [r for r in run.results if r.train_solved]
@@ -281,3 +284,22 @@ def _indent(text: str, prefix: str = "    ") -> str:
 def _first_lines(text: str, n: int) -> str:
     lines = text.rstrip().split("\n")
     return "\n".join(lines[:n] + (["..."] if len(lines) > n else []))
+
+
+class ConsoleReporter:
+    """The console as a listener of the event stream: a built-in plugin for the length of a run
+    (as pytest's terminal reporter), moving ``progress`` on ``pass_started``, ``task_started``
+    and ``task_finished``."""
+
+    def __init__(self, progress: _Progress) -> None:
+        self.progress = progress
+
+    @hookimpl
+    def inductor_event(self, record: dict[str, Any], subject: Any) -> None:
+        event = record["event"]
+        if event == "pass_started":
+            self.progress.pass_started(int(record["pass_no"]), int(record["tasks"]))
+        elif event == "task_started" and subject is not None:
+            self.progress.task_started(subject)
+        elif event == "task_finished" and subject is not None:
+            self.progress.task_done(subject)

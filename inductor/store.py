@@ -21,6 +21,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from inductor.errors import InductorError
+
 DB_FILE = "library.sqlite"
 LOCK_FILE = ".lock"
 #: The import names under which the sandbox loads library modules (they then skip importing
@@ -116,7 +118,7 @@ class Solution:
     rewritten: str = ""
 
 
-class StoreError(Exception):
+class StoreError(InductorError):
     """The library cannot be opened or changed; the message names the file or function."""
 
 

@@ -9,16 +9,19 @@ to the loaders that claim its suffix and collects tasks and load errors.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from inductor.errors import InductorError
+
 #: Largest task file a loader will read; bigger files are reported, not loaded.
 MAX_TASK_FILE_BYTES = 50 * 1024 * 1024
 
 
-class TaskLoadError(Exception):
+class TaskLoadError(InductorError):
     """A task file could not be read; the message names the file and the reason."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
@@ -330,3 +333,41 @@ def load_task_file(path: Path | str, loaders: Sequence[TaskLoader], options: Loa
     if not result.tasks:
         raise TaskLoadError(path, "no loader reads files with this name (try .json, .jsonl or .sl)")
     return result.tasks
+
+
+def exact_equal(expected: Any, actual: Any) -> bool:
+    """Structural equality on JSON values that, unlike ``==``, tells True from 1 and 1 from 1.0.
+
+    Tuples count as lists: outputs come back from the sandbox as JSON.
+    """
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, (list, tuple)):
+        return (
+            isinstance(actual, (list, tuple))
+            and len(expected) == len(actual)
+            and all(exact_equal(e, a) for e, a in zip(expected, actual))
+        )
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(exact_equal(v, actual[k]) for k, v in expected.items())
+        )
+    if type(expected) is not type(actual):
+        return False
+    return expected == actual
+
+
+def select_tasks(tasks: Sequence[Task], only: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[Task]:
+    """Tasks whose id matches one of ``only`` (globs; all when empty) and none of ``exclude``."""
+    from fnmatch import fnmatchcase
+
+    return [t for t in tasks
+            if (not only or any(fnmatchcase(t.id, p) for p in only)) and not any(fnmatchcase(t.id, p) for p in exclude)]
+
+
+def sample_tasks(tasks: Sequence[Task], n: int) -> list[Task]:
+    """A fixed sample of ``n`` tasks: those whose ids hash lowest (CRC-32), in their original order."""
+    chosen = {t.id for t in sorted(tasks, key=lambda t: (zlib.crc32(t.id.encode()), t.id))[:n]}
+    return [t for t in tasks if t.id in chosen]

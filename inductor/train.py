@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inductor.prompts import BODY_START, Helper, choose_shots, helpers_from_module, rank_helpers
+from inductor.errors import InductorError
+from inductor.prompts import (  # noqa: F401  (PromptFormat, prompt_format, TRAIN_INFO: re-exported)
+    BODY_START,
+    TRAIN_INFO,
+    Helper,
+    PromptFormat,
+    choose_shots,
+    helpers_from_module,
+    prompt_format,
+    rank_helpers,
+)
 
 if TYPE_CHECKING:
     from inductor.dream import Dream
@@ -32,11 +42,9 @@ if TYPE_CHECKING:
 ADAPTER_DIR = "adapter"
 #: Names a program may call without the prompt listing them.
 BUILTIN_NAMES = frozenset(dir(builtins))
-#: What a training run records beside its adapter (settings, losses, the prompt format).
-TRAIN_INFO = "inductor-train.json"
 
 
-class TrainError(ValueError):
+class TrainError(ValueError, InductorError):
     """Training cannot start (no pairs, no peft, a bad option); the message says why."""
 
 
@@ -66,28 +74,6 @@ def body_continuation(program: str) -> str | None:
         return None
     text = "\n".join(lines)
     return text[len(BODY_START):] + "\n\n"
-
-
-@dataclass(frozen=True)
-class PromptFormat:
-    """How the proposer prompts a model. An adapter records the format it was trained on, and
-    the proposer prompts it the same way (a tuned model needs no solved examples first)."""
-
-    shots: int = 0
-    max_helpers: int = 8
-
-    def to_json(self) -> dict[str, int]:
-        return {"shots": self.shots, "max_helpers": self.max_helpers}
-
-
-def prompt_format(adapter: str | Path) -> PromptFormat | None:
-    """The format recorded with the adapter in ``adapter`` (``inductor-train.json``), if any."""
-    try:
-        info = json.loads((Path(adapter) / TRAIN_INFO).read_text(encoding="utf-8"))
-        fmt = info["prompt"]
-        return PromptFormat(shots=int(fmt["shots"]), max_helpers=int(fmt["max_helpers"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def called_names(program: str) -> set[str]:

@@ -18,9 +18,10 @@ from enum import Enum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from inductor.default_plugins.compare import exact_equal
+from inductor.prompts import py
 from inductor.sandbox import Outcome, Prelude, Sandbox, Status
 from inductor.sandbox.pool import gc_paused
+from inductor.tasks import exact_equal
 
 if TYPE_CHECKING:
     from inductor.plugins import Plugins
@@ -363,3 +364,23 @@ def failing_functions(library: Any, verifier: Verifier) -> dict[str, str]:
                 if not res:
                     failing[fn.name] = res.summary() or res.error or "fails its examples"
     return failing
+
+
+def describe_misses(task: Task, result: CheckResult, limit: int = 3) -> list[str]:
+    """One line per failed train example: what the candidate did instead."""
+    out = []
+    for ex, r in zip(task.train, result.train):
+        if r.passed:
+            continue
+        call = f"{task.entry_point}({', '.join(py(a, 120) for a in ex.args)})"
+        if r.verdict is Verdict.WRONG:
+            out.append(f"{call} returned {py(r.actual, 120)} but should return {py(ex.output, 120)}")
+        elif r.verdict is Verdict.TIMEOUT:
+            out.append(f"{call} ran too long (should return {py(ex.output, 120)})")
+        else:
+            message = (r.message or r.verdict.value).strip().splitlines()[-1][:160] if (r.message or "").strip() \
+                else r.verdict.value
+            out.append(f"{call} failed with {message} (should return {py(ex.output, 120)})")
+        if len(out) >= limit:
+            break
+    return out

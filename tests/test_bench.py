@@ -277,7 +277,7 @@ def test_cli_bench_search_user_errors_are_one_line(search_tasks, args, message):
 
 
 def test_seconds_take_repeats_and_comma_lists():
-    from inductor.cli import _seconds_list
+    from inductor.cli.bench import _seconds_list
 
     assert _seconds_list(("10,60", "10", "2.5"), "--seconds") == [10.0, 60.0, 2.5]
 

@@ -50,17 +50,32 @@ def test_hook_register_loaders(plugins, shout, tmp_path):
 
 
 def test_hook_register_models(plugins, shout):
-    assert plugins.models()["echo"]() == "echo-model"
+    from inductor.config import ModelSettings
+    from inductor.models import SampleParams, create_model
+
+    model = create_model("echo:loud", plugins.models(), ModelSettings())  # as `--model echo:loud` builds it
+    assert model.name == "echo:loud"
+    assert model.sample("def f(x):\n", SampleParams(n=2)) == ["    return x.upper()\n"] * 2
 
 
-def test_hook_register_embedders(plugins, shout):
-    assert plugins.embedders()["zeros"]() == "zero-embedder"
+def test_hook_register_embedders(plugins, shout, tmp_path):
+    from inductor.app import App
+
+    app = App(options={"library": {"embedder": "zeros"}}, plugins=plugins)
+    embedder = app.embedder()  # as the engine builds the configured one
+    assert embedder.name == "constant-4" and embedder.embed(["a", "b"]).shape == (2, 4)
 
 
 def test_hook_register_executors(plugins, shout):
+    from inductor.app import App
+
     executors = plugins.executors()
-    assert executors["inline"]() == "inline-executor"
     assert "sandbox" in executors  # the built-in one, registered through the same hook
+    app = App(options={"sandbox": {"executor": "inline", "workers": 2}}, plugins=plugins)
+    with app.sandbox() as sandbox:  # as the engine builds the configured executor
+        assert sandbox.workers == 1
+        assert Verifier(sandbox, plugins).check(Task("u", [Example(("a",), "A")]),
+                                                ["def f(x):\n    return x.upper()\n"])[0]
 
 
 def test_hook_register_commands(monkeypatch):
@@ -153,6 +168,17 @@ def test_hook_refactor(plugins, shout):
 def test_hook_task_started(plugins, shout):
     plugins.task_started(Task("s1", [Example(("a",), "A")]))
     assert ("task_started", "s1") in shout.EVENTS
+
+
+def test_hook_event(plugins, shout):
+    from inductor.events import EventError, Events
+
+    task = Task("s2", [Example(("a",), "A")])
+    record = Events(plugins).emit("task_started", subject=task, task=task.id)
+    assert ("event", "task_started", "s2") in shout.EVENTS
+    assert record["event"] == "task_started" and record["task"] == "s2" and "t" in record
+    with pytest.raises(EventError, match="not an event type"):
+        Events(plugins).emit("no_such_event")
 
 
 def test_hook_candidate_checked(plugins, shout, sandbox):

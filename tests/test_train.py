@@ -131,7 +131,7 @@ def test_a_training_prompt_lists_the_helpers_its_program_calls(plugins):
 
 
 def test_a_tuned_model_is_prompted_in_the_format_it_was_trained_on(tmp_path, monkeypatch):
-    from inductor.cli import App
+    from inductor.app import App
 
     monkeypatch.chdir(tmp_path)
     app = App(None, ())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import importlib.util
 import os
 import resource
 import signal
@@ -192,15 +193,11 @@ def readable_paths() -> list[str]:
 
 def package_folders() -> set[str]:
     """The folders of inductor's package and of the built-in plugins (resolved)."""
-    import inductor
-
-    folders = {os.path.dirname(os.path.abspath(inductor.__file__))}
-    try:
-        import inductor_plugins
-
-        folders.update(os.path.abspath(p) for p in inductor_plugins.__path__)
-    except ImportError:
-        pass
+    folders = {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # inductor/, from inductor/sandbox/
+    # Found, not imported: the sandbox hides the plugins' folder without running their code here.
+    spec = importlib.util.find_spec("inductor_plugins")
+    if spec is not None and spec.submodule_search_locations:
+        folders.update(os.path.abspath(p) for p in spec.submodule_search_locations)
     return {os.path.realpath(f) for f in folders}
 
 

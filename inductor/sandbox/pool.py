@@ -26,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from inductor.errors import InductorError
 from inductor.sandbox.runner import read_exact
 
 log = logging.getLogger("inductor.sandbox")
@@ -81,7 +82,12 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class SandboxError(Exception):
+#: The ``inductor`` package's folder (found from this file: importing the package would pull in
+#: its public API, which sits above the sandbox).
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class SandboxError(InductorError):
     """The sandbox itself could not start or run (not a candidate's fault)."""
 
 
@@ -113,8 +119,6 @@ def strict_bwrap_args() -> list[str]:
     the Python installation(s), the system libraries and the ``inductor`` package, read-only.
     Modules the candidates call are sent as source, so no task or library folder is needed.
     """
-    import inductor
-
     args = ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--setenv", "INDUCTOR_IN_BWRAP", "1"]
     for top in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"):
@@ -123,7 +127,7 @@ def strict_bwrap_args() -> list[str]:
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
     args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    package = os.path.dirname(os.path.abspath(inductor.__file__))
+    package = PACKAGE_DIR
     roots = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix, package)})
     for root in roots:
         if not any(root == r or root.startswith(r.rstrip("/") + "/") for r in ("/usr", "/lib", "/lib64", "/bin")):

@@ -37,17 +37,35 @@ def inductor_register_loaders(register):
 
 @hookimpl
 def inductor_register_models(register):
-    register("echo", lambda **kw: "echo-model")
+    def echo(arg, settings):  # called as the engine calls a model factory: (ARG of NAME:ARG, [model] settings)
+        from inductor.models import FakeModel
+
+        return FakeModel(["    return x.upper()\n"], name=f"echo:{arg}")
+
+    register("echo", echo)
 
 
 @hookimpl
 def inductor_register_embedders(register):
-    register("zeros", lambda **kw: "zero-embedder")
+    class Constant:  # an embedder: name, dim, embed(texts) -> float32 array of unit vectors
+        name, dim = "constant-4", 4
+
+        def embed(self, texts):
+            import numpy as np
+
+            return np.full((len(texts), 4), 0.5, dtype="float32")
+
+    register("zeros", Constant)  # the engine calls an embedder factory without arguments
 
 
 @hookimpl
 def inductor_register_executors(register):
-    register("inline", lambda **kw: "inline-executor")
+    def one_worker(*, workers, limits, wrap, batch_size):  # the keywords the engine passes
+        from inductor.sandbox import Sandbox
+
+        return Sandbox(workers=1, limits=limits, wrap=wrap, batch_size=batch_size)
+
+    register("inline", one_worker)
 
 
 @hookimpl
@@ -106,6 +124,11 @@ def inductor_refactor(program, task):
 @hookimpl
 def inductor_task_started(task):
     EVENTS.append(("task_started", task.id))
+
+
+@hookimpl
+def inductor_event(record, subject):
+    EVENTS.append(("event", record["event"], getattr(subject, "id", None)))
 
 
 @hookimpl

@@ -1,0 +1,5 @@
+"""``python -m inductor.cli``: the ``inductor`` command."""
+
+from inductor.cli import main
+
+main()
