@@ -71,7 +71,7 @@ class App:
     def settings(self) -> Settings:
         """The settings: defaults, then the file, then the overrides given so far."""
         if self._settings is None:
-            settings = load_settings(self.config_path)
+            settings = load_settings(self.config_path, self.plugins.settings_sections())
             for section, values in self._options.items():
                 settings = settings.with_options(section, **values)
             self._settings = settings
@@ -198,22 +198,28 @@ class App:
         return factories[s.executor](workers=s.workers, limits=limits, wrap=s.wrap, batch_size=s.batch_size)
 
     def load_model(self, library_dir: Path | str | None = None) -> Model | None:
-        """The configured model, or None for ``[model] name = "none"``; ``adapter = "auto"`` takes
-        the library's (``library_dir``, default the configured one) when it has one."""
-        from inductor.models import ModelError, create_model
+        """The configured model, or None for ``[model] name = "none"``; a backend whose section says
+        ``adapter = "auto"`` (``[model.smollm2]``) gets the library's adapter (``library_dir``,
+        default the configured one) when it has one."""
+        from inductor.models import ModelError, create_model, parse_spec
 
-        m = self.settings.model
+        settings = self.settings
+        m = settings.model
         if m.name == "none":
-            if not self.settings.search.enabled:
+            if not settings.search.enabled:
                 raise SetupError("--model none needs the search (drop --no-search)")
             return None
-        if m.adapter == "auto":
+        factories = self.plugins.models()
+        backend, _ = parse_spec(m.name, list(factories))
+        section = f"model.{backend}"
+        if getattr(settings.sections.get(section), "adapter", None) == "auto":  # the library's, when it has one
             from inductor.train import ADAPTER_DIR
 
             found = self.library_folder(library_dir) / ADAPTER_DIR
-            m = replace(m, adapter=str(found) if (found / "adapter_model.safetensors").is_file() else "none")
+            settings = settings.with_options(
+                section, adapter=str(found) if (found / "adapter_model.safetensors").is_file() else "none")
         try:
-            return create_model(m.name, self.plugins.models(), m)
+            return create_model(m.name, factories, settings)
         except KeyboardInterrupt:
             raise ModelError("interrupted while loading the model") from None
 

@@ -7,6 +7,10 @@ corpus goes to `stitch-core <https://stitch-bindings.readthedocs.io>`_, the comp
 uses. Stitch proposes, one step at a time, the abstraction that shortens the corpus most; an
 abstraction is kept only while it is used by at least ``min_tasks`` tasks. Abstractions may
 call earlier ones (the library grows in layers).
+
+One module, past 500 lines: finding the abstractions, typing and naming them, rewriting the
+solutions with them and the sleep that stores them all work on one representation of an
+abstraction (its Stitch body and its typed function); it splits when a second compressor comes.
 """
 
 from __future__ import annotations

@@ -2,12 +2,17 @@
 
 Values come from the defaults below, then ``inductor.toml`` (the current folder's, or
 ``--config FILE``), then command-line options. Sections of the file match the
-dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``, ``[library]``, ``[search]``.
+dataclasses: ``[tasks]``, ``[sandbox]``, ``[model]``, ``[run]``, ``[library]``, ``[search]``,
+``[recognition]``. A plugin declares its own sections through ``inductor_register_settings``
+(as tox's ``tox_add_core_config``), named under a core one: the embedded model's
+``[model.smollm2]``, the OpenAI backend's ``[model.openai]``; a model factory gets its own
+section over ``[model]`` (:class:`BackendSettings`).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -53,12 +58,8 @@ class ModelSettings:
     temperature: float = setting(0.8, "sampling temperature (0 = greedy)")
     top_p: float = setting(0.95, "nucleus sampling: smallest token set with this much probability")
     max_new_tokens: int = setting(96, "longest continuation of one sample, in tokens")
-    quantize: str = setting("int8", "embedded model on a CPU: int8 (faster sampling) or none (float32)")
-    device: str = setting("auto", "hf models: cuda when present (auto), cpu, cuda, cuda:1, ...")
+    device: str = setting("auto", "local models (smollm2, hf): cuda when present (auto), cpu, cuda, cuda:1, ...")
     cache_dir: str = setting("", "converted weights (default $INDUCTOR_CACHE_DIR or ~/.cache/inductor)")
-    api_url: str = setting("http://localhost:8000/v1", "openai: server base URL when --model gives none")
-    api_key_env: str = setting("OPENAI_API_KEY", "openai: environment variable holding the API key")
-    adapter: str = setting("auto", "smollm2: LoRA adapter folder; auto = the library's adapter/ when present, none")
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,55 @@ class Settings:
     library: LibrarySettings = field(default_factory=LibrarySettings)
     search: SearchSettings = field(default_factory=SearchSettings)
     recognition: RecognitionSettings = field(default_factory=RecognitionSettings)
+    #: The sections plugins declare, by name ("model.smollm2"): each a dataclass of ``setting`` fields.
+    sections: dict[str, Any] = field(default_factory=dict)
 
     def with_options(self, section: str, **values: Any) -> Settings:
-        """A copy with the given (non-None) values of one section replaced."""
+        """A copy with the given (non-None) values of one section (core or a plugin's) replaced."""
         values = {k: v for k, v in values.items() if v is not None}
         if not values:
             return self
+        if section in self.sections:
+            return replace(self, sections={**self.sections, section: replace(self.sections[section], **values)})
+        if section not in _CORE:
+            raise ConfigError(f"[{section}]: no such section (no loaded plugin declares it)")
         return replace(self, **{section: replace(getattr(self, section), **values)})
+
+    def section(self, name: str) -> Any:
+        """A core section or a plugin's, by name (``"run"``, ``"model.smollm2"``); None when unknown."""
+        if name in self.sections:
+            return self.sections[name]
+        return getattr(self, name, None) if name in _CORE else None
+
+
+_CORE = ("tasks", "sandbox", "model", "run", "library", "search", "recognition")
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """What a model factory is given: its backend's own section (``[model.NAME]``, declared by
+    its plugin; None when it declares none) over the shared ``[model]`` settings. An attribute is
+    looked up in the backend's section first."""
+
+    model: ModelSettings
+    own: Any = None
+
+    def __getattr__(self, name: str) -> Any:  # called only for names that are not fields
+        if name.startswith("__"):
+            raise AttributeError(name)
+        own = object.__getattribute__(self, "own")
+        if own is not None and hasattr(own, name):
+            return getattr(own, name)
+        return getattr(object.__getattribute__(self, "model"), name)
+
+
+def backend_settings(settings: Settings, backend: str) -> BackendSettings:
+    """The settings a model factory of ``backend`` (``smollm2``, ``openai``, ...) is given."""
+    return BackendSettings(settings.model, settings.sections.get(f"model.{backend}"))
 
 
 def _coerce(path: Path, section: str, name: str, expected: Any, value: Any) -> Any:
-    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(expected))
+    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(getattr(expected, "__name__", str(expected)))
     if kind is float and type(value) is int:
         return float(value)
     if kind is not None and type(value) is not kind:
@@ -157,34 +196,50 @@ def _coerce(path: Path, section: str, name: str, expected: Any, value: Any) -> A
     return value
 
 
-def load_settings(path: Path | str | None = None) -> Settings:
-    """Settings from ``path`` (or ./inductor.toml when present) over the defaults."""
+def load_settings(path: Path | str | None = None, sections: Mapping[str, type] | None = None) -> Settings:
+    """Settings from ``path`` (or ./inductor.toml when present) over the defaults; ``sections``:
+    the dataclasses plugins declare, by name (``"model.smollm2"``), read from ``[model.smollm2]``."""
     explicit = path is not None
     path = Path(path) if path is not None else Path(CONFIG_FILE)
+    settings = Settings(sections={name: cls() for name, cls in (sections or {}).items()})
     if not path.is_file():
         if explicit:
             raise ConfigError(f"{path}: no such configuration file")
-        return Settings()
+        return settings
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    settings = Settings()
-    sections = {f.name: f for f in fields(Settings)}
+    core = {f.name for f in fields(Settings)} - {"sections"}
     for section, values in data.items():
-        if section not in sections:
-            raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(sections)})")
+        if section not in core and section not in settings.sections:
+            known = [*sorted(core), *sorted(settings.sections)]
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(known)})")
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: [{section}] must be a table")
-        current = getattr(settings, section)
-        known = {f.name: f for f in fields(current)}
-        for name, value in values.items():
-            if name not in known:
-                raise ConfigError(f"{path}: unknown setting {name!r} in [{section}]")
-            values[name] = _coerce(path, section, name, known[name].type, value)
-        settings = replace(settings, **{section: replace(current, **values)})
+        own = {k: v for k, v in values.items() if not (isinstance(v, dict) and f"{section}.{k}" in settings.sections)}
+        settings = _read_section(settings, path, section, own)
+        for name, table in values.items():
+            if name not in own:
+                settings = _read_section(settings, path, f"{section}.{name}", table)
     check(settings, path)
     return settings
+
+
+def _read_section(settings: Settings, path: Path, section: str, values: dict[str, Any]) -> Settings:
+    current = settings.section(section)
+    if current is None:
+        raise ConfigError(f"{path}: unknown section [{section}]")
+    known = {f.name: f for f in fields(current)}
+    read = {}
+    for name, value in values.items():
+        if name not in known:
+            elsewhere = [s for s, v in settings.sections.items() if s.startswith(f"{section}.")
+                         and name in {f.name for f in fields(v)}]
+            hint = f" (it is a setting of [{elsewhere[0]}])" if elsewhere else ""
+            raise ConfigError(f"{path}: unknown setting {name!r} in [{section}]{hint}")
+        read[name] = _coerce(path, section, name, known[name].type, value)
+    return settings.with_options(section, **read) if read else settings
 
 
 def check(settings: Settings, where: Path | str = CONFIG_FILE) -> None:
@@ -200,10 +255,16 @@ def check(settings: Settings, where: Path | str = CONFIG_FILE) -> None:
                           f"got {settings.run.rounds!r}")
 
 
-def describe() -> list[tuple[str, str, Any, str]]:
-    """(section, name, default, help) for every setting, for docs and ``--help``."""
+def describe(sections: Mapping[str, type] | None = None) -> list[tuple[str, str, Any, str]]:
+    """(section, name, default, help) for every setting (and those of the plugins' ``sections``),
+    for docs and ``--help``."""
     out = []
     for section in fields(Settings):
+        if section.name == "sections":
+            continue
         for f in fields(section.default_factory()):  # type: ignore[misc]
             out.append((section.name, f.name, f.default, f.metadata.get("help", "")))
+    for name, cls in (sections or {}).items():
+        for f in fields(cls):
+            out.append((name, f.name, f.default, f.metadata.get("help", "")))
     return out

@@ -58,6 +58,11 @@ def inductor_register_domains(register: Callable[[Domain | str], None]) -> None:
 
 
 @hookspec
+def inductor_register_settings(register: Callable[[str, type], None]) -> None:
+    """Declare this plugin's settings: ``register("model.NAME", dataclass)``, read from ``[model.NAME]``."""
+
+
+@hookspec
 def inductor_register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``inductor`` command-line group."""
 

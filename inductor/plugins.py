@@ -360,6 +360,10 @@ class Plugins:
     def searchers(self) -> dict[str, Callable[..., Any]]:
         return self._collect("inductor_register_searchers")
 
+    def settings_sections(self) -> dict[str, type]:
+        """The settings sections plugins declare, by name (``"model.smollm2"``): dataclasses."""
+        return self._collect("inductor_register_settings")
+
     def register_commands(self, cli: Any) -> None:
         self._call("inductor_register_commands", cli=cli)
 

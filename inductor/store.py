@@ -5,6 +5,10 @@ verified on, usage), one Python module per domain (``lists.py``, ...) written fr
 after every change, and the FAISS index (see :mod:`inductor.index`), always rebuildable.
 The schema carries its version in ``PRAGMA user_version``; :data:`MIGRATIONS` brings an
 older file up to date. Every write is one transaction.
+
+One module, past 500 lines, on purpose: the schema, its migrations and every query on it
+are the store's invariants (one writer, the modules in step with the rows), kept where one
+reading checks them.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Pairs come from dreams (``inductor.dream``) and from the library's verified func
 rendered in exactly the prompt format the proposer uses (``prompts/propose.j2`` with the
 domain's shots and helpers); the loss is on the program's body only. The adapter (a few MB)
 is saved in the library folder, with checkpoints while training, and the proposer loads it
-when present (``[model] adapter``).
+when present (``[model.smollm2] adapter``).
 """
 
 from __future__ import annotations

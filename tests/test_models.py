@@ -139,7 +139,9 @@ def test_openai_backend_errors_are_one_line(stub_server):
 
 def test_openai_factory_reads_the_key_from_the_configured_variable(plugins, monkeypatch, stub_server):
     monkeypatch.setenv("MY_KEY", "secret")
-    settings = ModelSettings(api_key_env="MY_KEY")
+    from inductor.config import load_settings
+
+    settings = load_settings(sections=plugins.settings_sections()).with_options("model.openai", api_key_env="MY_KEY")
     model = create_model(f"openai:tiny@{stub_server}", plugins.models(), settings)
     model.sample("x", SampleParams(n=1))
     assert _Stub.requests[-1]["auth"] == "Bearer secret"

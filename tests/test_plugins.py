@@ -50,12 +50,30 @@ def test_hook_register_loaders(plugins, shout, tmp_path):
 
 
 def test_hook_register_models(plugins, shout):
-    from inductor.config import ModelSettings
+    from inductor.config import load_settings
     from inductor.models import SampleParams, create_model
 
-    model = create_model("echo:loud", plugins.models(), ModelSettings())  # as `--model echo:loud` builds it
+    settings = load_settings(sections=plugins.settings_sections())
+    model = create_model("echo:loud", plugins.models(), settings)  # as `--model echo:loud` builds it
     assert model.name == "echo:loud"
-    assert model.sample("def f(x):\n", SampleParams(n=2)) == ["    return x.upper()\n"] * 2
+    assert model.sample("def f(x):\n", SampleParams(n=2)) == ["    return x.upper()\n" * 3] * 2
+
+
+def test_hook_register_settings(plugins, shout, tmp_path):
+    from inductor.config import ConfigError, describe, load_settings
+    from inductor.models import SampleParams, create_model
+
+    sections = plugins.settings_sections()
+    assert {"model.echo", "model.smollm2", "model.openai"} <= set(sections)  # built-ins through the same hook
+    (tmp_path / "echo.toml").write_text('[model]\ntemperature = 0.5\n[model.echo]\nvolume = 1\n')
+    settings = load_settings(tmp_path / "echo.toml", sections)
+    assert settings.section("model.echo").volume == 1 and settings.model.temperature == 0.5
+    model = create_model("echo:x", plugins.models(), settings)  # the factory gets its section over [model]
+    assert model.sample("", SampleParams(n=1)) == ["    return x.upper()\n"]
+    assert ("model.echo", "volume", 3, "how many times the echo model repeats its answer") in describe(sections)
+    (tmp_path / "bad.toml").write_text('[model]\nvolume = 2\n')
+    with pytest.raises(ConfigError, match=r"unknown setting 'volume' in \[model\] \(it is a setting of \[model.echo\]\)"):
+        load_settings(tmp_path / "bad.toml", sections)
 
 
 def test_hook_register_embedders(plugins, shout, tmp_path):

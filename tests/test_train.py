@@ -50,7 +50,6 @@ def test_library_functions_become_plain_solutions(tmp_path, plugins):
 
 @pytest.mark.integration
 def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_path):
-    from inductor.config import ModelSettings
     from inductor.models import load_embedded
 
     lib = tmp_path / "lib"
@@ -70,8 +69,10 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     assert card.startswith("# inductor adapter") and "2 of 2 steps" in card
     assert info["command"] == (f"inductor train --steps 2 --batch 1 --rank 2 --max-tokens 96 --from-library {lib} "
                                f"--dreams 3 --dreams-file {dreamed} --domains lists") and info["command"] in card
-    base = load_embedded(ModelSettings(quantize="none", adapter="none"))
-    tuned = load_embedded(ModelSettings(quantize="none", adapter=str(adapter)))
+    from inductor.models.embedded import EmbeddedSettings
+
+    base = load_embedded(EmbeddedSettings(quantize="none", adapter="none"))
+    tuned = load_embedded(EmbeddedSettings(quantize="none", adapter=str(adapter)))
     assert tuned.adapter == str(adapter) and not base.adapter
     assert tuned.prompt_format == PromptFormat() and base.prompt_format is None
     b = dict(base.model.named_parameters())
@@ -92,7 +93,7 @@ def test_a_tiny_training_run_changes_the_adapter_and_the_proposer_loads_it(tmp_p
     for name in ("c004.json", "c005.json"):
         shutil.copy(Path(inductor.__file__).parent / "examples" / "demo" / name, held_out / name)
     # float32 and short samples: the comparison's plumbing, not its figures, is under test here
-    (tmp_path / "inductor.toml").write_text('[model]\nquantize = "none"\nmax_new_tokens = 12\n')
+    (tmp_path / "inductor.toml").write_text('[model]\nmax_new_tokens = 12\n[model.smollm2]\nquantize = "none"\n')
     res = CliRunner().invoke(cli, ["bench", "model", "--adapter", str(adapter), "--tasks", str(held_out),
                                    "--per-task", "2", "--json"])
     assert res.exit_code == 0, res.output

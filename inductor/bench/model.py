@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inductor.models.embedded import embedded_settings
 from inductor.tasks import Task
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ def bench_model(settings: Any, plugins: Plugins, *, n: int = 16, n_single: int =
     with tempfile.TemporaryDirectory(prefix="inductor-bench-") as tmp:
         root = Path(tmp)
         start = time.perf_counter()
-        load_embedded(settings.model, root=root)  # converts the GGUF file, quantizes, saves both
+        load_embedded(embedded_settings(settings), root=root)  # converts the GGUF file, quantizes, saves both
         first = time.perf_counter() - start
         start = time.perf_counter()
-        model = load_embedded(settings.model, root=root)
+        model = load_embedded(embedded_settings(settings), root=root)
         cached = time.perf_counter() - start
     task = task or _bench_task(plugins)
     helpers = rank_helpers([h for m in plugins.primitives(task.domain or "generic") for h in helpers_from_module(m)],
@@ -54,7 +55,7 @@ def bench_model(settings: Any, plugins: Plugins, *, n: int = 16, n_single: int =
     return {
         "benchmark": "model",
         "model": model.name,
-        "quantize": settings.model.quantize,
+        "quantize": embedded_settings(settings).quantize,
         "task": task.id,
         "prompt_tokens": prompt_tokens,
         "max_new_tokens": max_new_tokens,
@@ -104,7 +105,6 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
                   n: int = 8, seed: int = 0, base: bool = True) -> dict[str, Any]:
     """At ``n`` samples per task: candidates passing train (and test) and tasks solved, base vs tuned
     (``base=False``: the tuned model only, e.g. for another checkpoint beside an earlier run)."""
-    from dataclasses import replace
 
     from inductor.models import SampleParams, load_embedded
     from inductor.prompts import STOP, Prompts
@@ -115,7 +115,7 @@ def bench_adapter(settings: Any, plugins: Plugins, sandbox: Sandbox, tasks: Sequ
     prompts = Prompts(plugins.template_folders())
     rows = {}
     for label, adapter_setting in [*([("base", "none")] if base else []), ("tuned", str(adapter))]:
-        model = load_embedded(replace(settings.model, adapter=adapter_setting))
+        model = load_embedded(embedded_settings(settings, adapter=adapter_setting))
         # Each model prompted as the proposer prompts it: the tuned one in its trained format.
         fmt = model.prompt_format or PromptFormat(settings.run.shots, settings.run.max_helpers)
         passed_train = passed_both = solved = samples = 0

@@ -109,7 +109,8 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         raise click.BadParameter(f"{adapter}: no LoRA adapter here (adapter_model.safetensors)", param_hint="--adapter")
     app.configure("run", samples=samples, rounds=rounds, passes=passes, time_per_task=time_per_task, seed=seed,
                   runs_dir=str(runs_dir) if runs_dir else None)
-    app.configure("model", name=model_spec, adapter=adapter).configure("sandbox", workers=workers)
+    app.configure("model", name=model_spec).configure("model.smollm2", adapter=adapter)
+    app.configure("sandbox", workers=workers)
     app.configure("search", enabled=use_search, searcher=searcher).configure("recognition", enabled=use_recognition)
     app.check_settings()
     loaded = load_tasks(app, folders, train_count)

@@ -5,14 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from inductor.config import BackendSettings
 from inductor.hookspecs import hookimpl
 from inductor.models import FakeModel, ModelError, OpenAIModel, TransformersModel, load_embedded
+from inductor.models.embedded import EmbeddedSettings
+from inductor.models.openai import OpenAISettings
+
+
+def _own(settings, cls):
+    """The backend's section of ``settings`` (BackendSettings), or its defaults when none was read."""
+    own = getattr(settings, "own", None)
+    return own if isinstance(own, cls) else cls()
 
 
 def _smollm2(arg, settings):
     if arg:
         raise ModelError(f"--model smollm2:{arg}: the embedded model takes no argument")
-    return load_embedded(settings)
+    return load_embedded(BackendSettings(settings.model, _own(settings, EmbeddedSettings)))
 
 
 def _hf(arg, settings):
@@ -25,8 +34,8 @@ def _openai(arg, settings):
     model, sep, url = arg.partition("@")
     if not model:
         raise ModelError("--model openai:MODEL[@URL]: name the served model, e.g. openai:qwen@http://host:8000/v1")
-    return OpenAIModel(model=model, base_url=url or settings.api_url,
-                       api_key=os.environ.get(settings.api_key_env, ""))
+    own = _own(settings, OpenAISettings)
+    return OpenAIModel(model=model, base_url=url or own.api_url, api_key=os.environ.get(own.api_key_env, ""))
 
 
 def _fake(arg, settings):
@@ -41,3 +50,9 @@ def inductor_register_models(register):
     register("hf", _hf)
     register("openai", _openai)
     register("fake", _fake)
+
+
+@hookimpl
+def inductor_register_settings(register):
+    register("model.smollm2", EmbeddedSettings)
+    register("model.openai", OpenAISettings)

@@ -24,6 +24,10 @@ higher-order primitive becomes a closure over its node, built once.
 A primitive that raises gives no value; ints, strings and lists are bounded; the bank is
 bounded by the memory the process may add. Runs inside a sandbox worker through
 :func:`run_job`; the caller also enforces the deadline from outside.
+
+One module, past 500 lines, on purpose: it is sent into every sandbox worker as the source of
+one prelude beside :mod:`inductor.dsl.core` (the worker imports nothing of inductor's), and its
+inner loop is the search's hot path.
 """
 
 from __future__ import annotations

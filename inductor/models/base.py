@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from inductor.config import BackendSettings, Settings, backend_settings
 from inductor.errors import InductorError
 
 if TYPE_CHECKING:
@@ -78,10 +79,10 @@ def cut_at_stop(text: str, stop: Sequence[str], top_level: bool = False) -> str:
     return text[:end]
 
 
-def cache_root(settings: ModelSettings | None = None) -> Path:
+def cache_root(settings: ModelSettings | BackendSettings | None = None) -> Path:
     """Where converted weights are kept: [model] cache_dir, $INDUCTOR_CACHE_DIR, or ~/.cache/inductor."""
-    if settings is not None and settings.cache_dir:
-        return Path(settings.cache_dir).expanduser()
+    if getattr(settings, "cache_dir", ""):
+        return Path(settings.cache_dir).expanduser()  # type: ignore[union-attr]
     if os.environ.get("INDUCTOR_CACHE_DIR"):
         return Path(os.environ["INDUCTOR_CACHE_DIR"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -100,13 +101,16 @@ def parse_spec(spec: str, known: Sequence[str]) -> tuple[str, str]:
                      "or a local folder, or a hub id like org/name)")
 
 
-def create_model(spec: str, factories: dict[str, Callable[..., Model]], settings: ModelSettings) -> Model:
-    """The model ``spec`` names, built by its registered factory.
+def create_model(spec: str, factories: dict[str, Callable[..., Model]], settings: Settings | ModelSettings) -> Model:
+    """The model ``spec`` names, built by its registered factory as ``factory(ARG, settings)``:
+    ``settings`` are the backend's own section (``[model.NAME]``) over ``[model]``
+    (:class:`~inductor.config.BackendSettings`; given ``[model]`` alone, the factory sees only it).
 
     A model with a ``check()`` method (a remote server) is checked here, before any task.
     """
     name, arg = parse_spec(spec, list(factories))
-    model = factories[name](arg, settings)
+    given = backend_settings(settings, name) if isinstance(settings, Settings) else BackendSettings(settings)
+    model = factories[name](arg, given)
     if not isinstance(model, Model):
         raise ModelError(f"--model {spec!r}: the factory of {name!r} did not return a model")
     check = getattr(model, "check", None)

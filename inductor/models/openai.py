@@ -7,7 +7,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from inductor.config import setting
 from inductor.models.base import ModelError, ModelStats, SampleParams, cut_at_stop
+
+
+@dataclass(frozen=True)
+class OpenAISettings:
+    """``[model.openai]``: the OpenAI-compatible backend's own settings (its plugin declares them)."""
+
+    api_url: str = setting("http://localhost:8000/v1", "server base URL when --model openai:MODEL gives none")
+    api_key_env: str = setting("OPENAI_API_KEY", "environment variable holding the API key")
 
 
 @dataclass
@@ -41,7 +50,7 @@ class OpenAIModel:
         except urllib.error.HTTPError as exc:
             if exc.code in (401, 403):
                 raise ModelError(f"--model {self.name}: {url} refused the API key (HTTP {exc.code}); "
-                                 "set it in the variable [model] api_key_env names") from None
+                                 "set it in the variable [model.openai] api_key_env names") from None
             return  # it answered: some servers have no /models
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

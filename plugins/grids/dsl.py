@@ -13,6 +13,9 @@ term has no value: an empty, ragged or over 30x30 grid, shapes that do not fit, 
 that would change nothing by definition. The Python template of each primitive calls the
 list-based function of the same name in :mod:`inductor_plugins.grids.primitives` (the
 globals of every verified program); tests check that both agree. Background is colour 0.
+
+One module, past 500 lines: a domain's λ-DSL is the one module the value search loads into
+its workers (``inductor_dsl``), and ARC's concepts are many.
 """
 
 from __future__ import annotations

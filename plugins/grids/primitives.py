@@ -2,6 +2,8 @@
 
 Pure functions that return new grids and never mutate their arguments. Only the standard
 library is imported: this module is loaded into the sandbox's worker processes by file path.
+It is one module, past 500 lines, because a domain's primitives are the one module a verified
+program's globals come from (``inductor_primitives``).
 """
 
 from __future__ import annotations

@@ -40,9 +40,22 @@ def inductor_register_models(register):
     def echo(arg, settings):  # called as the engine calls a model factory: (ARG of NAME:ARG, [model] settings)
         from inductor.models import FakeModel
 
-        return FakeModel(["    return x.upper()\n"], name=f"echo:{arg}")
+        return FakeModel(["    return x.upper()\n" * settings.volume], name=f"echo:{arg}")
 
     register("echo", echo)
+
+
+@hookimpl
+def inductor_register_settings(register):
+    from dataclasses import dataclass
+
+    from inductor.config import setting
+
+    @dataclass(frozen=True)
+    class EchoSettings:
+        volume: int = setting(3, "how many times the echo model repeats its answer")
+
+    register("model.echo", EchoSettings)
 
 
 @hookimpl
