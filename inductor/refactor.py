@@ -378,6 +378,17 @@ class Learned:
     reason: str = ""
 
 
+def with_functions(program: str, sources: list[str]) -> str:
+    """``program`` with the function ``sources`` first, in place of its own defs of their names."""
+    try:
+        defined = {n.name for s in sources for n in ast.parse(s).body if isinstance(n, ast.FunctionDef)}
+        tree = ast.parse(program)
+    except SyntaxError as exc:
+        raise RefactorError(f"the plugin's split does not parse: {exc.msg}") from None
+    kept = [ast.unparse(n) for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in defined)]
+    return "\n\n".join([*(s.strip() for s in sources), *kept]) + "\n"
+
+
 def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | None, verifier: Verifier,
           plugins: Plugins, primitives: set[str], run: str = "", model: str = "",
           namer: Callable[..., Naming | None] | None = None) -> Learned:
@@ -392,10 +403,10 @@ def learn(task: Task, program: str, *, library: Library, index: LibraryIndex | N
     custom = plugins.refactor(program, task)
     try:
         noun = plugins.domain(domain).noun
-        ref = refactor_program(program, task, known, library.names(), namer, noun)
-        if custom:  # a plugin's split: its sources become the functions, named as written
-            ref = refactor_program("\n\n".join(custom) + "\n\n" + ref.solution, task, known, library.names(),
-                                   noun=noun)
+        # A plugin's split: its functions, as it wrote them, in place of the program's own defs
+        # of the same names; the entry function is named and documented as any other.
+        source = with_functions(program, custom) if custom else program
+        ref = refactor_program(source, task, known, library.names(), namer, noun)
     except RefactorError as exc:
         return Learned(reason=str(exc))
     if not ref.functions:

@@ -95,6 +95,24 @@ def test_learn_verifies_stores_and_merges_duplicates(tmp_path, plugins, sandbox)
     assert check
 
 
+def test_learn_stores_a_plugins_split_as_the_plugin_wrote_it(tmp_path, plugins, sandbox):
+    from inductor.hookspecs import hookimpl
+
+    class Splitter:  # a plugin whose inductor_refactor answers: its functions, named as written
+        @hookimpl
+        def inductor_refactor(self, program, task):
+            return ['def helper(v: int) -> int:\n    """Two more than v."""\n    return v + 2\n']
+
+    plugins.register(Splitter(), name="splitter")
+    lib = Library(tmp_path / "lib")
+    accepted = "def helper(v):\n    return v + 2\n\ndef f(x):\n    return [helper(v) for v in x[::-1]]\n"
+    res = learn(TASK, accepted, library=lib, index=None,
+                verifier=Verifier(sandbox, plugins), plugins=plugins, primitives=set())
+    assert not res.reason, res.reason
+    assert "helper" in [f.name for f in res.added]
+    assert lib.get("helper").docstring == "Two more than v."  # the plugin's function, as it wrote it
+    assert len(res.added) == 2  # and the entry function calling it
+
 def test_learn_refuses_a_rewrite_that_fails(tmp_path, plugins, sandbox):
     lib = Library(tmp_path / "lib")
     wrong = Task("c902", [Example(([1],), [99])], domain="lists")
