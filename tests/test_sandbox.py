@@ -561,3 +561,23 @@ def test_a_run_stopped_before_any_batch_starts_runs_nothing(sandbox):
     assert len(out) == 4 and all(len(o) == 1 for o in out)
     assert all(o[0].status in (Status.OK, Status.STOPPED) for o in out)
     assert any(o[0].status is Status.OK for o in out)
+
+
+def test_a_killed_sandboxs_empty_workdir_is_swept_and_a_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from inductor.sandbox.pool import WORKDIR_PREFIX, sweep_workdirs
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid names a process that is gone (as after a SIGKILL)
+    gone = tmp_path / f"{WORKDIR_PREFIX}{dead.pid}-abc"
+    mine = tmp_path / f"{WORKDIR_PREFIX}{os.getpid()}-def"
+    full = tmp_path / f"{WORKDIR_PREFIX}{dead.pid}-ghi"
+    for folder in (gone, mine, full):
+        folder.mkdir()
+    (full / "kept").write_text("not a sandbox's: it holds a file")
+    gone.chmod(0o555)  # as a sandbox leaves it
+    assert sweep_workdirs(str(tmp_path)) == [str(gone)]
+    assert not gone.exists() and mine.is_dir() and full.is_dir()

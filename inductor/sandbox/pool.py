@@ -87,6 +87,39 @@ def gc_paused() -> Iterator[None]:
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+#: A sandbox's (empty, read-only) working folder is named after the process that owns it.
+WORKDIR_PREFIX = "inductor-sandbox-"
+
+
+def sweep_workdirs(root: str | None = None) -> list[str]:
+    """Remove the empty working folders left by sandboxes whose process was killed (SIGKILL gives
+    it no time to clean up); a live process's folders are left alone. Returns those removed."""
+    import glob
+
+    removed = []
+    for path in glob.glob(os.path.join(root or tempfile.gettempdir(), f"{WORKDIR_PREFIX}*-*")):
+        owner = os.path.basename(path)[len(WORKDIR_PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or _alive(int(owner)):
+            continue
+        try:
+            os.chmod(path, 0o755)
+            os.rmdir(path)  # only an empty folder: a sandbox keeps nothing in it
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 class SandboxError(InductorError):
     """The sandbox itself could not start or run (not a candidate's fault)."""
 
@@ -382,7 +415,8 @@ class Sandbox:
                                           if self.wrap == "strict" else ""))
             elif self.wrap != "none":
                 raise SandboxError(f"unknown sandbox wrap {self.wrap!r} (use auto, bwrap, strict or none)")
-            self._workdir = tempfile.mkdtemp(prefix="inductor-sandbox-")
+            sweep_workdirs()
+            self._workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
             os.chmod(self._workdir, 0o555)
             for _ in range(max(1, self.workers)):
                 worker = Worker(wrap, self._workdir, strict=self.wrap == "strict")
