@@ -188,14 +188,48 @@ ENCODERS = ("sequence", "grid")
 
 def encoder_kind(domain: str, dsl: Any) -> str:
     """The DSL module's ``ENCODER`` when it names one; else ``grid`` for a domain whose values
-    are grids (its DSL aliases a grid type), else ``sequence`` (any values, as JSON)."""
+    are grids (its DSL aliases a grid type), else ``sequence`` (any values, as JSON).
+
+    A plugin supplies its own encoder by setting ``ENCODER`` to a function ``(args, output) ->
+    list[float]``, one fixed-length vector per example: the model then reads those through a
+    small network (kind ``features:MODULE:ENCODER``; the module is imported again to load it)."""
     named = getattr(dsl, "ENCODER", None)
+    if callable(named):
+        return f"features:{dsl.__name__}:ENCODER"
     if named is not None:
         if named not in ENCODERS:
-            raise RecognitionError(f"{domain}: ENCODER {named!r} in {dsl.__name__} is not one of {', '.join(ENCODERS)}")
+            raise RecognitionError(f"{domain}: ENCODER {named!r} in {dsl.__name__} is not one of "
+                                   f"{', '.join(ENCODERS)}, nor a function of (args, output)")
         return str(named)
     aliases = getattr(dsl, "ALIASES", None) or {}
     return "grid" if "grid" in set(aliases.values()) else "sequence"
+
+
+def _featurizer(kind: str) -> Callable[[Any, Any], Sequence[float]]:
+    """The plugin's function a ``features:MODULE:ATTR[:DIM]`` kind names."""
+    import importlib
+
+    _, module, attr = kind.split(":")[:3]
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise RecognitionError(f"the recognition model's encoder {module}.{attr} cannot be found: {exc}") from None
+
+
+def _features(kind: str, args: Any, output: Any) -> list[float]:
+    """One example's feature vector from the plugin's function, checked."""
+    try:
+        vector = [float(v) for v in _featurizer(kind)(tuple(args), output)]
+    except (TypeError, ValueError) as exc:
+        raise RecognitionError(f"{kind.split(':')[1]}.ENCODER did not give numbers: {exc}") from None
+    return vector
+
+
+def _with_dim(kind: str, sample: Sample) -> str:
+    """A features kind with the length of its vectors (from a sample) appended."""
+    if not kind.startswith("features:") or kind.count(":") > 2:
+        return kind
+    return f"{kind}:{len(_features(kind, sample.inputs[0], sample.outputs[0]))}"
 
 
 def _chars(value: Any) -> str:
@@ -248,10 +282,21 @@ def _network(kind: str, vocabulary: int, hidden: int) -> Any:
             # grids: examples x 20 x 30 x 30 (input and output one-hot); sizes: examples x 4
             return torch.cat([self.conv(grids).amax(dim=(2, 3)), sizes], dim=1)
 
+    class FeatureEncoder(nn.Module):  # a plugin's own features of each example (ENCODER)
+        def __init__(self, dim: int) -> None:
+            super().__init__()
+            self.mlp = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU())
+
+        def forward(self, features: torch.Tensor, _unused: torch.Tensor) -> torch.Tensor:
+            return self.mlp(features)
+
     class Recognition(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = SequenceEncoder() if kind == "sequence" else GridEncoder()
+            if kind.startswith("features:"):
+                self.encoder: nn.Module = FeatureEncoder(int(kind.split(":")[3]))
+            else:
+                self.encoder = SequenceEncoder() if kind == "sequence" else GridEncoder()
             self.head = nn.Sequential(nn.Linear(2 * hidden, 128), nn.ReLU(), nn.Linear(128, vocabulary))
 
         def forward(self, a: torch.Tensor, b: torch.Tensor, owners: torch.Tensor, tasks: int) -> torch.Tensor:
@@ -270,6 +315,17 @@ def _batch(kind: str, samples: Sequence[Sample]) -> tuple[Any, Any, Any]:
     import torch
 
     owners: list[int] = []
+    if kind.startswith("features:"):
+        dim = int(kind.split(":")[3])
+        vectors = []
+        for i, s in enumerate(samples):
+            for args, o in zip(s.inputs, s.outputs):
+                vector = _features(kind, args, o)
+                if len(vector) != dim:
+                    raise RecognitionError(f"{kind.split(':')[1]}.ENCODER gave {len(vector)} numbers, not {dim}")
+                vectors.append(vector)
+                owners.append(i)
+        return torch.tensor(vectors, dtype=torch.float), torch.zeros(len(vectors)), torch.tensor(owners)
     if kind == "sequence":
         rows: list[list[int]] = []
         for i, s in enumerate(samples):
@@ -328,6 +384,7 @@ def train(samples: Sequence[Sample], vocabulary: Sequence[str], kind: str, setti
         raise RecognitionError(f"{domain or 'this domain'}: too few training samples ({len(samples)})")
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
+    kind = _with_dim(kind, samples[0])
     samples = list(samples)
     rng.shuffle(samples)
     held = max(1, int(len(samples) * settings.validation))
@@ -430,9 +487,11 @@ class Recognizer:
             info = json.loads(meta.read_text(encoding="utf-8"))
             model = _network(info["kind"], len(info["vocabulary"]), int(info["settings"]["hidden"]))
             model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
-        except (OSError, ValueError, KeyError, RuntimeError, pickle.UnpicklingError, EOFError) as exc:
+        except (OSError, ValueError, KeyError, IndexError, RuntimeError, pickle.UnpicklingError, EOFError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise RecognitionError(f"{weights}: cannot load the recognition model: {reason}") from None
+        if info["kind"].startswith("features:"):
+            _featurizer(info["kind"])  # its plugin's function must be importable here
         model.eval()
         return cls(model, info, mix, floor)
 

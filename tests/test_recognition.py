@@ -259,6 +259,40 @@ def test_a_domain_names_its_encoder_in_its_dsl_module():
         R.encoder_kind("mine", types.SimpleNamespace(__name__="mine.dsl", ENCODER="cnn"))
 
 
+def test_a_plugin_supplies_its_own_encoder_as_a_feature_function(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    mine = types.ModuleType("my_domain_dsl")  # a plugin's DSL module, importable by its name
+
+    def features(args, output):  # the input's and output's lengths, and whether the output is sorted
+        (xs,) = args
+        return [len(xs) / 10, len(output) / 10, float(list(output) == sorted(output))]
+
+    mine.ENCODER, mine.PRIMITIVES = features, lists.PRIMITIVES
+    monkeypatch.setitem(sys.modules, "my_domain_dsl", mine)
+    kind = R.encoder_kind("mine", mine)
+    assert kind == "features:my_domain_dsl:ENCODER"
+    rng = random.Random(0)
+    samples = []
+    for _ in range(60):  # sorting programs and reversing ones: the features tell them apart
+        xs = [[rng.randint(0, 9) for _ in range(rng.randint(3, 6))] for _ in range(3)]
+        if rng.random() < 0.5:
+            samples.append(R.Sample([[x] for x in xs], [sorted(x) for x in xs], ["sort"]))
+        else:
+            samples.append(R.Sample([[x] for x in xs], [x[::-1] for x in xs], ["reverse"]))
+    model, info = R.train(samples, R.vocabulary(lists, None, "mine"), kind, SMALL, domain="mine")
+    assert info.kind == "features:my_domain_dsl:ENCODER:3" and info.validation_loss < info.uniform_loss
+    R.save(tmp_path, model, info)
+    loaded = R.Recognizer.load(tmp_path, "mine", mix=1.0)
+    sorting = Task("s", [Example(([3, 1, 2],), [1, 2, 3]), Example(([5, 4, 9, 0],), [0, 4, 5, 9])], domain="mine")
+    weights = loaded.weights(sorting)
+    assert weights["sort"] > weights["reverse"]
+    monkeypatch.delitem(sys.modules, "my_domain_dsl")
+    with pytest.raises(R.RecognitionError, match="my_domain_dsl.ENCODER cannot be found"):
+        R.Recognizer.load(tmp_path, "mine")
+
+
 def test_the_search_components_carry_an_abstraction_s_body(tmp_path):
     from inductor.loop import LibraryUse
 
