@@ -28,7 +28,7 @@ def followed_first_character(s: str, t: str, u: str) -> str:
 
 # id 11; from task(s) initials; used by 2 solution(s)
 def apply_first_character(s: str) -> str:
-    """Apply the first character of v to each of the words of s joined with "." followed by "."."""
+    """The first character of each of the words of s joined with "." followed by "."."""
     return '.'.join([v[:1] for v in s.split()]) + '.'
 
 
@@ -50,7 +50,7 @@ def first_character_joined(s: str, t: str) -> str:
     return s[:1] + '. ' + t
 
 
-# id 15; from task(s) univ_3; used by 2 solution(s)
+# id 15; from task(s) univ_3; used by 4 solution(s)
 def part_before_first(s: str, t: str) -> str:
     """The part of t before the first ", USA" followed by ", USA"."""
     return before(t, ', USA') + ', USA'
