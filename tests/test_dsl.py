@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from inductor.domain import primitives_namespace
 from inductor.dsl.core import (
     BOOL,
     INT,
@@ -61,7 +62,7 @@ def test_s_expressions_round_trip_and_type_check(text):
 def test_the_python_rendering_computes_what_the_term_does(text):
     term = parse(text, PRIMS)
     source = program(term, PRIMS, "f", ["x"])
-    ns: dict = {}
+    ns: dict = dict(primitives_namespace("lists"))  # a verified program's globals: the domain's primitives
     exec(source, ns)  # our own rendering, not untrusted code
     for xs in ([3, 1, 4, 1, 5], [2, 7], [6, 6, 3, 0]):
         assert ns["f"](list(xs)) == evaluate(term, PRIMS, ["x"], [list(xs)]), source
@@ -77,7 +78,7 @@ def test_the_python_rendering_computes_what_the_term_does(text):
 ])
 def test_positional_edits_past_the_end_change_nothing(text, xs, out):
     term = parse(text, PRIMS)
-    ns: dict = {}
+    ns: dict = dict(primitives_namespace("lists"))  # a verified program's globals
     exec(program(term, PRIMS, "f", ["x"]), ns)
     assert evaluate(term, PRIMS, ["x"], [list(xs)]) == out == ns["f"](list(xs))
 
@@ -175,8 +176,10 @@ def _namespace(module_names):
 
 #: A DSL, the inputs, and the modules the verifier gives its programs (the domain's primitives).
 CASES = {
-    "lists-a": ("inductor_plugins.lists.dsl", [[2, 2, 2, 8], [5, 7, 5, 7, 5], [0, 5], [9, 1, 4, 3]], ()),
-    "lists-b": ("inductor_plugins.lists.dsl", [[3, 0, 6], [1], [4, 4, 8, 2, 7], [6, 1, 2]], ()),
+    "lists-a": ("inductor_plugins.lists.dsl", [[2, 2, 2, 8], [5, 7, 5, 7, 5], [0, 5], [9, 1, 4, 3]],
+                ("inductor_plugins.lists.primitives",)),
+    "lists-b": ("inductor_plugins.lists.dsl", [[3, 0, 6], [1], [4, 4, 8, 2, 7], [6, 1, 2]],
+                ("inductor_plugins.lists.primitives",)),
     "strings": ("inductor_plugins.strings.dsl", ["John Smith", "(555) 123-4567", "2023-07-04", "a-b c"],
                 ("inductor_plugins.strings.primitives",)),
     "grids": ("inductor_plugins.grids.dsl", [[[0, 1], [1, 0]], [[2, 0, 0], [0, 0, 3]], [[5]]],

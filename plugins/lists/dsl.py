@@ -6,7 +6,9 @@ immutable form: lists are tuples, and a list-valued implementation returns a tup
 and docs, and a Python template (see :class:`inductor.dsl.core.Primitive`). The Python
 rendering, not the implementation, is what the verifier checks; they agree on every input
 where the implementation gives a value. Implementations refuse (raise) where a value would
-be unbounded (``range`` of a huge number, ``repeat`` of a huge count).
+be unbounded (``range`` of a huge number, ``repeat`` of a huge count). A template whose plain
+expression would repeat its list several times calls the function of the domain's primitives
+instead (``swap``, ``rotate_left``: every verified program's and library module's globals).
 """
 
 from __future__ import annotations
@@ -196,10 +198,9 @@ PRIMITIVES = [
     Primitive("set_at", (INT, T0, L0), L0, _set_at, "{xs} with the element at position {i} replaced by {v}",
               "{2}[:{0}] + [{1}][:len({2}) - {0}] + {2}[{0} + 1:]", ("i", "v", "xs")),
     Primitive("swap", (INT, INT, L0), L0, _swap, "{xs} with the elements at positions {i} and {j} exchanged",
-              "({2}[:{0}] + [{2}[{1}]] + {2}[{0} + 1:{1}] + [{2}[{0}]] + {2}[{1} + 1:] if {1} < len({2}) else {2})",
-              ("i", "j", "xs")),
+              "swap({2}, {0}, {1})", ("i", "j", "xs")),
     Primitive("rotate", (INT, L0), L0, _rotate, "{xs} with its first {n} elements moved to the end",
-              "({1}[{0} % len({1}):] + {1}[:{0} % len({1})] if {1} else {1})", ("n", "xs")),
+              "rotate_left({1}, {0})", ("n", "xs")),
     Primitive("remove_at", (INT, L0), L0, _remove_at, "{xs} without the element at position {i}",
               "{1}[:{0}] + {1}[{0} + 1:]", ("i", "xs")),
     Primitive("contains", (T0, L0), BOOL, lambda v, xs: v in xs, "{xs} contains {v}", "({0} in {1})", ("v", "xs")),
