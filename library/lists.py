@@ -23,7 +23,7 @@ def position_below(xs: list[int]) -> list[int]:
 # id 2; from task(s) c035; used by 4 solution(s)
 def positions_exchanged(n: int, k: int, xs: list[int]) -> list[int]:
     """xs with the elements at positions 1 and n exchanged with the elements at positions 0 and k exchanged."""
-    return (xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)[:0] + [(xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)[k]] + (xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)[0 + 1:k] + [(xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)[0]] + (xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)[k + 1:] if k < len((xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)) else (xs[:1] + [xs[n]] + xs[1 + 1:n] + [xs[1]] + xs[n + 1:] if n < len(xs) else xs)
+    return swap(swap(xs, 1, n), 0, k)
 
 
 # id 3; from task(s) c077; used by 3 solution(s)
