@@ -189,8 +189,11 @@ class Library:
             if readonly:
                 self._check_schema()
             else:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.migrate()
+                # Two processes creating one library at once: switching a new file to WAL is not
+                # covered by the busy timeout ("database is locked"), so the folder's lock orders them.
+                with self.lock():
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                    self.migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{path}: not a usable library store ({exc})") from None
