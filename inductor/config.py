@@ -217,7 +217,11 @@ def load_settings(path: Path | str | None = None, sections: Mapping[str, type] |
             raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(known)})")
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: [{section}] must be a table")
-        own = {k: v for k, v in values.items() if not (isinstance(v, dict) and f"{section}.{k}" in settings.sections)}
+        for name, value in values.items():
+            if isinstance(value, dict) and f"{section}.{name}" not in settings.sections:
+                known = ", ".join(f"[{s}]" for s in sorted(settings.sections) if s.startswith(f"{section}.")) or "none"
+                raise ConfigError(f"{path}: unknown section [{section}.{name}] (known under [{section}]: {known})")
+        own = {k: v for k, v in values.items() if not isinstance(v, dict)}
         settings = _read_section(settings, path, section, own)
         for name, table in values.items():
             if name not in own:

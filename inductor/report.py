@@ -31,28 +31,6 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def read_events(run_dir: Path) -> dict[str, Any]:
-    """What an (interrupted) run folder recorded: its options and its finished tasks."""
-    path = run_dir / "events.jsonl"
-    if not path.is_file():
-        raise ValueError(f"{path}: missing (not a run folder)")
-    options: dict[str, Any] | None = None
-    finished: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the line a killed run was writing
-            if event.get("event") == "run_started":
-                options = event
-            elif event.get("event") == "task_finished" and event.get("stopped") != "interrupted":
-                finished.append(event)
-    if options is None or "folders" not in options:
-        raise ValueError(f"{path}: no run_started event to resume from")
-    return {"options": options, "finished": finished}
-
-
 #: A task bigger than this (as JSON) is recorded in tasks.jsonl with its first few examples only.
 TASK_RECORD_CHARS = 100_000
 

@@ -19,6 +19,7 @@ def test_defaults_file_and_override(tmp_path):
     ("[sandbox]\ntimeout = 'x'\n", "timeout must be float"),
     ("[nope]\na = 1\n", "unknown section [nope]"),
     ("[sandbox]\nspeed = 1\n", "unknown setting 'speed'"),
+    ("[model.nope]\nx = 1\n", "unknown section [model.nope]"),
     ("[sandbox\n", "invalid TOML"),
 ])
 def test_bad_configuration_names_file_and_setting(tmp_path, text, message):

@@ -20,7 +20,6 @@ from inductor.cli.base import (
     pass_app,
     show_figures,
 )
-from inductor.models import ModelError
 from inductor.recognition import train_domains
 from inductor.store import DB_FILE
 from inductor.tasks import sample_tasks, select_tasks
@@ -97,19 +96,13 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
         loaded = load_tasks(app, task_dirs, None)
         if not loaded.tasks:
             raise click.ClickException(f"no tasks in {', '.join(map(str, task_dirs))}")
-        try:
-            with app.sandbox() as sandbox:
-                figures = benchmarks.bench_adapter(app.settings, app.plugins, sandbox, loaded.tasks, adapter, n=per_task,
-                                        seed=seed, base=not no_base)
-        except ModelError as exc:
-            raise click.ClickException(str(exc)) from None
+        with app.sandbox() as sandbox:
+            figures = benchmarks.bench_adapter(app.settings, app.plugins, sandbox, loaded.tasks, adapter, n=per_task,
+                                               seed=seed, base=not no_base)
         show_figures(figures, as_json, benchmarks.print_adapter_figures)
         return
-    try:
-        figures = benchmarks.bench_model(app.settings, app.plugins, n=samples, n_single=single, max_new_tokens=max_new_tokens,
-                            seed=seed)
-    except ModelError as exc:
-        raise click.ClickException(str(exc)) from None
+    figures = benchmarks.bench_model(app.settings, app.plugins, n=samples, n_single=single,
+                                     max_new_tokens=max_new_tokens, seed=seed)
     show_figures(figures, as_json, benchmarks.print_model_figures)
 
 

@@ -19,15 +19,14 @@ from inductor.cli.base import (
     load_tasks,
     pass_app,
 )
-from inductor.dream import DreamFileError, dream, read_dreams, write_dreams
+from inductor.dream import dream, read_dreams, write_dreams
 from inductor.models import cache_root, convert_gguf, converted_dir, embedded_gguf
 from inductor.prompts import Prompts
-from inductor.recognition import RecognitionError, train_domains
+from inductor.recognition import train_domains
 from inductor.store import DB_FILE
 from inductor.train import (
     ADAPTER_DIR,
     PromptFormat,
-    TrainError,
     TrainSettings,
     dream_pairs,
     train_lora,
@@ -86,17 +85,13 @@ def _train_recognition(app: App, library_dir: Path | None, domains: str,
     if unknown:
         known = sorted({d for ds in app.plugins.domains().values() for d in ds if app.plugins.dsl(d) is not None})
         raise click.BadParameter(f"{unknown[0]!r} has no λ-DSL (known: {', '.join(known)})", param_hint="--domains")
-    try:
-        with app.sandbox() as sandbox:
-            searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)
-            try:
-                trained = train_domains(app.plugins, lib, folder, names, settings, searcher, tasks=tasks,
-                                        min_tasks=app.settings.library.min_tasks,
-                                        say=lambda m: click.echo(m, err=True))
-            finally:
-                searcher.close()
-    except RecognitionError as exc:
-        raise click.ClickException(str(exc)) from None
+    with app.sandbox() as sandbox:
+        searcher = app.searcher(sandbox, "value", seconds=settings.seconds_per_set + 1.0)
+        try:
+            trained = train_domains(app.plugins, lib, folder, names, settings, searcher, tasks=tasks,
+                                    min_tasks=app.settings.library.min_tasks, say=lambda m: click.echo(m, err=True))
+        finally:
+            searcher.close()
     for info in trained:
         click.echo(f"{info.domain}: recognition model trained in {info.seconds:.0f} s on {sum(info.samples.values())} "
                    f"samples; held-out loss {info.validation_loss:.3f} (uniform {info.uniform_loss:.3f})")
@@ -188,10 +183,7 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
         if library_pairs and lib is not None else []
     click.echo(f"{len(pairs)} pairs from {folder}" + ("" if lib is not None else " (no library there)"))
     for path in dream_files:
-        try:
-            read = read_dreams(path)
-        except DreamFileError as exc:
-            raise click.ClickException(str(exc)) from None
+        read = read_dreams(path)
         from_file = dream_pairs(read, prompts=prompts, plugins=app.plugins, fmt=fmt, seed=seed)
         pairs += from_file
         click.echo(f"{len(from_file)} pairs from {path}")
@@ -217,8 +209,5 @@ def train_command(app: App, steps: int, batch: int, lr: float, rank: int, layers
         if step == 1 or step % 10 == 0 or step == steps:
             click.echo(f"step {step}/{steps} loss {loss:.4f}")
 
-    try:
-        info = train_lora(pairs, base, out, settings, progress=progress)
-    except TrainError as exc:
-        raise click.ClickException(str(exc)) from None
+    info = train_lora(pairs, base, out, settings, progress=progress)
     click.echo(f"adapter saved in {out} ({info['seconds']} s, loss {info['loss_first']} -> {info['loss_last']})")

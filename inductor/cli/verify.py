@@ -10,13 +10,10 @@ from typing import Any
 import click
 
 from inductor.app import App
-from inductor.cli.base import (
-    cli,
-    pass_app,
-)
+from inductor.cli.base import check_at_least_one, cli, pass_app
 from inductor.display import deeper_than, rich_text, shown, shown_value
 from inductor.sandbox import SandboxError
-from inductor.tasks import TaskLoadError, load_task_file
+from inductor.tasks import load_task_file
 from inductor.verify import Verifier
 
 
@@ -43,12 +40,10 @@ def verify(app: App, task_file: Path, program: Path, task_id: str | None, train_
     from rich.table import Table
 
 
+    check_at_least_one(train_count=train_count)
     app.load_task_plugins([task_file.parent])
-    try:
-        found = load_task_file(task_file, app.plugins.loaders(), app.load_options(train_count),
-                               app.plugins.detect_domain, app.plugins.domain_problem)
-    except TaskLoadError as exc:
-        raise click.ClickException(str(exc)) from None
+    found = load_task_file(task_file, app.plugins.loaders(), app.load_options(train_count),
+                           app.plugins.detect_domain, app.plugins.domain_problem)
     if task_id is not None:
         matching = [t for t in found if t.id == task_id]
         if not matching:
