@@ -30,7 +30,7 @@ from inductor.tasks import LoadOptions, LoadResult, load_folders
 
 if TYPE_CHECKING:
     from inductor.index import Embedder, LibraryIndex
-    from inductor.loop import Induction, LibraryUse
+    from inductor.loop import Backend, Induction, LibraryUse
     from inductor.models import Model
     from inductor.runs import FinishedRun
     from inductor.sandbox import Sandbox
@@ -64,6 +64,8 @@ class App:
         self._settings: Settings | None = None
         self._plugins: Plugins | None = plugins
         self._options = {section: dict(values) for section, values in (options or {}).items()}
+        #: Task folders whose ``plugins.py`` was loaded (a backend's workers load them too).
+        self.task_folders: list[Path] = []
 
     # --- settings and plugins ---------------------------------------------------------------
 
@@ -100,6 +102,8 @@ class App:
         """The ``plugins.py`` of each task folder in ``paths``."""
         for path in paths:
             self.plugins.load_task_folder(path)
+            if path not in self.task_folders:
+                self.task_folders.append(path)
 
     # --- tasks ------------------------------------------------------------------------------
 
@@ -240,6 +244,14 @@ class App:
             raise SetupError(f"[search] searcher {name!r}: unknown (known: {', '.join(sorted(factories))})")
         limit = seconds if seconds is not None else (sc.seconds or self.settings.run.time_per_task)
         return factories[name](sandbox, replace(sc, searcher=name, seconds=limit))
+
+    def backend(self, name: str | None = None) -> Backend:
+        """Where a run's tasks are solved: ``[run] backend`` (or ``name``), as a plugin registers it."""
+        name = name or self.settings.run.backend
+        factories = self.plugins.backends()
+        if name not in factories:
+            raise SetupError(f"[run] backend {name!r}: unknown (known: {', '.join(sorted(factories))})")
+        return factories[name](self)
 
     def induction(self, sandbox: Sandbox, model: Model | None, library: LibraryUse | None, events: Any = None,
                   seed: int | None = None) -> Induction:

@@ -75,6 +75,8 @@ class RunSettings:
     max_helpers: int = setting(8, "helper functions listed in a prompt")
     seed: int = setting(0, "seed for sampling; the same seed repeats a run")
     runs_dir: str = setting("runs", "folder that gets one sub-folder (event log, report) per run")
+    backend: str = setting("local", "where a pass's tasks are solved: local (this process, one after another) "
+                                    "or ray (Ray workers; [ray] settings, pip install 'inductor[ray]')")
 
 
 @dataclass(frozen=True)

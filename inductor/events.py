@@ -64,11 +64,21 @@ class Events:
         if event not in EVENTS:
             raise EventError(f"event {event!r}: not an event type (known: {', '.join(EVENTS)})")
         record = {"t": round(time.time(), 3), "event": event, **data}
+        self._send(record, subject)
+        return record
+
+    def replay(self, record: dict[str, Any], subject: Any = None) -> dict[str, Any]:
+        """Hand on a record emitted elsewhere (a worker of another process), its time kept."""
+        if record.get("event") not in EVENTS:
+            raise EventError(f"event {record.get('event')!r}: not an event type (known: {', '.join(EVENTS)})")
+        self._send(record, subject)
+        return record
+
+    def _send(self, record: dict[str, Any], subject: Any) -> None:
         if self.plugins is not None:
             self.plugins.event(record, subject)
         for listener in self.listeners:
             listener(record, subject)
-        return record
 
     def close(self) -> None:
         """Close the listeners that hold a file."""

@@ -53,6 +53,11 @@ def inductor_register_searchers(register: Callable[[str, Callable[..., Any]], No
 
 
 @hookspec
+def inductor_register_backends(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register where a pass's tasks run, by name: ``register("name", factory(app))`` (``local``, ``ray``)."""
+
+
+@hookspec
 def inductor_register_domains(register: Callable[[Domain | str], None]) -> None:
     """Register the domains this plugin serves: ``register(Domain(...))`` or a bare ``register("name")``."""
 

@@ -15,9 +15,9 @@ import itertools
 import math
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from inductor.events import EventLog, Events  # noqa: F401  (EventLog: re-exported)
 from inductor.extract import strip_docstrings
@@ -136,6 +136,44 @@ class Budget:
         return min(seconds, self.search_seconds) if self.search_seconds > 0 else seconds
 
 
+@dataclass
+class Solved:
+    """A task a backend finished: its position in the pass, its result and, when a worker
+    elsewhere solved it, the events that worker recorded (``None``: solved here, already emitted)."""
+
+    index: int
+    result: TaskResult
+    events: list[dict[str, Any]] | None = None
+
+
+class Backend(Protocol):
+    """Where a pass's tasks are solved (``[run] backend``; plugins register them by name).
+
+    ``solve`` yields one :class:`Solved` per task, in the order of ``tasks``. A backend whose
+    workers solve elsewhere calls ``induction.announce`` as it hands a task out and returns the
+    worker's events; :meth:`Induction.adopt` then learns from the result here, the one writer.
+    """
+
+    name: str
+
+    def solve(self, induction: Induction, tasks: Sequence[Task], pass_no: int) -> Iterator[Solved]: ...
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """The ``local`` backend: one task after another in this process (what a run does by default)."""
+
+    name = "local"
+
+    def solve(self, induction: Induction, tasks: Sequence[Task], pass_no: int) -> Iterator[Solved]:
+        for i, task in enumerate(tasks):
+            yield Solved(i, induction.solve(task, pass_no))
+
+    def close(self) -> None:
+        pass
+
+
 def _seed(*parts: Any) -> int:
     return zlib.crc32("|".join(map(str, parts)).encode()) & 0x7FFFFFFF
 
@@ -146,7 +184,8 @@ class Induction:
     def __init__(self, model: Model | None, verifier: Verifier, plugins: Plugins, *, prompts: Prompts,
                  budget: Budget, model_settings: ModelSettings, shots: int = 2, max_helpers: int = 8,
                  seed: int = 0, events: Events | None = None, library: LibraryUse | None = None,
-                 search: Searcher | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
+                 search: Searcher | None = None, clock: Callable[[], float] = time.perf_counter,
+                 backend: Backend | None = None) -> None:
         self.model = model
         self.verifier = verifier
         self.plugins = plugins
@@ -159,6 +198,8 @@ class Induction:
         self.events = events if events is not None else Events(plugins)
         self.library = library
         self.search = search
+        #: Where a pass's tasks are solved (default: here, one after another).
+        self.backend: Backend = backend if backend is not None else InProcess()
         #: Seconds, as ``time.perf_counter`` counts them (a test passes a fake clock).
         self.clock = clock
         self._pass = 1
@@ -215,8 +256,7 @@ class Induction:
                             library_size=self._library_size())
         self._pass = pass_no
         self.plugins.task_started(task)
-        self.events.emit("task_started", subject=task, task=task.id, domain=task.domain, train=len(task.train),
-                         test=len(task.test), pass_no=pass_no)
+        self.announce(task, pass_no)
         try:
             self._attempt(task, result, deadline)
         except KeyboardInterrupt:
@@ -224,10 +264,29 @@ class Induction:
             raise
         finally:
             result.seconds = self.clock() - start
-            self.events.emit("task_finished", subject=result, **result.to_report(), stopped=result.stopped, found_by=result.found_by,
-                             rounds=result.rounds, pass_no=pass_no, learned=result.learned,
-                             library_size=result.library_size,
-                             nearest=miss_json(result.nearest()))
+            self._finished(result, pass_no)
+        return result
+
+    def announce(self, task: Task, pass_no: int) -> None:
+        """Work on ``task`` begins (here, or in a worker a backend handed it to)."""
+        self.events.emit("task_started", subject=task, task=task.id, domain=task.domain, train=len(task.train),
+                         test=len(task.test), pass_no=pass_no)
+
+    def _finished(self, result: TaskResult, pass_no: int) -> None:
+        self.events.emit("task_finished", subject=result, **result.to_report(), stopped=result.stopped,
+                         found_by=result.found_by, rounds=result.rounds, pass_no=pass_no, learned=result.learned,
+                         library_size=result.library_size, nearest=miss_json(result.nearest()))
+
+    def adopt(self, task: Task, result: TaskResult, events: Sequence[dict[str, Any]]) -> TaskResult:
+        """A result a worker elsewhere found (with a frozen copy of the library): its events are
+        replayed here, then what it teaches is learned into this process's library."""
+        result.task = task
+        for record in events:
+            if record.get("event") not in ("task_started", "task_finished"):
+                self.events.replay(record)
+        if result.train_solved and result.program is not None and self.library is not None:
+            self._learn(task, result)
+        self._finished(result, result.pass_no)
         return result
 
     def _run_search(self, task: Task, result: TaskResult, deadline: float, preludes: list[Any]) -> bool:
@@ -421,7 +480,7 @@ class Induction:
 
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
             passes: int = 1, on_pass: Callable[[int, int], None] | None = None,
-            done: Sequence[TaskResult] = (), on_start: Callable[[Task], None] | None = None) -> RunResult:
+            done: Sequence[TaskResult] = ()) -> RunResult:
         """Every task, then up to ``passes - 1`` more passes over the unsolved ones (Ctrl-C keeps what finished).
 
         An error that ends the run (the model's server went away, a plugin raised) comes out
@@ -455,10 +514,11 @@ class Induction:
                 t0 = time.perf_counter()
                 stats = {"pass": pass_no, "attempted": len(todo), "solved": 0, "library_size_start": self._library_size()}
                 run.passes.append(stats)
-                for i in todo:
-                    if on_start is not None:
-                        on_start(order[i])
-                    res = self.solve(order[i], pass_no)
+                for solved in self.backend.solve(self, [order[i] for i in todo], pass_no):
+                    i = todo[solved.index]
+                    res = solved.result
+                    if solved.events is not None:
+                        res = self.adopt(order[i], res, solved.events)
                     if i in latest:
                         res.add_costs(latest[i])
                     latest[i] = res

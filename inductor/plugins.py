@@ -39,6 +39,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "inductor.default_plugins.models",
     "inductor.default_plugins.embedders",
     "inductor.default_plugins.searchers",
+    "inductor.backends",
     "inductor_plugins.lists",
     "inductor_plugins.strings",
     "inductor_plugins.grids",
@@ -359,6 +360,10 @@ class Plugins:
 
     def searchers(self) -> dict[str, Callable[..., Any]]:
         return self._collect("inductor_register_searchers")
+
+    def backends(self) -> dict[str, Callable[..., Any]]:
+        """Where a pass's tasks may run (``[run] backend``), by name: factories of an app."""
+        return self._collect("inductor_register_backends")
 
     def settings_sections(self) -> dict[str, type]:
         """The settings sections plugins declare, by name (``"model.smollm2"``): dataclasses."""

@@ -87,6 +87,9 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
     r, m = settings.run, settings.model
     if m.name != "none":
         console.start(f"loading model {m.name}")
+    if request.library is not None:  # what the workers of a backend elsewhere see as the library
+        app.configure("library", folder=str(request.library))
+    backend = app.backend()
     model = app.load_model(None if request.no_library else request.library)
     library_use = None
     learn = settings.library.learn and not request.frozen_library
@@ -95,7 +98,7 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
     info: dict[str, Any] = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
                             "max_passes": r.passes, "time_per_task": r.time_per_task,
                             "searcher": settings.search.searcher if settings.search.enabled else None,
-                            "search_share": settings.search.share}
+                            "search_share": settings.search.share, "backend": backend.name}
     run_dir: Path | None = None
     events = Events(app.plugins)
     event_file: EventFile | None = None
@@ -106,6 +109,7 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
     try:
         with app.sandbox() as sandbox:
             induction = app.induction(sandbox, model, library_use)
+            induction.backend = backend
             if request.resume_dir is not None:
                 run_dir = request.resume_dir
             else:
@@ -150,6 +154,7 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
                 result = induction.run(tasks, passes=r.passes, done=done)
     except RunFailed as exc:  # the tasks finished before the error still get their report
         assert run_dir is not None
+        _close_backend(backend, info)
         try:
             _finish(run_dir, events, library_use, exc.run, info, request.report,
                     error=str(exc.error) or type(exc.error).__name__)
@@ -159,16 +164,28 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
                      f"{request.report or run_dir / 'report.json'} (--resume {run_dir} continues it)")
         raise exc.error from None
     except BaseException:
+        _close_backend(backend, info)
         _unregister(app, listeners)
         if not resumed and run_dir is not None and not started:  # a failed start leaves no folder
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
     assert run_dir is not None and result is not None
+    _close_backend(backend, info)
     try:
         report = _finish(run_dir, events, library_use, result, info, request.report)
     finally:
         _unregister(app, listeners)
     return FinishedRun(result, report, run_dir)
+
+
+def _close_backend(backend: Any, info: dict[str, Any]) -> None:
+    """Stop the backend's workers; what it knows of them joins the report's summary."""
+    try:
+        backend.close()
+    finally:
+        for key in ("restarts", "lost"):
+            if hasattr(backend, key):
+                info[f"backend_{key}"] = getattr(backend, key)
 
 
 def _unregister(app: App, listeners: list[Any]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -271,6 +272,28 @@ class Library:
 
     def close(self) -> None:
         self.db.close()
+
+    def copy_to(self, folder: Path, *, skip: Sequence[str] = ()) -> Path:
+        """A consistent copy of the library in ``folder`` (made, empty): the store through SQLite's
+        backup (what is committed, the write-ahead log folded in), then the files beside it, but
+        for the lock and the top-level names in ``skip``."""
+        folder.mkdir(parents=True)
+        skipped = {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", LOCK_FILE, *skip}
+        target = sqlite3.connect(folder / DB_FILE)
+        try:
+            self.db.backup(target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.folder / DB_FILE}: cannot copy the library: {_why(exc)}") from None
+        finally:
+            target.close()
+        for path in sorted(self.folder.iterdir()):
+            if path.name in skipped or path.name.startswith("."):
+                continue
+            if path.is_dir():
+                shutil.copytree(path, folder / path.name)
+            else:
+                shutil.copy2(path, folder / path.name)
+        return folder
 
     def __enter__(self) -> Library:
         return self

@@ -296,6 +296,23 @@ def test_hook_register_searchers(plugins, shout, sandbox):
     assert res.train_solved and res.found_by == "search" and "upper()" in res.program
 
 
+def test_hook_register_backends(plugins, shout, sandbox):
+    from inductor.config import ModelSettings, SearchSettings
+    from inductor.loop import Budget, Induction
+    from inductor.prompts import Prompts
+
+    backends = plugins.backends()
+    assert {"local", "ray"} <= set(backends)  # the built-in ones, registered through the same hook
+    backend = backends["last-first"](None)
+    loop = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(),
+                     model_settings=ModelSettings(), search=plugins.searchers()["lookup"](sandbox, SearchSettings()),
+                     backend=backend)
+    tasks = [Task(f"shout{i}", [Example(("hey",), "HEY"), Example(("no",), "NO")], domain="shout") for i in (1, 2)]
+    run = loop.run(tasks)
+    assert backend.order == ["shout2", "shout1"]
+    assert [r.task.id for r in run.results] == ["shout1", "shout2"] and all(r.train_solved for r in run.results)
+
+
 def test_hook_dream_inputs(plugins, shout):
     inputs = plugins.dream_inputs("shout", 4, seed=1)
     assert inputs == [("a",), ("b",), ("c",), ("d",)]

@@ -53,6 +53,9 @@ from inductor.tasks import sample_tasks, select_tasks
                                  "or enumerate (compositions) [[search] searcher: value].")
 @click.option("--recognition/--no-recognition", "use_recognition", default=None,
               help="Steer the search with the library's recognition model when it has one [on].")
+@click.option("--backend", help="Where tasks are solved: local, or ray (Ray workers; pip install 'inductor[ray]') [local].")
+@click.option("--address", help="--backend ray: the cluster to join (HOST:6379) [a local cluster for the run].")
+@click.option("--ray-workers", type=int, help="--backend ray: task workers, each with its own sandbox and model [2].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or per-task lines; only the summary.")
 @pass_app
 def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec: str | None, adapter: str | None,
@@ -62,7 +65,8 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         seed: int | None, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
         train_count: int | None, runs_dir: Path | None,
         library_dir: Path | None, frozen_library: bool, no_library: bool, use_search: bool | None,
-        searcher: str | None, use_recognition: bool | None, quiet: bool) -> None:
+        searcher: str | None, use_recognition: bool | None, backend: str | None, address: str | None,
+        ray_workers: int | None, quiet: bool) -> None:
     """Induce a program for every task in FOLDERS with the model, the sandbox and the plugins.
 
     Each run gets a folder under runs/ with its event log (events.jsonl) and report.json.
@@ -75,6 +79,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
       inductor run tasks/ --model none --no-library
       inductor run benchmarks/list-functions --model none --searcher value --time-per-task 10
       inductor run tasks/ --model openai:qwen@http://localhost:8000/v1 --samples 8
+      inductor run benchmarks/list-functions --model none --backend ray --ray-workers 2
       inductor run --resume runs/20250101-120000
     """
     resumed: dict[str, Any] = {}
@@ -97,9 +102,10 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
         use_search = use_search if use_search is not None else o.get("search")
         searcher = searcher or o.get("searcher")
         use_recognition = use_recognition if use_recognition is not None else o.get("recognition")
+        backend = backend or o.get("backend")
     elif not folders:
         raise click.UsageError("give task FOLDERS, or --resume RUN_DIR")
-    check_at_least_one(samples=samples, workers=workers, passes=passes, sample=sample)
+    check_at_least_one(samples=samples, workers=workers, passes=passes, sample=sample, ray_workers=ray_workers)
     if rounds is not None and rounds < -1:
         raise click.BadParameter("must be at least 0, or -1 (repair rounds while the task's time lasts)",
                                  param_hint="--rounds")
@@ -112,6 +118,7 @@ def run(app: App, folders: tuple[Path, ...], resume_dir: Path | None, model_spec
     app.configure("model", name=model_spec).configure("model.smollm2", adapter=adapter)
     app.configure("sandbox", workers=workers)
     app.configure("search", enabled=use_search, searcher=searcher).configure("recognition", enabled=use_recognition)
+    app.configure("run", backend=backend).configure("ray", address=address, workers=ray_workers)
     app.check_settings()
     loaded = load_tasks(app, folders, train_count)
     if searcher is not None and searcher not in (known := app.plugins.searchers()):

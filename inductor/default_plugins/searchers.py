@@ -17,7 +17,10 @@ def _value(sandbox, settings):
     from inductor.value_search import ValueSearcher
 
     # A domain without a λ-DSL still gets the typed compositions of its primitives.
+    # Two search processes (the full grammar, its first-order part), one when the sandbox has a
+    # single worker (a Ray worker given one core of a shared machine: the full grammar alone).
     return ValueSearcher(sandbox, seconds=settings.seconds, bank_mb=settings.value_bank_mb,
+                         workers=min(2, getattr(sandbox, "workers", 2)),
                          memory_mb=settings.value_memory_mb, fallback=_enumerate(sandbox, settings))
 
 
