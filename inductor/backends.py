@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import shutil
 import tarfile
@@ -259,7 +260,7 @@ class RayBackend:
         ray = self._ray()
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                      "configure_logging": False}
+                                      "logging_level": logging.ERROR}
             if not self.settings.address:
                 kwargs["num_cpus"] = max(os.cpu_count() or 1, int(self.settings.workers * self.settings.cpus_per_worker))
             try:

@@ -255,3 +255,18 @@ def test_an_interrupted_ray_run_resumes_without_redoing_finished_tasks(ray_clust
     resumed = list(read_events(first.run_dir / "events.jsonl"))[n_events:]
     started = {e["task"] for e in resumed if e["event"] == "task_started"}
     assert started == {t.id for t in TASKS} - finished_before
+
+
+@needs_ray
+def test_bench_scale_measures_local_and_ray_runs_of_the_same_tasks(ray_cluster, tmp_path):
+    from inductor.bench import bench_scale
+
+    folder = write_tasks(tmp_path / "tasks", TASKS[:3])
+    app = app_for(tmp_path)
+    tasks = app.load_tasks([folder]).tasks
+    figures = bench_scale(app, tasks, workdir=tmp_path / "work", workers=(1, 2))
+    assert [r["arm"] for r in figures["rows"]] == ["local", "ray x1", "ray x2"]
+    for row in figures["rows"]:
+        assert row["tasks"] == 3 and row["train_solved"] == 3 and row["same_solved"]
+        assert row["tasks_per_second"] > 0 and row["speedup"] > 0
+    assert figures["rows"][0]["speedup"] == 1.0

@@ -1,6 +1,7 @@
 """Benchmarks, one per module, each figure printed beside its baseline measured in the same run:
 :mod:`~inductor.bench.sandbox`, :mod:`~inductor.bench.model`, :mod:`~inductor.bench.retrieval`,
-:mod:`~inductor.bench.induction`, :mod:`~inductor.bench.soak`, :mod:`~inductor.bench.search`.
+:mod:`~inductor.bench.induction`, :mod:`~inductor.bench.soak`, :mod:`~inductor.bench.search`,
+:mod:`~inductor.bench.scale`.
 ``inductor bench VERB`` runs them (:mod:`inductor.cli.bench`)."""
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ from inductor.bench.sandbox import (
     labelled_mix,
     print_figures,
 )
+from inductor.bench.scale import bench_scale, print_scale_figures
 from inductor.bench.search import bench_search, peer_runner, print_search_bench, search_components
 from inductor.bench.soak import HOSTILE_KINDS, NORMAL_VERDICTS, bench_soak, print_soak_figures
 
 __all__ = [
     "BASELINES", "HOSTILE_KINDS", "NORMAL_VERDICTS", "SEARCH_QUERIES", "baseline_rate", "bench_adapter",
-    "bench_induction", "bench_library_search", "bench_model", "bench_retrieval", "bench_sandbox", "bench_search",
+    "bench_induction", "bench_library_search", "bench_model", "bench_retrieval", "bench_sandbox", "bench_scale", "bench_search",
     "bench_soak", "bench_task", "candidate_mix", "fork_check", "humaneval_check", "labelled_mix", "peer_runner",
     "print_adapter_figures", "print_figures", "print_induction_figures", "print_model_figures",
-    "print_retrieval_figures", "print_search_bench", "print_search_figures", "print_soak_figures",
+    "print_retrieval_figures", "print_scale_figures", "print_search_bench", "print_search_figures", "print_soak_figures",
     "search_components", "search_probe", "split_tasks",
 ]

@@ -175,6 +175,57 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
     show_figures(figures, as_json, benchmarks.print_induction_figures)
 
 
+@bench.command("scale")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workers", "workers_list", default="1,2", show_default=True,
+              help="Ray worker counts to measure beside the local run, comma-separated.")
+@click.option("--model", "model_spec", help="As for run [none: the search alone].")
+@click.option("--time-per-task", type=float, default=5.0, show_default=True, help="Seconds per task.")
+@click.option("--only", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
+@click.option("--sample", type=int, help="A fixed sample of this many tasks.")
+@click.option("--workdir", type=click.Path(path_type=Path, file_okay=False),
+              help="Keep each arm's library and run folder here [a temporary folder].")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the figures (JSON) here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def bench_scale(app: App, folders: tuple[Path, ...], workers_list: str, model_spec: str | None,
+                time_per_task: float, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
+                workdir: Path | None, report_path: Path | None, as_json: bool) -> None:
+    """Tasks per second of a plain local run and of --backend ray with 1, 2, ... workers (a local
+    cluster), in one run, from fresh libraries; and whether each solves the same tasks.
+
+    \b
+    Examples:
+      inductor bench scale benchmarks/list-functions --workers 1,2 --time-per-task 2
+    """
+    try:
+        workers = [int(w) for w in workers_list.split(",") if w.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{workers_list!r}: counts, e.g. 1,2", param_hint="--workers") from None
+    if not workers or min(workers) < 1:
+        raise click.BadParameter("each count must be at least 1", param_hint="--workers")
+    if time_per_task <= 0:
+        raise click.BadParameter("must be positive", param_hint="--time-per-task")
+    if workdir is not None and workdir.exists() and any(workdir.iterdir()):
+        raise click.BadParameter(f"{workdir}: not empty; give a new folder", param_hint="--workdir")
+    app.configure("model", name=model_spec or "none").configure("run", time_per_task=time_per_task)
+    loaded = load_tasks(app, folders, None)
+    tasks = select_tasks(loaded.tasks, only, exclude)
+    tasks = sample_tasks(tasks, sample) if sample else tasks
+    if not tasks:
+        raise click.ClickException(f"no tasks in {', '.join(map(str, folders))}")
+    with tempfile.TemporaryDirectory(prefix="inductor-scale-") as tmp:
+        figures = benchmarks.bench_scale(app, tasks, workdir=workdir or Path(tmp), workers=workers,
+                                         folders=[str(f) for f in folders],
+                                         progress=None if as_json else lambda m: click.echo(m, err=True))
+    figures["command"] = command_line(click.get_current_context())
+    if report_path is not None:
+        report_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    show_figures(figures, as_json, benchmarks.print_scale_figures)
+
+
 def _bench_recognition(app: App, quiet: bool) -> Any:
     """Trains a learned library's recognition models for the learning tasks' domains (a λ-DSL each)."""
     def train(use: Any, learn: Any, seed: int) -> None:
