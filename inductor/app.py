@@ -185,7 +185,7 @@ class App:
                           run=run, model=model.name if model is not None else "search", namer=namer,
                           sleep=s.sleep, compress_iterations=s.compress_iterations, max_arity=s.max_arity,
                           min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount,
-                          search_functions=s.search_functions, recognition=r.enabled,
+                          search_functions=s.search_functions, search_limit=s.search_limit, recognition=r.enabled,
                           recognition_mix=r.mix, recognition_floor=r.floor)
 
     # --- the engine's parts -----------------------------------------------------------------

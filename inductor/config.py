@@ -109,6 +109,8 @@ class LibrarySettings:
     search_functions: str = setting("shared", "library functions the search may call: shared (abstractions, "
                                               "functions min_tasks tasks learned or used, model- or user-written "
                                               "ones) or all")
+    search_limit: int = setting(500, "most library functions of a domain the search may call (the most used "
+                                     "first): a large library's grammar stays bounded")
     sleep: bool = setting(True, "after each pass of a run that learns: compress the solutions into abstractions "
                                 "and fit the grammar's weights")
     weight_pseudocount: float = setting(1.0, "grammar weights: added to each name's count in the corpus "

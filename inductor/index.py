@@ -295,7 +295,7 @@ def stale(library: Any, loaded: VectorIndex, embedder: Embedder) -> str:
     """Why ``loaded`` does not match the store and ``embedder`` ("" when it does)."""
     if loaded.embedder != embedder.name or loaded.dim != embedder.dim:
         return f"made with {loaded.embedder} ({loaded.dim} dimensions), not {embedder.name}"
-    ids = {f.id for f in library.functions()}
+    ids = library.ids()
     have = loaded.ids()
     if have != ids:
         return f"{len(ids - have)} function(s) missing from the index, {len(have - ids)} not in the store"
@@ -344,7 +344,7 @@ class LibraryIndex:
 
     def _sync(self) -> None:
         """Bring the index in step with the store (other processes may have written to it), then save."""
-        ids = {f.id for f in self.library.functions()}
+        ids = self.library.ids()
         have = self.index.ids()
         gone = sorted(have - ids)
         if gone and self.index.approximate:  # HNSW cannot remove entries
@@ -357,9 +357,13 @@ class LibraryIndex:
             self.index.add([f.id for f in missing], self.embedder.embed([f.text() for f in missing]))
         self.index.save(self.library.folder)
 
+    def search_ids(self, query: str, k: int = 5) -> list[tuple[int, float]]:
+        """The ids of the functions nearest in meaning to ``query``, with their cosine similarity."""
+        return self.index.search(self.embedder.embed([query])[0], k)
+
     def search(self, query: str, k: int = 5) -> list[tuple[Any, float]]:
         """Library functions nearest in meaning to ``query``, with their cosine similarity."""
-        hits = self.index.search(self.embedder.embed([query])[0], k)
+        hits = self.search_ids(query, k)
         out = []
         for fid, score in hits:
             fn = self.library.get(fid)

@@ -67,6 +67,8 @@ class LibraryUse:
     pseudocount: float = 1.0
     #: Which library functions the search may call: "shared" (:meth:`Library.shared_functions`) or "all".
     search_functions: str = "shared"
+    #: At most this many of them per domain, the most used first.
+    search_limit: int = 500
     #: Steer the search with the library folder's recognition models (per-task weights), if any.
     recognition: bool = False
     #: Their share of the search's costs, and the smallest weight they give (``[recognition]``).
@@ -102,8 +104,8 @@ class LibraryUse:
     def searchable(self, domain: str) -> list[Any]:
         """The library functions of ``domain`` the search may call."""
         if self.search_functions == "all":
-            return self.library.functions(domain)
-        return self.library.shared_functions(domain, self.min_tasks)
+            return self.library.functions(domain, limit=self.search_limit)
+        return self.library.shared_functions(domain, self.min_tasks, limit=self.search_limit)
 
 
 #: ``Budget.rounds`` for "repair rounds while the task's time lasts".

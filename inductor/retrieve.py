@@ -9,6 +9,7 @@ functions, most used first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,27 +43,80 @@ def task_text(task: Task, examples: int = 3) -> str:
     return "\n".join(lines)
 
 
-def _arity(fn: Function) -> int:
-    """Required positional parameters in a stored signature like ``(x: list[int], k: int = 3) -> ...``."""
+def _params(signature: str) -> tuple[list[str], int, str] | None:
+    """The parameters' written types (``""`` when unannotated), how many are required and the
+    return type, from a stored signature like ``(x: list[int], k: int = 3) -> int``; None when
+    it does not parse."""
     import ast
 
     try:
-        args = ast.parse(f"def _{fn.signature}: pass").body[0].args  # type: ignore[attr-defined]
+        fn = ast.parse(f"def _{signature}: pass").body[0]
     except SyntaxError:
-        return -1
-    return len(args.args) - len(args.defaults)
+        return None
+    args = fn.args  # type: ignore[attr-defined]
+
+    def text(node: Any) -> str:
+        return ast.unparse(node).replace("List[", "list[") if node is not None else ""
+
+    return [text(a.annotation) for a in args.args], len(args.args) - len(args.defaults), text(fn.returns)  # type: ignore[attr-defined]
 
 
-def by_behaviour(task: Task, library: Library, verifier: Verifier, limit: int) -> dict[int, float]:
-    """Closeness (0..1) of each arity-compatible library function's outputs on the train inputs."""
+def _arity(fn: Function) -> int:
+    """Required positional parameters in a stored signature like ``(x: list[int], k: int = 3) -> ...``."""
+    parsed = _params(fn.signature)
+    return parsed[1] if parsed is not None else -1
+
+
+def task_types(task: Task) -> tuple[list[str], str]:
+    """Each argument's type over the train examples, and the outputs' ("" where they disagree
+    or say little)."""
+    from inductor.prompts import type_name
+
+    def one(values: list[Any]) -> str:
+        seen = {type_name(v) for v in values}
+        name = seen.pop() if len(seen) == 1 else ""
+        return "" if name in ("list", "object", "dict") else name
+
+    args = [one([ex.args[i] for ex in task.train if i < len(ex.args)]) for i in range(task.arity)]
+    return args, one([ex.output for ex in task.train])
+
+
+def _fits(hints: Sequence[str], types: Sequence[str]) -> bool:
+    """No parameter's written type contradicts the task's argument type (either unknown: fits)."""
+    return all(not h or not t or h == t or h in ("Any", "object") for h, t in zip(hints, types))
+
+
+def behaviour_candidates(task: Task, library: Library, limit: int, prefer: Sequence[int] = ()) -> list[Function]:
+    """At most ``limit`` of the domain's functions to run on the task's inputs: those whose
+    parameters fit its arguments (count and types) and whose return type fits its outputs, the
+    ``prefer`` ids (nearest in meaning) first, then the most used. Reads only signatures until
+    it has chosen."""
+    types, returns = task_types(task)
+    chosen = []
+    for fid, _name, signature, _uses in library.outlines(task.domain or "generic", prefer):
+        parsed = _params(signature)
+        if parsed is None or parsed[1] != task.arity:
+            continue
+        hints, _required, returned = parsed
+        if not _fits([*hints[:task.arity], returned], [*types, returns]):
+            continue
+        chosen.append(fid)
+        if len(chosen) >= limit:
+            break
+    return [f for f in (library.get(i) for i in chosen) if f is not None]
+
+
+def by_behaviour(task: Task, library: Library, verifier: Verifier, limit: int,
+                 prefer: Sequence[int] = ()) -> dict[int, float]:
+    """Closeness (0..1) of the outputs of type-compatible library functions (at most ``limit``,
+    see :func:`behaviour_candidates`) on the train inputs."""
     from inductor.sandbox import Prelude
 
     domain = task.domain or "generic"
     path = library.module_path(domain)
     if not path.is_file():
         return {}
-    fns = [f for f in library.functions(domain) if _arity(f) == task.arity]
-    fns = sorted(fns, key=lambda f: (-f.uses, -(f.id or 0)))[:limit]
+    fns = behaviour_candidates(task, library, limit, prefer)
     if not fns:
         return {}
     params = ", ".join(task.params)
@@ -79,12 +133,15 @@ def retrieve(task: Task, library: Library, index: LibraryIndex | None, verifier:
     if not library.module_path(domain).is_file():
         return []
     scores: dict[int, Retrieved] = {}
+    nearest: list[int] = []  # by meaning: the first to run by behaviour
     if index is not None and len(index.index):
-        for fn, sim in index.search(task_text(task), k=3 * k):
-            if fn.domain == domain and fn.id is not None:
-                scores[fn.id] = Retrieved(fn, 0.0, meaning=max(0.0, sim))
+        for rank, (fid, sim) in enumerate(index.search_ids(task_text(task), k=max(3 * k, behaviour_limit))):
+            fn = library.get(fid) if rank < 3 * k else None
+            if fn is not None and fn.domain == domain:
+                scores[fid] = Retrieved(fn, 0.0, meaning=max(0.0, sim))
+            nearest.append(fid)  # another domain's id is skipped by the behaviour pass
     if verifier is not None:
-        for fid, closeness in by_behaviour(task, library, verifier, behaviour_limit).items():
+        for fid, closeness in by_behaviour(task, library, verifier, behaviour_limit, prefer=nearest).items():
             if fid not in scores:
                 fn = library.get(fid)
                 if fn is None:

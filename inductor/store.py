@@ -322,28 +322,83 @@ class Library:
             row = self.db.execute("SELECT * FROM functions WHERE name = ? ORDER BY id", (key,)).fetchone()
         return self._function(row) if row else None
 
-    def functions(self, domain: str | None = None) -> list[Function]:
-        """Every function (of ``domain``), oldest first."""
-        if domain is None:
-            rows = self.db.execute("SELECT * FROM functions ORDER BY id").fetchall()
-        else:
-            rows = self.db.execute("SELECT * FROM functions WHERE domain = ? ORDER BY id", (domain,)).fetchall()
+    def functions(self, domain: str | None = None, limit: int | None = None) -> list[Function]:
+        """Every function (of ``domain``), oldest first; ``limit``: only that many, the most used
+        (then the newest), still oldest first."""
+        where, args = ("WHERE domain = ?", (domain,)) if domain is not None else ("", ())
+        if limit is not None:
+            return self._most_used(f"SELECT id FROM functions {where}", args, limit)
+        rows = self.db.execute(f"SELECT * FROM functions {where} ORDER BY id", args).fetchall()
         return [self._function(r) for r in rows]
 
-    def shared_functions(self, domain: str, min_tasks: int = 2) -> list[Function]:
+    def _most_used(self, ids_query: str, args: Sequence[Any], limit: int) -> list[Function]:
+        """The functions ``ids_query`` selects, at most ``limit`` of them (the most used, then the
+        newest), oldest first."""
+        rows = self.db.execute(
+            f"""SELECT f.* FROM functions f WHERE f.id IN (
+                    SELECT id FROM ({ids_query}) q
+                    ORDER BY (SELECT COUNT(*) FROM uses u WHERE u.function_id = q.id) DESC, q.id DESC LIMIT ?)
+                ORDER BY f.id""", (*args, max(0, limit))).fetchall()
+        return [self._function(r) for r in rows]
+
+    def ids(self, domain: str | None = None) -> set[int]:
+        """The ids of every function (of ``domain``), without reading the functions."""
+        if domain is None:
+            return {r[0] for r in self.db.execute("SELECT id FROM functions")}
+        return {r[0] for r in self.db.execute("SELECT id FROM functions WHERE domain = ?", (domain,))}
+
+    def outlines(self, domain: str, ids: Sequence[int] = ()) -> list[tuple[int, str, str, int]]:
+        """(id, name, signature, uses) of ``domain``'s functions, the ``ids`` first (in their
+        order), then the rest most used and newest first: a light pass over a large library."""
+        rows = self.db.execute(
+            """SELECT f.id, f.name, f.signature, (SELECT COUNT(*) FROM uses u WHERE u.function_id = f.id) AS n
+               FROM functions f WHERE f.domain = ? ORDER BY n DESC, f.id DESC""", (domain,)).fetchall()
+        by_id = {r[0]: (r[0], r[1], r[2], r[3]) for r in rows}
+        first = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        taken = {r[0] for r in first}
+        return first + [by_id[r[0]] for r in rows if r[0] not in taken]
+
+    def add_many(self, functions: Sequence[Function], *, task_id: str = "", run: str = "",
+                 model: str = "") -> int:
+        """Store many new functions in one transaction and write the modules once (an import, a
+        synthetic library); names are made unique in their domain. Returns how many."""
+        now = time.time()
+        with self.transaction() as db:
+            taken: dict[str, set[str]] = {}
+            for fn in functions:
+                names = taken.setdefault(fn.domain, {r[0] for r in db.execute(
+                    "SELECT name FROM functions WHERE domain = ?", (fn.domain,))})
+                name = _unique(fn.name, names)
+                names.add(name)
+                source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
+                cur = db.execute(
+                    "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (name, fn.domain, fn.signature, fn.docstring, source, fn.fingerprint, now, now))
+                fid = int(cur.lastrowid)
+                self._add_provenance(db, fid, fn.tasks[0] if fn.tasks else task_id, run, model, now)
+                if fn.examples:
+                    db.executemany("INSERT INTO examples (function_id, args, output) VALUES (?, ?, ?)",
+                                   [(fid, json.dumps(list(a)), json.dumps(o)) for a, o in fn.examples])
+        self.export_modules()
+        return len(functions)
+
+    def shared_functions(self, domain: str, min_tasks: int = 2, limit: int | None = None) -> list[Function]:
         """``domain``'s functions worth a place in the search's grammar: the abstractions, the
         functions that ``min_tasks`` or more tasks learned or called, and those with no stored
         s-expression solution behind them (model- or user-written, or found by a searcher without
         a λ-DSL: the DSL may not reach them). A snippet one λ-DSL solution taught renames what
         the DSL already reaches, and only widens the search."""
-        rows = self.db.execute(
-            """SELECT f.* FROM functions f WHERE f.domain = ? AND (
+        query = """SELECT f.id FROM functions f WHERE f.domain = ? AND (
                    EXISTS (SELECT 1 FROM abstractions a WHERE a.function_id = f.id)
                    OR (SELECT COUNT(*) FROM (SELECT task_id FROM provenance WHERE function_id = f.id
                                              UNION SELECT task_id FROM uses WHERE function_id = f.id)) >= ?
                    OR NOT EXISTS (SELECT 1 FROM provenance p JOIN solutions s
-                                  ON s.domain = f.domain AND s.task_id = p.task_id WHERE p.function_id = f.id))
-               ORDER BY f.id""", (domain, max(1, min_tasks))).fetchall()
+                                  ON s.domain = f.domain AND s.task_id = p.task_id WHERE p.function_id = f.id))"""
+        args = (domain, max(1, min_tasks))
+        if limit is not None:
+            return self._most_used(query, args, limit)
+        rows = self.db.execute(f"SELECT * FROM functions WHERE id IN ({query}) ORDER BY id", args).fetchall()
         return [self._function(r) for r in rows]
 
     def by_fingerprint(self, domain: str, fingerprint: str) -> Function | None:

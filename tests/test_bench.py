@@ -50,6 +50,25 @@ def test_bench_retrieval_reports_both_indexes_per_size():
     assert figures["embed_per_second"] > 0
 
 
+def test_bench_retrieval_measures_a_synthetic_library_opened_as_a_run_opens_it():
+    from click.testing import CliRunner
+
+    from inductor.cli import cli
+
+    res = CliRunner().invoke(cli, ["bench", "retrieval", "--sizes", "100", "--no-search", "--no-embedder", "--queries",
+                                   "5", "--library-size", "400", "--library-search-seconds", "0.3", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output[res.output.index("{"):])["library"]
+    assert figures["functions"] == 400 and figures["embedder"].startswith("hash")
+    for key in ("store_build_s", "index_build_s", "open_s", "top5_ms", "peak_rss_mb"):
+        assert figures[key] >= 0, key
+    assert [t["task"] for t in figures["tasks"]] == ["probe-map", "probe-count", "probe-text"]
+    for row in figures["tasks"]:
+        # Behaviour retrieval ran only functions that fit the task's types.
+        assert 0 < row["behaviour_candidates"] <= 200 and row["components"] <= 500
+        assert row["search_library_evaluated"] > 0 and row["search_empty_evaluated"] > 0
+
+
 def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
     from samples import ODD_DESC, ODD_PLUS
 

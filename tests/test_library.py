@@ -356,3 +356,51 @@ def test_the_readme_script_calls_learned_functions_with_plain_python(tmp_path):
     assert done.returncode == 0, done.stderr
     expected = [line.split("# ", 1)[1] for line in block.splitlines() if line.startswith("print(")]
     assert done.stdout.splitlines() == expected
+
+
+def test_behaviour_candidates_fit_the_task_s_types_and_put_the_nearest_in_meaning_first(lib, tmp_path):
+    from inductor.retrieve import behaviour_candidates
+
+    lib.add_many([
+        Function("count_big", "lists", "(x: list[int]) -> int", "def count_big(x):\n    return sum(v > 3 for v in x)\n"),
+        Function("shout", "lists", "(s: str) -> str", "def shout(s):\n    return s.upper()\n"),
+        Function("pad", "lists", "(x: list[int], k: int) -> list[int]", "def pad(x, k):\n    return x + [0] * k\n"),
+        Function("loose", "lists", "(x)", "def loose(x):\n    return x\n"),
+    ])
+    names = [f.name for f in behaviour_candidates(REV, lib, limit=10)]
+    # list[int] -> list[int]: not the int-returning, the str, or the two-argument one; unannotated fits.
+    assert set(names) == {*FUNCTIONS, "loose"}
+    drop = lib.get("drop_first").id
+    assert [f.name for f in behaviour_candidates(REV, lib, limit=2, prefer=[drop])][0] == "drop_first"
+    assert len(behaviour_candidates(REV, lib, limit=2)) == 2
+    counting = Task("count", [Example(([1, 5, 9],), 2)], domain="lists")
+    assert [f.name for f in behaviour_candidates(counting, lib, limit=10)] == ["loose", "count_big"]
+
+
+def test_a_large_library_bounds_what_the_search_gets_and_opens_without_reading_every_function(tmp_path):
+    from inductor.bench import synthetic_functions
+
+    lib = Library(tmp_path / "big")
+    functions = synthetic_functions(3000)
+    assert lib.add_many(functions) == 3000
+    assert len(lib) == 3000 and len(lib.ids("lists")) == 2100 and lib.module_path("lists").is_file()
+    most = lib.get(functions[10].name)  # any one: give it uses so the limit keeps it
+    lib.record_uses([most.id], "t1")
+    use = LibraryUse(lib, LibraryIndex(lib, HashEmbedder()), learn=False, search_limit=50)
+    shared = use.searchable("lists")
+    assert len(shared) == 50 and most.id in {f.id for f in shared}
+    assert [f.id for f in shared] == sorted(f.id for f in shared)  # oldest first, as without a limit
+    assert len(lib.functions("lists", limit=7)) == 7
+    # Reopened, the saved index matches the store: nothing is embedded again.
+    lib.close()
+    again = Library(tmp_path / "big", readonly=True)
+
+    class Counting(HashEmbedder):
+        texts = 0
+
+        def embed(self, texts):
+            Counting.texts += len(texts)
+            return super().embed(texts)
+
+    LibraryIndex(again, Counting())
+    assert Counting.texts == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -73,15 +74,30 @@ def test_built_in_backends_are_registered_through_the_hook(plugins, tmp_path):
 
 class _Stub(BaseHTTPRequestHandler):
     requests: list[dict] = []
+    busy = 0  # answer this many "busy..." requests with 503 first
+    lock = threading.Lock()
+    in_flight = most_in_flight = 0
 
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Stub.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-        if body["prompt"] == "fail":
-            self.send_response(500)
+        prompt = body["prompt"]
+        if prompt in ("fail", "bad") or (prompt.startswith("busy") and _Stub.busy > 0):
+            if prompt.startswith("busy"):
+                _Stub.busy -= 1
+            self.send_response({"fail": 500, "bad": 400}.get(prompt, 503))
+            if prompt == "busy-later":
+                self.send_header("Retry-After", "7")
             self.end_headers()
             self.wfile.write(b"boom")
             return
+        if prompt == "slow":
+            with _Stub.lock:
+                _Stub.in_flight += 1
+                _Stub.most_in_flight = max(_Stub.most_in_flight, _Stub.in_flight)
+            time.sleep(0.15)
+            with _Stub.lock:
+                _Stub.in_flight -= 1
         n = body["n"]
         # Out of order on purpose: the backend must sort by index.
         choices = [{"index": i, "text": f" return {i}\ndef extra():"} for i in reversed(range(n))]
@@ -129,12 +145,54 @@ def test_openai_backend_against_a_local_stub(stub_server):
 
 
 def test_openai_backend_errors_are_one_line(stub_server):
-    model = OpenAIModel(model="tiny", base_url=stub_server)
+    model = OpenAIModel(model="tiny", base_url=stub_server, retries=0)
     with pytest.raises(ModelError, match="HTTP 500: boom"):
         model.sample("fail", SampleParams(n=1))
-    dead = OpenAIModel(model="tiny", base_url="http://127.0.0.1:9/v1", timeout=2)
+    with pytest.raises(ModelError, match="HTTP 400: boom"):  # the request's fault: never retried
+        OpenAIModel(model="tiny", base_url=stub_server, sleep=pytest.fail).sample("bad", SampleParams(n=1))
+    dead = OpenAIModel(model="tiny", base_url="http://127.0.0.1:9/v1", timeout=2, retries=0)
     with pytest.raises(ModelError, match="127.0.0.1:9"):
         dead.sample("x", SampleParams(n=1))
+
+
+def test_openai_backend_retries_a_busy_server_with_backoff(stub_server):
+    pauses: list[float] = []
+    model = OpenAIModel(model="tiny", base_url=stub_server, retries=3, backoff=0.5, sleep=pauses.append)
+    _Stub.busy = 2
+    assert model.sample("busy", SampleParams(n=1, stop=("\ndef ",))) == [" return 0"]
+    assert model.retried == 2 and len(pauses) == 2
+    assert 0.25 <= pauses[0] <= 0.75 and 0.5 <= pauses[1] <= 1.5  # doubled, with jitter
+    _Stub.busy = 1
+    pauses.clear()
+    model.sample("busy-later", SampleParams(n=1))
+    assert pauses == [7.0]  # the server's Retry-After
+
+
+def test_openai_backend_says_the_server_is_gone_after_its_retries():
+    import socket
+
+    with socket.socket() as s:  # a free port, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    pauses: list[float] = []
+    model = OpenAIModel(model="tiny", base_url=f"http://127.0.0.1:{port}/v1", retries=2, sleep=pauses.append)
+    with pytest.raises(ModelError) as err:
+        model.sample("x", SampleParams(n=1))
+    message = str(err.value)
+    assert f"127.0.0.1:{port}" in message and "the server is gone" in message and "after 3 tries" in message
+    assert "\n" not in message and len(pauses) == 2
+
+
+def test_openai_backend_keeps_at_most_its_concurrency_in_flight(stub_server):
+    model = OpenAIModel(model="tiny", base_url=stub_server, max_concurrency=2)
+    _Stub.in_flight = _Stub.most_in_flight = 0
+    out: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: out.append(model.sample("slow", SampleParams(n=1)))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(out) == 6 and _Stub.most_in_flight == 2 and model.stats.calls == 6
 
 
 def test_openai_factory_reads_the_key_from_the_configured_variable(plugins, monkeypatch, stub_server):

@@ -144,6 +144,10 @@ def print_retrieval_figures(figures: dict[str, Any]) -> None:
     console.print("goal: top-5 at 100k functions <= 5 ms", highlight=False)
     if "search" in figures:
         print_search_figures(figures["search"], console)
+    if "library" in figures:
+        from inductor.bench.library import print_large_library_figures
+
+        print_large_library_figures(figures["library"], console)
 
 
 def print_search_figures(search: dict[str, Any], console: Any) -> None:

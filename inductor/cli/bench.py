@@ -379,10 +379,18 @@ def bench_soak(app: App, candidates: int, hostile: float, workers: int | None, e
 @click.option("--search-runs", default=3, show_default=True, type=click.IntRange(min=1),
               help="Fresh processes per path for the `library search` figures.")
 @click.option("--no-search", is_flag=True, help="Skip the `library search` figures.")
+@click.option("--library-size", type=click.IntRange(min=1),
+              help="Also build a synthetic library of this many functions and measure it opened as a run opens "
+                   "it: open time, memory, top-5, retrieval for a task, the search's start-up.")
+@click.option("--library-embedder", default="hash", show_default=True,
+              help="Embedder of the synthetic library's index (minilm embeds ~190 texts/s here).")
+@click.option("--library-search-seconds", default=2.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds of each search run with and without the synthetic library.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @pass_app
 def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, search_library: Path | None,
-                    search_runs: int, no_search: bool, as_json: bool) -> None:
+                    search_runs: int, no_search: bool, library_size: int | None, library_embedder: str,
+                    library_search_seconds: float, as_json: bool) -> None:
     """Top-5 search latency at each library size, approximate vs exact index; embedding throughput;
     `library search` cold and second-query times, torch-free and cached vs sentence-transformers.
 
@@ -390,6 +398,7 @@ def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, searc
     Examples:
       inductor bench retrieval --sizes 1000,10000 --no-embedder
       inductor bench retrieval --sizes 1000 --search-library library
+      inductor bench retrieval --sizes 100000 --no-search --library-size 100000
     """
     try:
         numbers = tuple(int(s) for s in sizes.split(",") if s.strip())
@@ -410,4 +419,19 @@ def bench_retrieval(app: App, sizes: str, queries: int, no_embedder: bool, searc
                 raise click.ClickException(str(exc)) from None
         elif search_library is not None:
             raise click.BadParameter(f"{folder}: no library here (no {DB_FILE})", param_hint="--search-library")
+    if library_size is not None:
+        if library_embedder not in app.plugins.embedders():
+            raise click.BadParameter(f"{library_embedder!r}: unknown (known: {', '.join(sorted(app.plugins.embedders()))})",
+                                     param_hint="--library-embedder")
+        app.configure("library", embedder=library_embedder)
+        with app.sandbox() as sandbox, tempfile.TemporaryDirectory(prefix="inductor-bench-") as tmp:
+            searcher = app.searcher(sandbox, "value", seconds=30.0)
+            try:
+                figures["library"] = benchmarks.bench_large_library(
+                    Path(tmp) / "library", library_size, embedder=app.embedder(), verifier=Verifier(sandbox, app.plugins),
+                    searcher=searcher, library_use=lambda folder: app.library_use(folder, learn=False, quiet=True),
+                    search_seconds=library_search_seconds,
+                    progress=None if as_json else lambda m: click.echo(m, err=True))
+            finally:
+                searcher.close()
     show_figures(figures, as_json, benchmarks.print_retrieval_figures)

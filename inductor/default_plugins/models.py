@@ -35,7 +35,9 @@ def _openai(arg, settings):
     if not model:
         raise ModelError("--model openai:MODEL[@URL]: name the served model, e.g. openai:qwen@http://host:8000/v1")
     own = _own(settings, OpenAISettings)
-    return OpenAIModel(model=model, base_url=url or own.api_url, api_key=os.environ.get(own.api_key_env, ""))
+    return OpenAIModel(model=model, base_url=url or own.api_url, api_key=os.environ.get(own.api_key_env, ""),
+                       timeout=own.timeout, max_concurrency=own.max_concurrency, retries=own.retries,
+                       backoff=own.backoff)
 
 
 def _fake(arg, settings):
