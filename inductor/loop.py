@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from inductor.events import EventLog, Events  # noqa: F401  (EventLog: re-exported)
@@ -75,6 +76,7 @@ class LibraryUse:
     recognition_mix: float = 0.5
     recognition_floor: float = 0.01
     _recognizers: dict[str, Any] = field(default_factory=dict, repr=False)
+    _searchable: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
 
     def components(self, domain: str, aliases: Mapping[str, str] | None = None) -> list[Any]:
         """The library functions the search may call as search components; an abstraction
@@ -102,10 +104,28 @@ class LibraryUse:
         return model.weights(task, fitted) if model is not None else fitted
 
     def searchable(self, domain: str) -> list[Any]:
-        """The library functions of ``domain`` the search may call."""
-        if self.search_functions == "all":
-            return self.library.functions(domain, limit=self.search_limit)
-        return self.library.shared_functions(domain, self.min_tasks, limit=self.search_limit)
+        """The library functions of ``domain`` the search may call (read again when the domain's
+        module changed)."""
+        key = (domain, self.library.module_name(domain))
+        if key not in self._searchable:
+            if self.search_functions == "all":
+                found = self.library.functions(domain, limit=self.search_limit)
+            else:
+                found = self.library.shared_functions(domain, self.min_tasks, limit=self.search_limit)
+            self._searchable = {key: found}
+        return self._searchable[key]
+
+    def module(self, domain: str, also: Iterable[str] = ()) -> tuple[str, Path] | None:
+        """The module of ``domain``'s functions for the sandbox, as (import name, path): the
+        whole module, or past ``search_limit`` functions only those the search may call and
+        ``also`` (with what they call), so a large library's module stays small."""
+        lib = self.library
+        path = lib.module_path(domain)
+        if not path.is_file():
+            return None
+        if len(lib.ids(domain)) <= self.search_limit:
+            return lib.module_name(domain), path
+        return lib.module_part(domain, [*(f.name for f in self.searchable(domain)), *also])
 
 
 #: ``Budget.rounds`` for "repair rounds while the task's time lasts".
@@ -215,16 +235,15 @@ class Induction:
             self._primitive_names[domain] = {h.name for h in self._helpers[domain]}
         return rank_helpers(self._helpers[domain], task, self.max_helpers if limit is None else limit)
 
-    def _library_prelude(self, task: Task) -> list[Any]:
-        """The library's module of the task's domain as a prelude (its functions callable)."""
+    def _library_prelude(self, task: Task, also: Iterable[str] = ()) -> list[Any]:
+        """The library's module of the task's domain as a prelude (its functions callable; of a
+        large library, those the search may call and ``also``: see :meth:`LibraryUse.module`)."""
         if self.library is None:
             return []
         from inductor.sandbox import Prelude
 
-        lib = self.library
-        domain = task.domain or "generic"
-        path = lib.library.module_path(domain)
-        return [Prelude(lib.library.module_name(domain), str(path))] if path.is_file() else []
+        module = self.library.module(task.domain or "generic", also)
+        return [Prelude(module[0], str(module[1]))] if module is not None else []
 
     def _retrieve(self, task: Task) -> list[Helper]:
         """Library functions retrieved by meaning and behaviour, as prompt helpers. Only a
@@ -338,6 +357,8 @@ class Induction:
         """Propose with the model, verify, and repair the nearest misses until ``deadline``
         (or the fixed number of rounds)."""
         library_helpers = self._retrieve(task)
+        if library_helpers:  # the retrieved functions are callable too (a large library's part grows)
+            preludes = self._library_prelude(task, [h.name for h in library_helpers])
         helpers = library_helpers + self.helpers(task, max(0, self.max_helpers - len(library_helpers)))
         domain_text = self.plugins.prompt_context(task)
         shot_pool = self.plugins.prompt_shots(task)

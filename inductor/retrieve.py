@@ -121,7 +121,11 @@ def by_behaviour(task: Task, library: Library, verifier: Verifier, limit: int,
         return {}
     params = ", ".join(task.params)
     sources = [f"def {task.entry_point}({params}):\n    return {f.name}({params})\n" for f in fns]
-    prelude = Prelude(library.module_name(domain), str(path))
+    if len(library.ids(domain)) > limit:  # a large library: a module of the candidates alone
+        name, part = library.module_part(domain, [f.name for f in fns])
+        prelude = Prelude(name, str(part))
+    else:
+        prelude = Prelude(library.module_name(domain), str(path))
     results = verifier.check(task, sources, extra_preludes=[prelude], notify=False)
     return {f.id: r.closeness for f, r in zip(fns, results) if f.id is not None}
 

@@ -171,6 +171,8 @@ class Library:
         """
         self.folder = Path(folder).resolve()
         self.readonly = readonly
+        #: Where :meth:`module_part` writes its modules (made on first use).
+        self._parts: Path | None = None
         path = self.folder / DB_FILE
         if not path.is_file() and (readonly or not create):
             raise StoreError(f"{self.folder}: no library here (no {DB_FILE}); only a run that learns creates one")
@@ -272,6 +274,9 @@ class Library:
 
     def close(self) -> None:
         self.db.close()
+        if self._parts is not None:
+            shutil.rmtree(self._parts, ignore_errors=True)
+            self._parts = None
 
     def copy_to(self, folder: Path, *, skip: Sequence[str] = ()) -> Path:
         """A consistent copy of the library in ``folder`` (made, empty): the store through SQLite's
@@ -366,8 +371,10 @@ class Library:
         with self.transaction() as db:
             taken: dict[str, set[str]] = {}
             for fn in functions:
-                names = taken.setdefault(fn.domain, {r[0] for r in db.execute(
-                    "SELECT name FROM functions WHERE domain = ?", (fn.domain,))})
+                if fn.domain not in taken:
+                    taken[fn.domain] = {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?",
+                                                                 (fn.domain,))}
+                names = taken[fn.domain]
                 name = _unique(fn.name, names)
                 names.add(name)
                 source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
@@ -607,6 +614,38 @@ class Library:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "empty"
         return f"{SANDBOX_PREFIX}{_module_name(domain)}_{digest}"
 
+    def module_part(self, domain: str, names: Iterable[str]) -> tuple[str, Path]:
+        """A module of ``domain``'s functions ``names`` and the library functions they call (so
+        it runs alone), for the sandbox when the whole module is large: (import name, path).
+        Written once per content under a folder of this process, removed on :meth:`close`."""
+        known = self.names(domain)
+        found: dict[str, tuple[int, str]] = {}
+        todo = [n for n in dict.fromkeys(names) if n in known]
+        while todo:
+            name = todo.pop()
+            if name in found:
+                continue
+            row = self.db.execute("SELECT id, source FROM functions WHERE domain = ? AND name = ?",
+                                  (domain, name)).fetchone()
+            if row is None:
+                continue
+            found[name] = (row[0], row[1])
+            todo += [n for n in _free_names(row[1]) if n in known and n not in found]
+        chosen = sorted(found.items(), key=lambda item: item[1][0])
+        lines = _module_header(domain, [n for n, _ in chosen])
+        for _name, (fid, source) in chosen:
+            lines += ["", "", f"# id {fid}", source.rstrip()]
+        text = "\n".join(lines) + "\n"
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        if self._parts is None:
+            import tempfile
+
+            self._parts = Path(tempfile.mkdtemp(prefix="inductor-library-parts-"))
+        path = self._parts / f"{_module_name(domain)}_{digest}.py"
+        if not path.is_file():
+            path.write_text(text, encoding="utf-8")
+        return f"{SANDBOX_PREFIX}{_module_name(domain)}_part_{digest}", path
+
     def export_modules(self, folder: Path | None = None,
                        primitives: Mapping[str, Sequence[ModuleType]] | None = None) -> list[Path]:
         """Write one module per domain (all of its functions, oldest first); returns the paths.
@@ -671,24 +710,8 @@ class Library:
         domains = set(self.domains())
         for domain in sorted(domains):
             fns = self.functions(domain)
-            module, stem = _module_name(domain), _domain_stem(domain)
-            lines = [
-                f'"""Library functions of the {domain} domain, learned by inductor (generated from',
-                f'{DB_FILE}; edit the store, not this file)."""',
-                "",
-                f'if not __name__.startswith("{SANDBOX_PREFIX}"):  # in inductor\'s sandbox the primitives are here',
-                f"    try:  # the {domain} primitives these functions may call: beside this file (library export)",
-                f"        from {stem}_primitives import *  # noqa: F403",
-                "    except ModuleNotFoundError:",
-                "        try:  # or from the plugins that serve the domain, where inductor is installed",
-                "            from inductor.domain import primitives_namespace",
-                "        except ModuleNotFoundError:",
-                f'            raise ImportError("{module}.py needs the {domain} primitives: {stem}_primitives.py '
-                f'beside it (inductor library export writes it) or inductor installed") from None',
-                f"        globals().update(primitives_namespace({domain!r}))",
-                "",
-                f"__all__ = {[f.name for f in fns]!r}",
-            ]
+            module = _module_name(domain)
+            lines = _module_header(domain, [f.name for f in fns])
             for fn in fns:
                 origin = f"# id {fn.id}; from task(s) {', '.join(fn.tasks) or '-'}; used by {fn.uses} solution(s)"
                 lines += ["", "", origin, fn.source.rstrip()]
@@ -702,6 +725,28 @@ class Library:
                 if stale.stem not in {_module_name(d) for d in domains} and _generated(stale):
                     stale.unlink()
         return written
+
+
+def _module_header(domain: str, names: Sequence[str]) -> list[str]:
+    """The first lines of a domain's module: where its primitives come from, and ``__all__``."""
+    module, stem = _module_name(domain), _domain_stem(domain)
+    return [
+        f'"""Library functions of the {domain} domain, learned by inductor (generated from',
+        f'{DB_FILE}; edit the store, not this file)."""',
+        "",
+        f'if not __name__.startswith("{SANDBOX_PREFIX}"):  # in inductor\'s sandbox the primitives are here',
+        f"    try:  # the {domain} primitives these functions may call: beside this file (library export)",
+        f"        from {stem}_primitives import *  # noqa: F403",
+        "    except ModuleNotFoundError:",
+        "        try:  # or from the plugins that serve the domain, where inductor is installed",
+        "            from inductor.domain import primitives_namespace",
+        "        except ModuleNotFoundError:",
+        f'            raise ImportError("{module}.py needs the {domain} primitives: {stem}_primitives.py '
+        f'beside it (inductor library export writes it) or inductor installed") from None',
+        f"        globals().update(primitives_namespace({domain!r}))",
+        "",
+        f"__all__ = {list(names)!r}",
+    ]
 
 
 def writable(folder: Path) -> bool:

@@ -404,3 +404,28 @@ def test_a_large_library_bounds_what_the_search_gets_and_opens_without_reading_e
 
     LibraryIndex(again, Counting())
     assert Counting.texts == 0
+
+
+def test_a_large_library_sends_the_sandbox_a_module_of_what_the_task_may_call(tmp_path, plugins, sandbox):
+    from inductor.bench import synthetic_functions
+
+    lib = Library(tmp_path / "big")
+    lib.add_many([*synthetic_functions(120),
+                  Function("inner_step", "lists", SIG, "def inner_step(x):\n    return x[::-1]\n"),
+                  Function("outer_step", "lists", SIG, "def outer_step(x):\n    return inner_step(x)[1:]\n")])
+    name, part = lib.module_part("lists", ["outer_step"])
+    text = part.read_text()
+    assert text.count("\ndef ") == 2 and "def inner_step" in text  # what it calls comes along
+    use = LibraryUse(lib, LibraryIndex(lib, HashEmbedder()), learn=False, search_limit=10)
+    name, path = use.module("lists", also=["outer_step"])
+    assert path != lib.module_path("lists") and path.read_text().count("\ndef ") <= 10 + 2
+    # The loop's prelude is that part, and a candidate calls a function in it.
+    induction = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(),
+                          model_settings=ModelSettings(), library=use)
+    (prelude,) = induction._library_prelude(REV, also=["outer_step"])
+    check = Verifier(sandbox, plugins).check(REV, ["def f(x):\n    return inner_step(x)\n"], extra_preludes=[prelude])
+    assert check[0]
+    small = LibraryUse(lib, None, learn=False)  # 500 >= 122 functions: the whole module
+    assert small.module("lists")[1] == lib.module_path("lists")
+    lib.close()
+    assert not part.exists()  # the parts go with the library's connection
