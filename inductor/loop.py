@@ -76,7 +76,7 @@ class LibraryUse:
     recognition_mix: float = 0.5
     recognition_floor: float = 0.01
     _recognizers: dict[str, Any] = field(default_factory=dict, repr=False)
-    _searchable: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
+    _searchable: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict, repr=False)
 
     def components(self, domain: str, aliases: Mapping[str, str] | None = None) -> list[Any]:
         """The library functions the search may call as search components; an abstraction
@@ -104,9 +104,8 @@ class LibraryUse:
         return model.weights(task, fitted) if model is not None else fitted
 
     def searchable(self, domain: str) -> list[Any]:
-        """The library functions of ``domain`` the search may call (read again when the domain's
-        module changed)."""
-        key = (domain, self.library.module_name(domain))
+        """The library functions of ``domain`` the search may call (read again when the store changed)."""
+        key = (domain, self.library.revision(), self.search_functions, self.min_tasks, self.search_limit)
         if key not in self._searchable:
             if self.search_functions == "all":
                 found = self.library.functions(domain, limit=self.search_limit)

@@ -346,6 +346,15 @@ class Library:
                 ORDER BY f.id""", (*args, max(0, limit))).fetchall()
         return [self._function(r) for r in rows]
 
+    def revision(self) -> tuple[int, ...]:
+        """Changes whenever a function, a use, a provenance, a solution or an abstraction is
+        added or removed (cheap: counts and the largest ids), to key what is read from the store."""
+        return tuple(self.db.execute(
+            """SELECT (SELECT COUNT(*) FROM functions), (SELECT COALESCE(MAX(id), 0) FROM functions),
+                      (SELECT COUNT(*) FROM uses), (SELECT COUNT(*) FROM provenance),
+                      (SELECT COUNT(*) FROM solutions), (SELECT COUNT(*) FROM abstractions),
+                      (SELECT COALESCE(MAX(updated), 0) FROM functions)""").fetchone())
+
     def ids(self, domain: str | None = None) -> set[int]:
         """The ids of every function (of ``domain``), without reading the functions."""
         if domain is None:
