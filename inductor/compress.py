@@ -295,6 +295,9 @@ def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tup
     args = dict(zip(prim.arg_names, term.args))
     parts = {n: describe(a, prims, names, bound, plain) for n, a in args.items()}
     forms = _alternatives(prim.phrase, prim.arg_names)
+    empty = [f for f in _when_empty(prim.phrase) if _is_empty(args.get(f[0]))]
+    if empty:  # "if {xs} is empty: ...": said without the empty argument, in names too
+        forms = [empty[0][1]]
     for phrase in reversed(forms[:1] if plain else forms):
         said = _said_by_bodies(phrase, args, parts, prims, names, bound)
         if said is not None:
@@ -302,10 +305,25 @@ def describe(term: Any, prims: dict[str, Any], names: dict[str, str], bound: tup
     return f"{prim.name} of {', '.join(parts.values())}"
 
 
+#: A phrase's alternative for an empty argument: ``| if {xs} is empty: a list of just {v}``.
+_WHEN_EMPTY = re.compile(r"^if \{(\w+)\} is empty: (.+)$")
+
+
+def _when_empty(phrase: str) -> list[tuple[str, str]]:
+    """(argument, phrase) of each alternative said when that argument is an empty constant."""
+    return [(m.group(1), m.group(2)) for part in phrase.split(" | ") if (m := _WHEN_EMPTY.match(part))]
+
+
+def _is_empty(term: Any) -> bool:
+    return term is not None and term.kind == "const" and isinstance(term.head, (str, tuple, list)) \
+        and len(term.head) == 0
+
+
 def _alternatives(phrase: str, arg_names: Sequence[str]) -> list[str]:
-    """The phrase's alternatives, or the phrase alone when a part lacks an argument (a constant
-    with " | " inside an earlier abstraction's phrase)."""
-    parts = phrase.split(" | ")
+    """The phrase's alternatives (but those for an empty argument), or the phrase alone when a
+    part lacks an argument (a constant with " | " inside an earlier abstraction's phrase)."""
+    parts = [p for p in phrase.split(" | ") if not _WHEN_EMPTY.match(p)]
+    phrase = " | ".join(parts)
     if all(set(re.findall(r"\{(\w+)[\[}]", p)) >= set(arg_names) for p in parts):
         return parts
     return [phrase]

@@ -447,3 +447,17 @@ def test_a_lambda_is_said_by_its_body_where_its_parameter_reads_and_plainly_wher
     from inductor.compress import _alternatives
 
     assert _alternatives('the words of {s} joined with " | "', ("s",)) == ['the words of {s} joined with " | "']
+
+
+def test_an_empty_list_argument_is_left_out_of_the_python_and_the_phrase():
+    import inductor_plugins.lists.dsl as lists
+    from inductor.compress import describe, name_from
+    from inductor.dsl.core import parse, python
+
+    prims = {p.name: p for p in lists.PRIMITIVES}
+    single = parse("(cons (index 6 x) [])", prims)
+    assert python(single, prims) == "[x[6]]"
+    assert describe(single, prims, {"x": "xs"}) == "a singleton list of the element of xs at position 6"
+    assert name_from(describe(single, prims, {"x": "xs"}, plain=True), ("xs",), set()) == "singleton_list_position"
+    longer = parse("(cons 1 x)", prims)  # not empty: the usual phrase and Python
+    assert python(longer, prims) == "[1, *x]" and describe(longer, prims, {"x": "xs"}) == "1 followed by xs"

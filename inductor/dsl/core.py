@@ -437,7 +437,12 @@ def python(t: Term, prims: dict[str, Primitive], params: Sequence[str] = ("x",),
     prim = prims[t.head]
     parts = [_render_lambda(a, prims, params, bound) if a.kind == "lam" else python(a, prims, params, bound)
              for a in t.args]
-    text = prim.py.format(*parts)
+    template = prim.py
+    for i, part in enumerate(parts):
+        # An empty list spread into a list display adds nothing: ``[n, *[]]`` reads ``[n]``.
+        if part in ("[]", "()") and f"*{{{i}}}" in template:
+            template = template.replace(f", *{{{i}}}", "").replace(f"*{{{i}}}, ", "")
+    text = template.format(*parts)
     # A template like ``{1}[:{0}] + {1}[{0} + 1:]`` is an operand of its parent's (``...[::-1]``).
     return text if _atomic(text) else f"({text})"
 
