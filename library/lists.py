@@ -11,52 +11,58 @@ if not __name__.startswith("inductor_library_"):  # in inductor's sandbox the pr
             raise ImportError("lists.py needs the lists primitives: lists_primitives.py beside it (inductor library export writes it) or inductor installed") from None
         globals().update(primitives_namespace('lists'))
 
-__all__ = ['position_below', 'positions_exchanged', 'followed_cons', 'first_followed', 'position_below_slice', 'followed_cons_index', 'first_without', 'position_replaced']
+__all__ = ['position_below', 'singleton_list', 'singleton_list_position', 'position_below_slice', 'singleton_list_position_index', 'first_without', 'position_replaced', 'position_replaced_set', 'positions_exchanged']
 
 
-# id 1; from task(s) c001; used by 5 solution(s)
+# id 1; from task(s) c001; used by 4 solution(s)
 def position_below(xs: list[int]) -> list[int]:
     """The elements of xs from position 2 below 3."""
     return xs[2:3]
 
 
-# id 2; from task(s) c035; used by 4 solution(s)
-def positions_exchanged(n: int, k: int, xs: list[int]) -> list[int]:
-    """xs with the elements at positions 1 and n exchanged with the elements at positions 0 and k exchanged."""
-    return swap(swap(xs, 1, n), 0, k)
+# id 2; from task(s) c077; used by 3 solution(s)
+def singleton_list(n: int) -> list[int]:
+    """A singleton list of n."""
+    return [n]
 
 
-# id 3; from task(s) c077; used by 3 solution(s)
-def followed_cons(n: int) -> list[int]:
-    """n followed by []."""
-    return [n, *[]]
+# id 3; from task(s) c005; used by 2 solution(s)
+def singleton_list_position(xs: list[int]) -> list[int]:
+    """A singleton list of the element of xs at position the first element of xs."""
+    return singleton_list(xs[xs[0]])
 
 
-# id 4; from task(s) c005; used by 2 solution(s)
-def first_followed(xs: list[int]) -> list[int]:
-    """Element the first element of xs of xs followed by []."""
-    return followed_cons(xs[xs[0]])
-
-
-# id 5; from task(s) c004; used by 3 solution(s)
+# id 4; from task(s) c004; used by 3 solution(s)
 def position_below_slice(n: int, xs: list[int]) -> list[int]:
     """The elements of xs from position n below 7."""
     return xs[n:7]
 
 
-# id 6; from task(s) c003; used by 2 solution(s)
-def followed_cons_index(xs: list[int]) -> list[int]:
-    """Element 6 of xs followed by []."""
-    return followed_cons(xs[6])
+# id 5; from task(s) c003; used by 2 solution(s)
+def singleton_list_position_index(xs: list[int]) -> list[int]:
+    """A singleton list of the element of xs at position 6."""
+    return singleton_list(xs[6])
 
 
-# id 7; from task(s) c011; used by 2 solution(s)
+# id 6; from task(s) c011; used by 2 solution(s)
 def first_without(xs: list[int]) -> list[int]:
     """The first 3 elements of xs without its first element."""
     return xs[1:][:3]
 
 
-# id 8; from task(s) c016; used by 2 solution(s)
+# id 7; from task(s) c016; used by 2 solution(s)
 def position_replaced(xs: list[int]) -> list[int]:
     """xs with the element at position 1 replaced by 8."""
     return xs[:1] + [8][:len(xs) - 1] + xs[1 + 1:]
+
+
+# id 8; from task(s) c018; used by 2 solution(s)
+def position_replaced_set(xs: list[int]) -> list[int]:
+    """xs with the element at position 5 replaced by 3."""
+    return xs[:5] + [3][:len(xs) - 5] + xs[5 + 1:]
+
+
+# id 17; from task(s) c088; used by 2 solution(s)
+def positions_exchanged(n: int, k: int, xs: list[int]) -> list[int]:
+    """xs with the elements at positions 1 and n exchanged with the elements at positions 0 and k exchanged."""
+    return swap(swap(xs, 1, n), 0, k)
