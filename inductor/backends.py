@@ -259,6 +259,7 @@ class RayBackend:
             return
         ray = self._ray()
         if not ray.is_initialized():
+            _check_reachable(self.settings.address)
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                       "logging_level": logging.ERROR}
             if not self.settings.address:
@@ -382,3 +383,24 @@ def _cause(exc: BaseException) -> str:
         exc = cause
     text = str(exc).strip()
     return text.splitlines()[-1] if text else type(exc).__name__
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in one line, at once, when ``address`` (HOST:PORT or ray://HOST:PORT) does not answer:
+    Ray itself retries for minutes. Empty (a local cluster) and ``auto`` are not checked."""
+    import socket
+
+    if not address or address == "auto":
+        return
+    where = address.removeprefix("ray://")
+    host, sep, port = where.rpartition(":")
+    if not sep or not port.isdigit():
+        raise BackendError(f"[ray] address {address!r}: expected HOST:PORT (the head's GCS port, 6379) "
+                           "or ray://HOST:10001")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise BackendError(f"--backend ray: cannot reach the Ray cluster at {address} ({reason}); "
+                           "is `ray start --head` running there?") from None

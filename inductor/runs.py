@@ -90,11 +90,18 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
     if request.library is not None:  # what the workers of a backend elsewhere see as the library
         app.configure("library", folder=str(request.library))
     backend = app.backend()
-    model = app.load_model(None if request.no_library else request.library)
     library_use = None
     learn = settings.library.learn and not request.frozen_library
-    if not request.no_library:
-        library_use = app.library_use(request.library, learn=learn, model=model)
+    try:
+        model = app.load_model(None if request.no_library else request.library)
+        if not request.no_library:
+            library_use = app.library_use(request.library, learn=learn, model=model)
+        start = getattr(backend, "start", None)
+        if callable(start):  # a cluster that cannot be reached fails before the run folder exists
+            start()
+    except BaseException:
+        backend.close()
+        raise
     info: dict[str, Any] = {"model": m.name, "seed": r.seed, "samples": r.samples, "rounds": r.rounds,
                             "max_passes": r.passes, "time_per_task": r.time_per_task,
                             "searcher": settings.search.searcher if settings.search.enabled else None,

@@ -139,6 +139,26 @@ def test_the_backend_stops_the_local_cluster_it_started(tmp_path):
     assert not ray.is_initialized()
 
 
+@needs_ray
+def test_an_unreachable_cluster_is_one_line_before_the_run_folder_exists(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a free port, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    if ray.is_initialized():
+        pytest.skip("a cluster from another test is running")
+    folder = write_tasks(tmp_path / "tasks", TASKS[:1])
+    app = app_for(tmp_path, backend="ray")
+    app.configure("ray", address=f"127.0.0.1:{port}")
+    with pytest.raises(BackendError, match=rf"cannot reach the Ray cluster at 127.0.0.1:{port} .*ray start --head"):
+        run(app, folder, tmp_path / "lib", no_library=True)
+    assert not (tmp_path / "runs").exists()
+    app.configure("ray", address="nowhere")
+    with pytest.raises(BackendError, match=r"\[ray\] address 'nowhere': expected HOST:PORT"):
+        run(app, folder, tmp_path / "lib", no_library=True)
+
+
 # --- Ray workers on a local cluster --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -270,3 +290,4 @@ def test_bench_scale_measures_local_and_ray_runs_of_the_same_tasks(ray_cluster, 
         assert row["tasks"] == 3 and row["train_solved"] == 3 and row["same_solved"]
         assert row["tasks_per_second"] > 0 and row["speedup"] > 0
     assert figures["rows"][0]["speedup"] == 1.0
+
