@@ -64,6 +64,8 @@ class RaySettings:
     sandbox_workers: int = setting(0, "sandbox processes per worker; 0: [sandbox] workers shared out "
                                       "among the workers on a local cluster, all of them on a remote one")
     max_retries: int = setting(2, "times a worker that died is restarted and its task retried")
+    model_slots: int = setting(0, "most model calls in flight across all workers (for one shared model "
+                                  "server); 0: no limit but each worker's own")
 
 
 @hookimpl
@@ -151,7 +153,7 @@ class TaskWorker:
     events recorded while solving, for the driver to replay.
     """
 
-    def __init__(self, spec: WorkerSpec) -> None:
+    def __init__(self, spec: WorkerSpec, slots: Any = None) -> None:
         from inductor.app import App
 
         self.spec = spec
@@ -162,6 +164,8 @@ class TaskWorker:
         overrides = {"workers": spec.sandbox_workers} if spec.sandbox_workers else {}
         self.sandbox = self.app.sandbox(**overrides).__enter__()
         self.model = self.app.load_model(spec.library_dir)
+        if slots is not None and self.model is not None:
+            self.model = SlotLimited(self.model, slots)
         self.records: list[dict[str, Any]] = []
         self.events = Events(None, listeners=(self._record,))
         self.folder = Path(tempfile.mkdtemp(prefix="inductor-worker-"))
@@ -218,6 +222,41 @@ class TaskWorker:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class ModelSlots:
+    """A cluster-wide semaphore for model calls (an async Ray actor): ``[ray] model_slots``."""
+
+    def __init__(self, slots: int) -> None:
+        import asyncio
+
+        self.slots = asyncio.Semaphore(max(1, slots))
+
+    async def acquire(self) -> None:
+        await self.slots.acquire()
+
+    async def release(self) -> None:
+        self.slots.release()
+
+
+class SlotLimited:
+    """A model whose every call first takes one of the cluster's model slots (:class:`ModelSlots`)."""
+
+    def __init__(self, model: Any, slots: Any) -> None:
+        self._model = model
+        self._slots = slots
+
+    def sample(self, prompt: str, params: Any) -> list[str]:
+        import ray
+
+        ray.get(self._slots.acquire.remote())
+        try:
+            return self._model.sample(prompt, params)
+        finally:
+            self._slots.release.remote()
+
+    def __getattr__(self, name: str) -> Any:  # name, stats, prompt_format, ... as the model has them
+        return getattr(self._model, name)
+
+
 # --- the backend --------------------------------------------------------------------------------
 
 @dataclass
@@ -234,6 +273,7 @@ class RayBackend:
     _actors: list[Any] = field(default_factory=list)
     _started_ray: bool = False
     _shipped: tuple[str, Any] | None = None
+    _slots: Any = None
 
     @classmethod
     def from_app(cls, app: App) -> RayBackend:
@@ -273,7 +313,9 @@ class RayBackend:
         retries = self.settings.max_retries
         actor = ray.remote(num_cpus=self.settings.cpus_per_worker, max_restarts=retries,
                            max_task_retries=retries)(TaskWorker)
-        self._actors = [actor.remote(self.spec) for _ in range(self.settings.workers)]
+        if self.settings.model_slots > 0 and self._slots is None:
+            self._slots = ray.remote(ModelSlots).options(max_concurrency=1000).remote(self.settings.model_slots)
+        self._actors = [actor.remote(self.spec, self._slots) for _ in range(self.settings.workers)]
         # Each worker's process id, once its parts are built: a worker that cannot build them
         # (a model that does not load) stops the run here, with its reason.
         try:
@@ -369,6 +411,10 @@ class RayBackend:
         for a in self._actors:
             with contextlib.suppress(Exception):
                 ray.kill(a)
+        if self._slots is not None:
+            with contextlib.suppress(Exception):
+                ray.kill(self._slots)
+            self._slots = None
         self._actors = []
         self._shipped = None
         if self._started_ray:

@@ -291,3 +291,52 @@ def test_bench_scale_measures_local_and_ray_runs_of_the_same_tasks(ray_cluster, 
         assert row["tasks_per_second"] > 0 and row["speedup"] > 0
     assert figures["rows"][0]["speedup"] == 1.0
 
+
+SLOW_MODEL = '''
+import os
+import time
+from pathlib import Path
+from inductor.hookspecs import hookimpl
+from inductor.models import ModelStats
+
+LOG = Path(__file__).with_name("calls.log")
+
+
+class Slow:
+    name = "slow"
+
+    def __init__(self):
+        self.stats = ModelStats()
+
+    def sample(self, prompt, params):
+        start = time.time()
+        time.sleep(0.4)
+        with LOG.open("a") as f:  # one line per call: its start and end
+            f.write(f"{start} {time.time()} {os.getpid()}\\n")
+        return [" return [v + 1 for v in x]"] * params.n
+
+
+@hookimpl
+def inductor_register_models(register):
+    register("slow", lambda arg, settings: Slow())
+'''
+
+
+@needs_ray
+def test_model_slots_limit_the_calls_in_flight_across_workers(ray_cluster, tmp_path):
+    plugin_dir = tmp_path / "plugins"
+    plugin_dir.mkdir()
+    (plugin_dir / "slow_model.py").write_text(SLOW_MODEL)
+    tasks = [Task(f"inc{i}", [Example(([1, 2],), [2, 3])], domain="lists") for i in range(4)]
+    folder = write_tasks(tmp_path / "tasks", tasks)
+    app = app_for(tmp_path, backend="ray", plugins_dirs=(plugin_dir,), model={"name": "slow"},
+                  search={"enabled": False}, run={"samples": 1, "rounds": 0})
+    app.configure("ray", workers=2, model_slots=1)
+    finished = run(app, folder, tmp_path / "lib", no_library=True)
+    assert len(solved(finished)) == 4
+    calls = [tuple(map(float, line.split()[:2])) for line in (plugin_dir / "calls.log").read_text().splitlines()]
+    pids = {line.split()[2] for line in (plugin_dir / "calls.log").read_text().splitlines()}
+    assert len(calls) == 4 and len(pids) == 2  # both workers called the model ...
+    calls.sort()
+    assert all(end <= nxt_start + 0.01 for (_, end), (nxt_start, _) in zip(calls, calls[1:]))  # ... one at a time
+
