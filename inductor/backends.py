@@ -266,6 +266,7 @@ class RayBackend:
     spec: WorkerSpec
     settings: RaySettings = field(default_factory=RaySettings)
     name: str = "ray"
+    solves_here: bool = False
     #: Tasks lost with a worker that died past its retries.
     lost: int = 0
     #: The process ids each worker answered from: more than one means Ray restarted it.

@@ -176,6 +176,8 @@ class Backend(Protocol):
     """
 
     name: str
+    #: Whether tasks are solved in this process (the model loads here) or by workers elsewhere.
+    solves_here: bool
 
     def solve(self, induction: Induction, tasks: Sequence[Task], pass_no: int) -> Iterator[Solved]: ...
 
@@ -186,6 +188,7 @@ class InProcess:
     """The ``local`` backend: one task after another in this process (what a run does by default)."""
 
     name = "local"
+    solves_here = True
 
     def solve(self, induction: Induction, tasks: Sequence[Task], pass_no: int) -> Iterator[Solved]:
         for i, task in enumerate(tasks):

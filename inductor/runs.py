@@ -85,17 +85,21 @@ def execute(app: App, tasks: list[Task], request: RunRequest, console: RunConsol
     console = console or RunConsole(quiet=True)
     settings = app.settings
     r, m = settings.run, settings.model
-    if m.name != "none":
-        console.start(f"loading model {m.name}")
     if request.library is not None:  # what the workers of a backend elsewhere see as the library
         app.configure("library", folder=str(request.library))
     backend = app.backend()
+    # Workers elsewhere load their own model: this process needs one only to name functions.
+    here = getattr(backend, "solves_here", True) or settings.library.names == "model"
+    if m.name != "none" and here:
+        console.start(f"loading model {m.name}")
     library_use = None
     learn = settings.library.learn and not request.frozen_library
     try:
-        model = app.load_model(None if request.no_library else request.library)
+        model = app.load_model(None if request.no_library else request.library) if here else None
         if not request.no_library:
             library_use = app.library_use(request.library, learn=learn, model=model)
+            if model is None and m.name != "none":
+                library_use.model = m.name  # the functions learned here came from the workers' model
         start = getattr(backend, "start", None)
         if callable(start):  # a cluster that cannot be reached fails before the run folder exists
             start()

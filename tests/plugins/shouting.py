@@ -187,6 +187,7 @@ class LastFirst:
     """A backend that solves a pass's tasks last one first (in this process)."""
 
     name = "last-first"
+    solves_here = True
 
     def __init__(self, app):
         self.order = []
