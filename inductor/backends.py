@@ -274,6 +274,7 @@ class RayBackend:
     _actors: list[Any] = field(default_factory=list)
     _started_ray: bool = False
     _shipped: tuple[str, Any] | None = None
+    _shipped_revision: tuple[Any, ...] | None = None
     _slots: Any = None
 
     @classmethod
@@ -326,12 +327,20 @@ class RayBackend:
             raise BackendError(f"--backend ray: a worker could not start: {_cause(exc)}") from None
 
     def _ship(self, library: LibraryUse | None) -> tuple[str, list[Any]] | None:
+        """The library's digest and object reference; packed again only when the store changed."""
         if library is None:
             return None
-        digest, blob = pack_library(library.library)
-        if self._shipped is None or self._shipped[0] != digest:
-            self._shipped = (digest, self._ray().put(blob))
-        return digest, [self._shipped[1]]
+        folder = library.library.folder
+        files = tuple(sorted((str(p.relative_to(folder)), p.stat().st_mtime_ns) for p in folder.rglob("*")
+                             if p.is_file() and not p.name.startswith(".") and "-wal" not in p.name
+                             and "-shm" not in p.name))
+        revision = (str(folder), library.library.revision(), files)
+        if self._shipped is None or self._shipped_revision != revision:
+            digest, blob = pack_library(library.library)
+            if self._shipped is None or self._shipped[0] != digest:
+                self._shipped = (digest, self._ray().put(blob))
+            self._shipped_revision = revision
+        return self._shipped[0], [self._shipped[1]]
 
     def solve(self, induction: Induction, tasks: Sequence[Task], pass_no: int) -> Iterator[Solved]:
         self.start()
@@ -417,7 +426,7 @@ class RayBackend:
                 ray.kill(self._slots)
             self._slots = None
         self._actors = []
-        self._shipped = None
+        self._shipped = self._shipped_revision = None
         if self._started_ray:
             ray.shutdown()
             self._started_ray = False

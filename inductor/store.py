@@ -347,13 +347,15 @@ class Library:
         return [self._function(r) for r in rows]
 
     def revision(self) -> tuple[int, ...]:
-        """Changes whenever a function, a use, a provenance, a solution or an abstraction is
-        added or removed (cheap: counts and the largest ids), to key what is read from the store."""
+        """Changes whenever a function, a use, a provenance, a solution, a rewrite, an abstraction
+        or a grammar weight is added, changed or removed (cheap: counts, sums and the largest
+        ids), to key what is read from the store."""
         return tuple(self.db.execute(
             """SELECT (SELECT COUNT(*) FROM functions), (SELECT COALESCE(MAX(id), 0) FROM functions),
                       (SELECT COUNT(*) FROM uses), (SELECT COUNT(*) FROM provenance),
-                      (SELECT COUNT(*) FROM solutions), (SELECT COUNT(*) FROM abstractions),
-                      (SELECT COALESCE(MAX(updated), 0) FROM functions)""").fetchone())
+                      (SELECT COUNT(*) FROM solutions), (SELECT TOTAL(LENGTH(rewritten)) FROM solutions),
+                      (SELECT COUNT(*) FROM abstractions), (SELECT COALESCE(MAX(updated), 0) FROM functions),
+                      (SELECT COUNT(*) FROM weights), (SELECT TOTAL(weight) FROM weights)""").fetchone())
 
     def ids(self, domain: str | None = None) -> set[int]:
         """The ids of every function (of ``domain``), without reading the functions."""

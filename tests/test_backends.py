@@ -97,6 +97,29 @@ def test_the_library_ships_by_content_hash(tmp_path):
     assert pack_library(lib)[0] != digest
 
 
+def test_the_library_is_packed_again_only_when_it_changed(tmp_path, monkeypatch):
+    import inductor.backends as backends
+
+    packed, put = [], []
+    real = backends.pack_library
+    monkeypatch.setattr(backends, "pack_library", lambda lib: packed.append(1) or real(lib))
+
+    class FakeRay:
+        def put(self, blob):
+            put.append(len(blob))
+            return f"ref{len(put)}"
+
+    backend = RayBackend(WorkerSpec.of(app_for(tmp_path)))
+    monkeypatch.setattr(backend, "_ray", lambda: FakeRay())
+    use = app_for(tmp_path).library_use(tmp_path / "lib", learn=True, quiet=True)
+    first = backend._ship(use)
+    assert backend._ship(use) == first and len(packed) == 1 and len(put) == 1
+    use.library.set_weights("lists", {"head": 2.0})  # the sleep's fitted weights: workers need them
+    second = backend._ship(use)
+    assert second[0] != first[0] and len(packed) == 2 and second[1] == ["ref2"]
+    use.library.close()
+
+
 def test_a_worker_solves_with_the_shipped_library_and_the_driver_learns(tmp_path):
     """The worker's half without Ray: it solves with a frozen copy and hands back its events;
     the driver replays them and is the one that writes the library."""
