@@ -184,8 +184,9 @@ class TaskWorker:
         is ``blob``, or what ``fetch()`` returns, unpacked once per digest."""
         if digest == self.digest:
             return
-        if self.library is not None:
+        if self.library is not None:  # the copy of an earlier pass goes (a large library's is big)
             self.library.library.close()
+            shutil.rmtree(self.library.library.folder, ignore_errors=True)
             self.library = None
         if digest is not None:
             where = self.folder / digest[:16]

@@ -132,8 +132,9 @@ def test_a_worker_solves_with_the_shipped_library_and_the_driver_learns(tmp_path
         digest, blob = pack_library(use.library)
         worker.use_library(digest, blob)
         assert worker.library is not None and not worker.library.learn
+        first_copy = worker.library.library.folder
         result, records, _pid = worker.solve(tasks[0], 1, None)  # None: no library
-        assert worker.library is None
+        assert worker.library is None and not first_copy.exists()  # an earlier copy is removed
         worker.use_library(digest, blob)
         result, records, _pid = worker.solve(tasks[0], 1)
         assert result.train_solved and result.sexpr
