@@ -61,8 +61,8 @@ class RaySettings:
                                "empty: start a local cluster on this machine for the run")
     workers: int = setting(2, "task workers (Ray actors), each with its own sandbox and model")
     cpus_per_worker: float = setting(1.0, "CPUs Ray reserves for each worker")
-    sandbox_workers: int = setting(0, "sandbox processes per worker; 0: [sandbox] workers shared out "
-                                      "among the workers on a local cluster, all of them on a remote one")
+    sandbox_workers: int = setting(0, "sandbox processes per worker; 0: [sandbox] workers, or fewer on a "
+                                      "local cluster when this machine's cores run short (cores / workers)")
     max_retries: int = setting(2, "times a worker that died is restarted and its task retried")
     model_slots: int = setting(0, "most model calls in flight across all workers (for one shared model "
                                   "server); 0: no limit but each worker's own")
@@ -285,7 +285,7 @@ class RayBackend:
             raise BackendError(f"[ray] workers {s.workers}: must be at least 1")
         share = s.sandbox_workers
         if share == 0 and not s.address:  # a local cluster shares this machine's cores out
-            share = max(1, app.settings.sandbox.workers // s.workers)
+            share = max(1, min(app.settings.sandbox.workers, (os.cpu_count() or 1) // s.workers))
         library = app.settings.library.folder
         return cls(WorkerSpec.of(app, sandbox_workers=share, library_dir=library), s)
 

@@ -86,6 +86,18 @@ def test_ray_missing_is_one_clear_line(tmp_path, monkeypatch):
         backend.start()
 
 
+def test_a_local_cluster_shares_the_cores_out_among_its_workers(tmp_path, monkeypatch):
+    import inductor.backends as backends
+
+    app = app_for(tmp_path, backend="ray")
+    for cores, workers, expected in ((2, 2, 1), (16, 4, 2), (4, 8, 1)):
+        monkeypatch.setattr(backends.os, "cpu_count", lambda cores=cores: cores)
+        app.configure("ray", workers=workers)
+        assert RayBackend.from_app(app).spec.sandbox_workers == expected, (cores, workers)
+    app.configure("ray", address="head:6379")  # a remote cluster: each worker's own [sandbox] workers
+    assert RayBackend.from_app(app).spec.sandbox_workers == 0
+
+
 def test_the_library_ships_by_content_hash(tmp_path):
     lib = Library(tmp_path / "lib")
     lib.add(Function("add_one", "lists", "add_one(xs)", "def add_one(xs):\n    return [x + 1 for x in xs]\n"))
