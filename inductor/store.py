@@ -386,18 +386,7 @@ class Library:
                     taken[fn.domain] = {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?",
                                                                  (fn.domain,))}
                 names = taken[fn.domain]
-                name = _unique(fn.name, names)
-                names.add(name)
-                source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
-                cur = db.execute(
-                    "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (name, fn.domain, fn.signature, fn.docstring, source, fn.fingerprint, now, now))
-                fid = int(cur.lastrowid)
-                self._add_provenance(db, fid, fn.tasks[0] if fn.tasks else task_id, run, model, now)
-                if fn.examples:
-                    db.executemany("INSERT INTO examples (function_id, args, output) VALUES (?, ?, ?)",
-                                   [(fid, json.dumps(list(a)), json.dumps(o)) for a, o in fn.examples])
+                names.add(self._insert(db, fn, names, fn.tasks[0] if fn.tasks else task_id, run, model, now)[1])
         self.export_modules()
         return len(functions)
 
@@ -456,21 +445,27 @@ class Library:
         """Store a new function (its name made unique in its domain) with its provenance."""
         now = time.time()
         with self.transaction() as db:
-            name = _unique(fn.name, {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?",
-                                                               (fn.domain,))})
-            source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
-            cur = db.execute(
-                "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, fn.domain, fn.signature, fn.docstring, source, fn.fingerprint, now, now))
-            fid = int(cur.lastrowid)
-            self._add_provenance(db, fid, task_id, run, model, now)
-            db.executemany("INSERT INTO examples (function_id, args, output) VALUES (?, ?, ?)",
-                           [(fid, json.dumps(list(a)), json.dumps(o)) for a, o in fn.examples])
+            taken = {r[0] for r in db.execute("SELECT name FROM functions WHERE domain = ?", (fn.domain,))}
+            fid, _name = self._insert(db, fn, taken, task_id, run, model, now)
         self.export_modules()
         stored = self.get(fid)
         assert stored is not None
         return stored
+
+    def _insert(self, db: sqlite3.Connection, fn: Function, taken: set[str], task_id: str, run: str, model: str,
+                now: float) -> tuple[int, str]:
+        """One function's rows (its name made unique among ``taken``): its id and stored name."""
+        name = _unique(fn.name, taken)
+        source = fn.source if name == fn.name else rename_def(fn.source, fn.name, name)
+        cur = db.execute(
+            "INSERT INTO functions (name, domain, signature, docstring, source, fingerprint, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, fn.domain, fn.signature, fn.docstring, source, fn.fingerprint, now, now))
+        fid = int(cur.lastrowid)
+        self._add_provenance(db, fid, task_id, run, model, now)
+        db.executemany("INSERT INTO examples (function_id, args, output) VALUES (?, ?, ?)",
+                       [(fid, json.dumps(list(a)), json.dumps(o)) for a, o in fn.examples])
+        return fid, name
 
     def add_provenance(self, fid: int, task_id: str, run: str = "", model: str = "") -> None:
         with self.transaction() as db:
