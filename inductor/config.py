@@ -92,6 +92,10 @@ class SearchSettings:
                                   "(0: no limit but the share)")
     value_bank_mb: int = setting(256, "value searcher: values its bank may keep per worker, in MiB (about)")
     value_memory_mb: int = setting(1024, "value searcher: memory a search worker may add, in MiB")
+    split_examples: int = setting(2, "value searcher: an if may join two programs found apart, each fitting at "
+                                     "least this many train examples, split by a condition (0: off)")
+    split_chance: float = setting(0.1, "value searcher: an if's condition counts only when at most this share of "
+                                       "the ways to divide the examples is matched by a condition as cheap")
 
 
 @dataclass(frozen=True)

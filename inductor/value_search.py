@@ -53,8 +53,12 @@ class ValueSearcher:
 
     def __init__(self, sandbox: Any = None, *, seconds: float = 10.0, bank_mb: int = 256, memory_mb: int = 1024,
                  workers: int = 2, dsls: dict[str, str] | None = None,
-                 weights: dict[str, float] | None = None, plugins: Any = None, fallback: Any = None) -> None:
+                 weights: dict[str, float] | None = None, plugins: Any = None, fallback: Any = None,
+                 split_examples: int = 2, split_chance: float = 0.1) -> None:
         self.seconds = seconds
+        #: A conditional may join two programs that each fit this many train examples (0: off),
+        #: by a condition that at most this share of the examples' partitions would match.
+        self.split_examples, self.split_chance = split_examples, split_chance
         self.bank_mb = bank_mb
         self.memory_mb = memory_mb
         self.workers = max(1, workers)
@@ -100,6 +104,7 @@ class ValueSearcher:
                 "inputs": [list(ex.args) for ex in task.train], "outputs": [ex.output for ex in task.train],
                 "param_types": [types.get(p) for p in task.params], "seconds": seconds,
                 "memory_mb": self.bank_mb, "weights": {**self.weights, **(weights or {})}, "entry": task.entry_point,
+                "split_examples": self.split_examples, "split_chance": self.split_chance,
                 # Learned library functions, called as opaque typed primitives (their modules
                 # are among the preludes).
                 "library": [[c.name, list(c.params), c.returns, c.body] for c in components if c.library]}

@@ -107,6 +107,58 @@ def test_the_deadline_is_kept_by_count_on_a_fake_clock():
     assert e.evaluated >= 6 * CHECK_EVERY
 
 
+# Reversed when the head is even, sorted when it is odd: no one term of the first levels fits.
+SPLIT_INS = [[2, 9, 1], [4, 3, 5, 1], [6, 1, 2], [3, 8, 2], [5, 2, 7, 1], [7, 4, 6], [8, 5, 3, 9], [1, 6, 0],
+             [9, 0, 4, 2]]
+SPLIT_OUTS = [xs[::-1] if xs[0] % 2 == 0 else sorted(xs) for xs in SPLIT_INS]
+
+
+def test_a_conditional_joins_two_programs_that_each_fit_part_of_the_examples():
+    e = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=2)
+    found = e.run()
+    # At the deadline, far below the levels where (if c a b) is enumerated whole.
+    assert e.stopped == "split" and found.cost > e.level
+    assert sexpr(found) == "(if (is_even (head x)) (reverse x) (sort x))"
+    from inductor.dsl.core import evaluate
+
+    assert [evaluate(found, PRIMS, ["x"], [xs]) for xs in SPLIT_INS] == SPLIT_OUTS
+    # Off, the same budget finds nothing.
+    e = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=0)
+    assert e.run() is None and e.stopped == "time"
+
+
+def test_a_condition_that_many_partitions_share_is_no_evidence():
+    # 15 of the 492 ways to divide the nine examples (2 to 7 on a side) are matched by a
+    # condition as cheap as (is_even (head x)): a 3% chance, under the default 10%.
+    e = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=2, split_chance=0.02)
+    assert e.run() is None and e.stopped == "time"
+    # Five examples: 20 ways, and cheap conditions match half of them (a coincidence).
+    e = engine(SPLIT_INS[:5], SPLIT_OUTS[:5], clock=counting_clock(), deadline=20, split_examples=2)
+    assert e.run() is None and e.stopped == "time" and len(e._conditions) >= 10
+
+
+def test_a_split_needs_enough_examples_on_each_side_and_loses_to_a_cheaper_program():
+    # One odd head among six: the sorted side would rest on a single example.
+    ins = [[2, 9, 1], [4, 3, 5, 1], [6, 1, 2], [8, 3, 2], [5, 2, 7, 1], [0, 4, 6], [8, 5, 3, 9], [2, 6, 0],
+           [4, 0, 4, 2]]
+    outs = [xs[::-1] if xs[0] % 2 == 0 else sorted(xs) for xs in ins]
+    e = engine(ins, outs, clock=counting_clock(), deadline=20, split_examples=2, split_chance=1.0)
+    assert e.run() is None and e.stopped == "time"
+    e = engine(ins, outs, clock=counting_clock(), deadline=20, split_examples=1, split_chance=1.0)
+    assert e.run() is not None and e.stopped == "split"
+    # A program that fits every example is never passed over for a costlier split.
+    e = engine(SPLIT_INS, [xs[::-1] for xs in SPLIT_INS], split_examples=2)
+    assert sexpr(e.run()) == "(reverse x)" and e.stopped == "solved"
+
+
+def test_the_value_searcher_sends_the_split_setting_and_returns_the_split(searcher):
+    task = lists_task(list(zip(SPLIT_INS, SPLIT_OUTS)))
+    assert searcher.job(task, 1.0, "d")["split_examples"] == 2 and searcher.job(task, 1.0, "d")["split_chance"] == 0.1
+    res = searcher.search(task)
+    assert res.stopped == "solved" and res.sexpr.startswith("(if ")
+    assert "split" in [w.get("stopped") for w in res.workers]
+
+
 def test_primitive_errors_and_oversized_values_give_no_value():
     e = engine([[], [1]], [[0], [0]])
     # head of an empty list raises: no term with head of x is kept; huge values are dropped.

@@ -21,7 +21,8 @@ def _value(sandbox, settings):
     # single worker (a Ray worker given one core of a shared machine: the full grammar alone).
     return ValueSearcher(sandbox, seconds=settings.seconds, bank_mb=settings.value_bank_mb,
                          workers=min(2, getattr(sandbox, "workers", 2)),
-                         memory_mb=settings.value_memory_mb, fallback=_enumerate(sandbox, settings))
+                         memory_mb=settings.value_memory_mb, fallback=_enumerate(sandbox, settings),
+                         split_examples=settings.split_examples, split_chance=settings.split_chance)
 
 
 @hookimpl
