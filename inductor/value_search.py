@@ -174,9 +174,11 @@ class ValueSearcher:
         def found(results: list[Any]) -> bool:
             # A full-grammar worker enumerates every program in cost order, the first-order
             # ones included: once it has one, no other worker can return a more probable one.
+            # Not so for a split made at the deadline: the other worker, deeper in its levels,
+            # is about to return its own, and the cheaper wins.
             return any(results[k] is not None and results[k][0].status is Status.OK
                        and isinstance(results[k][0].value, dict) and results[k][0].value.get("python")
-                       for k in full)
+                       and results[k][0].value.get("stopped") == "solved" for k in full)
 
         outcomes = self.sandbox().run(codes, [[job]], entries="entry", preludes=[*mine, *extra], stop_when=found)
         best: dict[str, Any] | None = None

@@ -156,7 +156,9 @@ def test_the_value_searcher_sends_the_split_setting_and_returns_the_split(search
     assert searcher.job(task, 1.0, "d")["split_examples"] == 2 and searcher.job(task, 1.0, "d")["split_chance"] == 0.1
     res = searcher.search(task)
     assert res.stopped == "solved" and res.sexpr.startswith("(if ")
-    assert "split" in [w.get("stopped") for w in res.workers]
+    # Both workers split at the deadline: the full grammar's split does not stop the other.
+    ends = [w.get("stopped") or w.get("status") for w in res.workers]
+    assert ends[0] == "split" and ends[1] in ("split", "solved"), ends
 
 
 def test_primitive_errors_and_oversized_values_give_no_value():
