@@ -93,6 +93,10 @@ def test_python_reads_like_python():
     assert python(parse("(map (lam (+ $0 1)) x)", PRIMS), PRIMS) == "[(v + 1) for v in x]"
     assert python(parse("(filter (lam (> $0 2)) x)", PRIMS), PRIMS) == "[v for v in x if (v > 2)]"
     assert "functools.reduce(" in program(parse("(fold x 0 (lam (lam (+ $1 $0))))", PRIMS), PRIMS, "f", ["x"])
+    # A literal position is folded into the template's arithmetic; an expression is not.
+    assert python(parse("(remove_at 2 x)", PRIMS), PRIMS) == "(x[:2] + x[3:])"
+    assert python(parse("(remove_at (head x) x)", PRIMS), PRIMS) == "(x[:x[0]] + x[x[0] + 1:])"
+    assert python(parse("(set_at 1 8 x)", PRIMS), PRIMS) == "replace_at(x, 1, 8)"
 
 
 def test_constants_are_single_atoms():

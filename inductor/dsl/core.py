@@ -442,9 +442,26 @@ def python(t: Term, prims: dict[str, Primitive], params: Sequence[str] = ("x",),
         # An empty list spread into a list display adds nothing: ``[n, *[]]`` reads ``[n]``.
         if part in ("[]", "()") and f"*{{{i}}}" in template:
             template = template.replace(f", *{{{i}}}", "").replace(f"*{{{i}}}, ", "")
+        # An int literal plus or minus the template's own: ``x[{0} + 1:]`` reads ``x[3:]``.
+        if isinstance(part, str) and _INT.fullmatch(part) and f"{{{i}}} " in template:
+            template = _fold(template, i, int(part))
     text = template.format(*parts)
     # A template like ``{1}[:{0}] + {1}[{0} + 1:]`` is an operand of its parent's (``...[::-1]``).
     return text if _atomic(text) else f"({text})"
+
+
+_INT = re.compile(r"-?\d+")
+
+
+def _fold(template: str, i: int, value: int) -> str:
+    """``template`` with ``{i} + K`` / ``{i} - K`` as one literal where nothing binds tighter
+    around it (inside brackets, parentheses, after a colon or comma)."""
+    pattern = r"(?:(?<=[\[(:])|(?<=, )|^)" + re.escape(f"{{{i}}}") + r" ([+-]) (\d+)(?=[\]:),]|$)"
+
+    def literal(m: re.Match[str]) -> str:
+        return str(value + int(m[2]) if m[1] == "+" else value - int(m[2]))
+
+    return re.sub(pattern, literal, template)
 
 
 #: Expressions that bind tighter than any operator: safe as an operand anywhere.

@@ -8,7 +8,8 @@ rendering, not the implementation, is what the verifier checks; they agree on ev
 where the implementation gives a value. Implementations refuse (raise) where a value would
 be unbounded (``range`` of a huge number, ``repeat`` of a huge count). A template whose plain
 expression would repeat its list several times calls the function of the domain's primitives
-instead (``swap``, ``rotate_left``: every verified program's and library module's globals).
+instead (``swap``, ``rotate_left``, ``replace_at``: every verified program's and library
+module's globals).
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ PRIMITIVES = [
     Primitive("insert", (INT, T0, L0), L0, _insert, "{xs} with {v} inserted at position {i}",
               "{2}[:{0}] + [{1}] + {2}[{0}:]", ("i", "v", "xs")),
     Primitive("set_at", (INT, T0, L0), L0, _set_at, "{xs} with the element at position {i} replaced by {v}",
-              "{2}[:{0}] + [{1}][:len({2}) - {0}] + {2}[{0} + 1:]", ("i", "v", "xs")),
+              "replace_at({2}, {0}, {1})", ("i", "v", "xs")),
     Primitive("swap", (INT, INT, L0), L0, _swap, "{xs} with the elements at positions {i} and {j} exchanged",
               "swap({2}, {0}, {1})", ("i", "j", "xs")),
     Primitive("rotate", (INT, L0), L0, _rotate, "{xs} with its first {n} elements moved to the end",
