@@ -360,7 +360,9 @@ def _said_by_bodies(phrase: str, args: dict[str, Any], parts: dict[str, str], pr
 def name_from(phrase: str, params: Sequence[str], taken: set[str], calls: Sequence[str] = ()) -> str:
     """A snake_case name from a phrase's first content words, and the names of the primitives it
     ``calls`` when the phrase has fewer than two; a name already ``taken`` grows by the phrase's
-    next words, then by those calls, before it ever gets a letter suffix (never a number)."""
+    next words, then by the numbers it says (``positions_1_2_exchanged`` beside
+    ``positions_exchanged``), then by those calls, before it ever gets a letter suffix (never a
+    counter)."""
     words = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in _STOP and w not in params]
     words = list(dict.fromkeys(words))
     more = [w for c in calls for w in c.lower().split("_") if w.isalpha() and w not in words and w not in params]
@@ -368,9 +370,14 @@ def name_from(phrase: str, params: Sequence[str], taken: set[str], calls: Sequen
     if len(words) < 2:
         words, more = (words + more[:2 - len(words)]) or ["abstraction"], more[2 - len(words):]
     longer = [*words, *more]
-    for n in range(min(3, len(words)), len(longer) + 1):
-        name = "_".join(longer[:n])
-        if name not in taken:
+    said = [t for t in re.findall(r"[a-z]+|\d+", phrase.lower()) if t.isdigit() or t in words]
+    if not any(t.isdigit() for t in said) or said[0].isdigit():
+        said = []
+    candidates = ["_".join(words[:n]) for n in range(min(3, len(words)), len(words) + 1)]
+    candidates += ["_".join(said[:n]) for n in range(min(4, len(said)), len(said) + 1)] if said else []
+    candidates += ["_".join(longer[:n]) for n in range(len(words) + 1, len(longer) + 1)]
+    for name in candidates:
+        if name and name not in taken:
             return name
     base, letters = "_".join(longer), "bcdefghijklmnopqrstuvwxyz"
     return next(f"{base}_{c}" for c in (*letters, *(a + b for a in letters for b in letters))

@@ -230,6 +230,11 @@ def test_names_come_from_the_phrase_then_the_calls_and_grow_rather_than_take_a_n
     for _ in range(4):
         names.add(name_from("sort xs", ("xs",), names, ["sort_asc"]))
     assert len(names) == 4 and not any(c.isdigit() for n in names for c in n)
+    # Two swaps of fixed positions: the positions tell them apart, not a suffix.
+    phrase = "xs with the elements at positions {} and {} exchanged"
+    first = name_from(phrase.format(0, 3), ("xs",), set(), ["swap"])
+    second = name_from(phrase.format(1, 2), ("xs",), {first}, ["swap"])
+    assert (first, second) == ("positions_exchanged", "positions_1_2_exchanged")
 
 
 def _as_primitive_of(lib, name):
