@@ -189,6 +189,8 @@ def test_bench_search_counts_what_the_verifier_says_of_each_engine(plugins, sand
         assert fast["evaluated"] == 3 * 3000 and fast["terms_per_second"] == 6000.0
         assert slow["terms_per_second"] == 100.0 and slow["mean_seconds"] == 1.0
         assert run["ratio"] == {"of": "fast / slow", "terms_per_second": 60.0, "solved": 1.0}
+        # Only rev is fitted by both: fast's overfit on first-or-max is not on a common task.
+        assert run["common_fits"] == {"tasks": 1, "overfit": {"fast": [], "slow": []}}
         for f in (fast, slow):
             assert f["solved"] <= f["fit"] <= f["tasks"] and f["overfit"] == f["fit"] - f["solved"]
     # Every engine ran every task at every budget, with that budget as its deadline, and was closed.

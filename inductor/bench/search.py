@@ -49,6 +49,19 @@ def _engine_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _common_fits(done: dict[str, list[dict[str, Any]]], engines: Sequence[str]) -> dict[str, Any]:
+    """Overfitting on the tasks with a test set that every engine fits: a deeper engine's share
+    of fits also counts tasks a shallower one cannot fit at all, this compares like with like."""
+    by_task: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in engines:
+        for r in done[name]:
+            by_task.setdefault(r["task"], {})[name] = r
+    common = [t for t, rs in by_task.items()
+              if len(rs) == len(engines) and all(r["fit"] and r["test"] > 0 for r in rs.values())]
+    return {"tasks": len(common),
+            "overfit": {name: sorted(t for t in common if not by_task[t][name]["solved"]) for name in engines}}
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
@@ -104,6 +117,7 @@ def bench_search(tasks: Sequence[Task], make_searcher: Callable[[str, float], An
             run["ratio"] = {"of": f"{engines[0]} / {engines[1]}",
                             "terms_per_second": _ratio(a["terms_per_second"], b["terms_per_second"]),
                             "solved": _ratio(a["solved"], b["solved"])}
+            run["common_fits"] = _common_fits(done, engines)
         runs.append(run)
         if interrupted:
             break
@@ -256,6 +270,11 @@ def print_search_bench(figures: dict[str, Any]) -> None:
             stops = ", ".join(f"{k} {v}" for k, v in sorted(f["stopped"].items(), key=lambda kv: -kv[1]))
             extra = f"; {f['rejected']} returned program(s) the verifier rejected" if f["rejected"] else ""
             console.print(f"{name} at {run['seconds']:g} s: stopped {stops}{extra}")
+        common = run.get("common_fits")
+        if common:
+            said = ", ".join(f"{name} {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")
+                             for name, ids in common["overfit"].items())
+            console.print(f"overfit on the {common['tasks']} task(s) every engine fits at {run['seconds']:g} s: {said}")
     for p in figures.get("peers", []):
         notes = "; ".join(p.get("notes", []))
         if p.get("skipped"):
