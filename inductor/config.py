@@ -262,6 +262,11 @@ def check(settings: Settings, where: Path | str = CONFIG_FILE) -> None:
                           f"[run] time_per_task), got {s.share!r}")
     if s.seconds < 0:
         raise ConfigError(f"{where}: [search] seconds must be 0 (no limit) or positive, got {s.seconds!r}")
+    if s.split_examples < 0:
+        raise ConfigError(f"{where}: [search] split_examples must be 0 (no splits) or positive, "
+                          f"got {s.split_examples!r}")
+    if not 0 <= s.split_chance <= 1:
+        raise ConfigError(f"{where}: [search] split_chance must be a share from 0 to 1, got {s.split_chance!r}")
     if settings.run.rounds < -1:
         raise ConfigError(f"{where}: [run] rounds must be -1 (while time is left) or at least 0, "
                           f"got {settings.run.rounds!r}")

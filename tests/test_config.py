@@ -21,6 +21,8 @@ def test_defaults_file_and_override(tmp_path):
     ("[sandbox]\nspeed = 1\n", "unknown setting 'speed'"),
     ("[model.nope]\nx = 1\n", "unknown section [model.nope]"),
     ("[sandbox\n", "invalid TOML"),
+    ("[search]\nsplit_examples = -1\n", "[search] split_examples must be 0"),
+    ("[search]\nsplit_chance = 1.5\n", "[search] split_chance must be a share from 0 to 1"),
 ])
 def test_bad_configuration_names_file_and_setting(tmp_path, text, message):
     (tmp_path / "inductor.toml").write_text(text)

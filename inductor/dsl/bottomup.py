@@ -76,6 +76,9 @@ MAX_TYPE_DEPTH = 3
 #: Conditional splits are looked for only on tasks with at most this many train examples
 #: (the cover of each subset of the examples is tabulated).
 SPLIT_MAX_EXAMPLES = 10
+#: A split's condition counts when at most this share of the divisions of the examples is
+#: matched by a condition as cheap (``[search] split_chance`` sends the value a run uses).
+SPLIT_CHANCE = 0.1
 
 
 def is_fn(t: Type) -> bool:
@@ -531,7 +534,7 @@ class Engine:
                  first_order: bool = False, clock: Callable[[], float] = time.monotonic,
                  deadline: float = math.inf, bounds: Bounds | None = None, memory_mb: float = math.inf,
                  aliases: dict[Type, Type] | None = None, lambda_envs: int = 8, split_examples: int = 0,
-                 split_chance: float = 0.1) -> None:
+                 split_chance: float = SPLIT_CHANCE) -> None:
         self.prims = [p for p in prims if not (first_order and p.higher_order)]
         self.by_name = {p.name: p for p in prims}
         self.params = list(params)
@@ -878,7 +881,7 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
     engine = Engine(prims, job["params"], job["inputs"], job["outputs"], param_types=types,
                     weights=job.get("weights"), constants=consts, first_order=job.get("first_order", False),
                     deadline=start + job["seconds"], memory_mb=job.get("memory_mb", math.inf), aliases=aliases,
-                    split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", 0.1)))
+                    split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", SPLIT_CHANCE)))
     return engine, prims
 
 
