@@ -96,6 +96,10 @@ class SearchSettings:
                                      "least this many train examples, split by a condition (0: off)")
     split_chance: float = setting(0.1, "value searcher: an if's condition counts only when at most this share of "
                                        "the ways to divide the examples is matched by a condition as cheap")
+    ambiguity_bits: float = setting(1.0, "value searcher: once a program fits, look for other readings of the train "
+                                         "examples (programs that fit too but differ on the test inputs) at most this "
+                                         "many bits less probable (0: off)")
+    ambiguity_seconds: float = setting(2.0, "value searcher: most seconds spent looking for those other readings")
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,9 @@ def check(settings: Settings, where: Path | str = CONFIG_FILE) -> None:
                           f"got {s.split_examples!r}")
     if not 0 <= s.split_chance <= 1:
         raise ConfigError(f"{where}: [search] split_chance must be a share from 0 to 1, got {s.split_chance!r}")
+    if s.ambiguity_bits < 0 or s.ambiguity_seconds < 0:
+        raise ConfigError(f"{where}: [search] ambiguity_bits and ambiguity_seconds must be 0 (off) or positive, "
+                          f"got {s.ambiguity_bits!r} and {s.ambiguity_seconds!r}")
     if settings.run.rounds < -1:
         raise ConfigError(f"{where}: [run] rounds must be -1 (while time is left) or at least 0, "
                           f"got {settings.run.rounds!r}")

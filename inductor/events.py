@@ -33,6 +33,8 @@ EVENTS: dict[str, str] = {
     "task_started": "work on a task began: task, domain, train and test counts, pass_no [the Task]",
     "retrieved": "library functions retrieved for a task's prompt: task, functions",
     "searched": "the search proposer finished on a task: terms evaluated, sizes done, stop reason",
+    "ambiguous": "the search's program has other readings of the train examples (they differ on the test "
+                 "inputs): task, readings (sexpr, cost, python, outputs; the accepted one first)",
     "model_called": "one model call: task, round, template, samples, seconds",
     "candidates_checked": "a round's distinct candidates verified: task, round, distinct, passing",
     "learned": "what a solved task added to the library: task, added, merged",

@@ -343,6 +343,10 @@ class Induction:
             result.sexpr = None
             return False
         result.found_by = "search"
+        result.readings = list(getattr(found, "readings", None) or [])
+        result.ambiguous = getattr(found, "ambiguous", None)
+        if result.ambiguous:
+            self.events.emit("ambiguous", task=task.id, readings=result.readings)
         return True
 
     def _attempt(self, task: Task, result: TaskResult, deadline: float) -> None:

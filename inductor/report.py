@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from inductor.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from inductor.results import RunResult
+    from inductor.results import RunResult, TaskResult
 
 #: Keys of each task entry, in order; other tooling reads them.
 TASK_KEYS = ("id", "domain", "train_solved", "test_solved", "program", "seconds", "lm_samples",
@@ -115,6 +115,8 @@ class RunConsole:
                                    f"{'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})",
                                    markup=True)
                 self.console.print(_indent(_source(strip_docstrings(r.program or ""))), markup=False)
+                for line in ambiguity_lines(r):
+                    self.console.print(f"    [dim]# {_safe(line, 300)}[/dim]", markup=True)
         unsolved = sorted((r for r in run.results if not r.train_solved and r.nearest() is not None),
                           key=lambda r: -r.nearest().closeness)
         if unsolved:
@@ -151,6 +153,11 @@ class RunConsole:
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
                                f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
+        ambiguous = [r.task.id for r in run.results if r.train_solved and r.ambiguous]
+        if ambiguous:
+            self.console.print(f"{len(ambiguous)} solved task(s) have another reading of their train examples "
+                               f"that gives other outputs on their test inputs ({_safe(', '.join(ambiguous[:8]))}"
+                               f"{', ...' if len(ambiguous) > 8 else ''}): see the # lines above.", soft_wrap=True)
         guided = sum(1 for r in run.results if r.guided)
         if guided:
             self.console.print(f"The recognition model steered the search in {guided} of {len(run.results)} task(s).")
@@ -169,6 +176,32 @@ class RunConsole:
             self.console.print("[yellow]Interrupted: the report holds the tasks finished before Ctrl-C.[/yellow]",
                                markup=True)
         self.console.print(f"Report: {path}   Events: {Path(s.get('run_dir', '.')) / 'events.jsonl'}")
+
+
+def ambiguity_lines(result: TaskResult, limit: int = 2) -> list[str]:
+    """What a user should know of the other readings of a solved task's train examples: each
+    other program and a test input where its output differs from the accepted program's."""
+    readings = result.readings
+    if not result.ambiguous or len(readings) < 2:
+        return []
+    chosen, others = readings[0], readings[1:]
+    inputs = [ex.args for ex in result.task.test]
+    bits = max(o["cost"] for o in others) - chosen["cost"]
+    what = "another program fits" if len(others) == 1 else f"{len(others)} other programs fit"
+    lines = [f"{what} the train examples, {'' if len(others) == 1 else 'at most '}{bits:.1f} bits less probable, "
+             "with other outputs on the test inputs (an example telling them apart would decide):"]
+    for other in others[:limit]:
+        body = next((ln.strip()[len("return "):] for ln in (other.get("python") or "").splitlines()
+                     if ln.strip().startswith("return ")), other["sexpr"])
+        where = ""
+        for k, out in enumerate(other["outputs"]):
+            mine = chosen["outputs"][k] if chosen.get("outputs") is not None else None
+            if out != mine and k < len(inputs):
+                args = ", ".join(repr(a) for a in inputs[k])
+                where = f": on f({args}) it gives {out!r}" + (f", this program {mine!r}" if mine is not None else "")
+                break
+        lines.append(f"  {body}{where}")
+    return lines
 
 
 class _Progress:

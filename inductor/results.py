@@ -44,6 +44,11 @@ class TaskResult:
     sexpr: str | None = None
     #: Whether a recognition model gave the search its weights.
     guided: bool = False
+    #: The search's readings of the train examples: the accepted program's first, then other
+    #: programs that fit train too but give other outputs on the test inputs (``ValueResult``).
+    readings: list[dict[str, Any]] = field(default_factory=list)
+    #: Whether another reading exists (True), none within the bound (False), or unknown (None).
+    ambiguous: bool | None = None
 
     @classmethod
     def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:
@@ -115,6 +120,8 @@ class RunResult:
             "train_solved": sum(r.train_solved for r in rs),
             "test_solved": sum(bool(r.test_solved) for r in rs),
             "tasks_with_test": len(with_test),
+            # Solved by a program the train examples leave in doubt: another reading fits them.
+            "ambiguous": sum(1 for r in rs if r.train_solved and r.ambiguous),
             "test_solve_rate": round(sum(bool(r.test_solved) for r in rs) / len(with_test), 4) if with_test else None,
             "seconds": round(self.seconds, 3),
             "lm_samples": sum(r.lm_samples for r in rs),

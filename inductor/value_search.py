@@ -41,6 +41,20 @@ class ValueResult(SearchResult):
     cost: float | None = None
     stored: int = 0
     workers: list[dict[str, Any]] = field(default_factory=list)
+    #: The program's reading of the train examples first, then other programs nearly as
+    #: probable that fit them too but give other outputs on the task's test inputs: each
+    #: ``{"sexpr", "cost", "python", "outputs"}`` (see ``Engine.readings``).
+    readings: list[dict[str, Any]] = field(default_factory=list)
+    #: Whether every program up to the readings' cost bound was enumerated.
+    readings_complete: bool = False
+
+    @property
+    def ambiguous(self) -> bool | None:
+        """True when another reading was found, False when none exists within the bound, None
+        when that is unknown (not looked for, or the time ran out first)."""
+        if len(self.readings) > 1:
+            return True
+        return False if self.readings and self.readings_complete else None
 
 
 def _prelude(name: str) -> Prelude:
@@ -54,8 +68,13 @@ class ValueSearcher:
     def __init__(self, sandbox: Any = None, *, seconds: float = 10.0, bank_mb: int = 256, memory_mb: int = 1024,
                  workers: int = 2, dsls: dict[str, str] | None = None,
                  weights: dict[str, float] | None = None, plugins: Any = None, fallback: Any = None,
-                 split_examples: int = 2, split_chance: float = 0.1) -> None:
+                 split_examples: int = 2, split_chance: float = 0.1, ambiguity_bits: float = 1.0,
+                 ambiguity_seconds: float = 2.0, probes: int = 8) -> None:
         self.seconds = seconds
+        #: Once a program fits, other readings of the train examples are looked for among the
+        #: programs at most this many bits less probable (0: not looked for), for at most
+        #: ``ambiguity_seconds``, on up to ``probes`` of the task's test inputs.
+        self.ambiguity_bits, self.ambiguity_seconds, self.probes = ambiguity_bits, ambiguity_seconds, probes
         #: A conditional may join two programs that each fit this many train examples (0: off),
         #: by a condition that at most this share of the examples' partitions would match.
         self.split_examples, self.split_chance = split_examples, split_chance
@@ -105,6 +124,9 @@ class ValueSearcher:
                 "param_types": [types.get(p) for p in task.params], "seconds": seconds,
                 "memory_mb": self.bank_mb, "weights": {**self.weights, **(weights or {})}, "entry": task.entry_point,
                 "split_examples": self.split_examples, "split_chance": self.split_chance,
+                # Inputs without their outputs, for the other readings of the train examples.
+                "probes": [list(ex.args) for ex in task.test][: self.probes],
+                "ambiguity_bits": self.ambiguity_bits, "ambiguity_seconds": self.ambiguity_seconds,
                 # Learned library functions, called as opaque typed primitives (their modules
                 # are among the preludes).
                 "library": [[c.name, list(c.params), c.returns, c.body] for c in components if c.library]}
@@ -201,6 +223,8 @@ class ValueSearcher:
                 best = info
         if best is not None:
             result.program, result.sexpr, result.cost = best["python"], best["sexpr"], best["cost"]
+            result.readings = list(best.get("readings") or [])
+            result.readings_complete = bool(best.get("readings_complete"))
             result.stopped = "solved"
         else:
             # A worker's verdict (timeout, memory...) when one ended that way, else why they stopped.

@@ -341,3 +341,18 @@ def test_bench_induction_with_recognition_trains_the_learned_library_s_model_and
     assert (tmp_path / "w" / "seed-0" / "learned" / "recognition" / "lists.pt").is_file()
     table = CliRunner().invoke(cli, [*args[:-1], str(tmp_path / "w2")])
     assert table.exit_code == 0 and "guided - library" in table.output
+
+
+def test_bench_search_counts_the_fits_left_ambiguous_and_the_overfits_among_them():
+    from inductor.bench.search import _engine_figures
+
+    def row(fit, solved, ambiguous):
+        return {"fit": fit, "solved": solved, "test": 2, "found": fit, "evaluated": 10, "seconds": 1.0,
+                "stopped": "solved" if fit else "time", "ambiguous": ambiguous}
+
+    rows = [row(True, True, False), row(True, True, True), row(True, False, True), row(True, False, False),
+            row(True, True, None), row(False, False, None)]
+    f = _engine_figures(rows)
+    assert (f["fit"], f["overfit"], f["ambiguous"], f["ambiguous_overfit"], f["ambiguity_unknown"]) == (5, 2, 2, 1, 1)
+    # Rows of a searcher that does not look for readings count as unknown.
+    assert _engine_figures([{k: v for k, v in r.items() if k != "ambiguous"} for r in rows])["ambiguity_unknown"] == 5

@@ -23,6 +23,7 @@ def test_defaults_file_and_override(tmp_path):
     ("[sandbox\n", "invalid TOML"),
     ("[search]\nsplit_examples = -1\n", "[search] split_examples must be 0"),
     ("[search]\nsplit_chance = 1.5\n", "[search] split_chance must be a share from 0 to 1"),
+    ("[search]\nambiguity_bits = -1\n", "[search] ambiguity_bits and ambiguity_seconds must be 0"),
 ])
 def test_bad_configuration_names_file_and_setting(tmp_path, text, message):
     (tmp_path / "inductor.toml").write_text(text)

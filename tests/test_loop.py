@@ -412,3 +412,42 @@ def test_the_budget_is_read_from_the_settings():
     assert (budget.seconds, budget.search_share, budget.search_seconds, budget.rounds) == (30.0, 0.5, 4.0, -1)
     assert budget.search_time(with_model=True) == 4.0 and Budget(seconds=30).search_time(with_model=True) == 24.0
     assert Budget(seconds=30).search_time(with_model=False) == 30.0
+
+
+# --- other readings of the train examples ----------------------------------------------------
+
+
+class ReadingSearcher:
+    """Returns ``(take 1 x)`` with a second reading that differs on the task's test input."""
+
+    def search(self, task, components, preludes=(), same=None, deadline=None, weights=None):
+        from inductor.value_search import ValueResult
+
+        return ValueResult(program="def f(x):\n    return x[:1]\n", sexpr="(take 1 x)", cost=10.0, stopped="solved",
+                           readings=[{"sexpr": "(take 1 x)", "cost": 10.0, "python": None, "outputs": [[6]]},
+                                     {"sexpr": "(cons (max x) [])", "cost": 10.5,
+                                      "python": "def f(x):\n    return [max(x)]\n", "outputs": [[9]]}],
+                           readings_complete=True)
+
+
+def test_a_solution_with_another_reading_is_flagged_and_explained(plugins, sandbox, tmp_path):
+    from inductor.events import read_events
+    from inductor.report import ambiguity_lines
+
+    task = Task("first", FIRST.train, test=[Example(([6, 9],), [6])], domain="lists")
+    events = EventLog(tmp_path / "events.jsonl")
+    loop = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(),
+                     budget=Budget(samples=1, seconds=10.0), model_settings=ModelSettings(), events=events,
+                     search=ReadingSearcher())
+    res = loop.solve(task)
+    assert res.train_solved and res.found_by == "search" and res.ambiguous is True and len(res.readings) == 2
+    flagged = [e for e in read_events(tmp_path / "events.jsonl") if e["event"] == "ambiguous"]
+    assert len(flagged) == 1 and flagged[0]["task"] == "first" and flagged[0]["readings"][1]["outputs"] == [[9]]
+    lines = ambiguity_lines(res)
+    assert "another program fits the train examples, 0.5 bits less probable" in lines[0] and lines[1].strip() == "[max(x)]: on f([6, 9]) it gives [9], this program [6]"
+    from inductor.results import RunResult
+
+    assert RunResult(results=[res]).summary()["ambiguous"] == 1
+    # A reading alone, or no reading looked for: nothing to say.
+    res.readings, res.ambiguous = res.readings[:1], False
+    assert ambiguity_lines(res) == []

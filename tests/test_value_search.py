@@ -352,3 +352,70 @@ def test_an_abstraction_enters_the_search_by_its_body_and_is_rendered_as_a_call_
     job["outputs"], job["weights"] = [[21, 7, 14], [35, 0, 49, 28], [63, 56]], {"old": 50.0}
     out = run_job(job, namespace={"old": lambda xs: [v * 7 for v in xs]})
     assert out["sexpr"] == "(old x)"  # entered as the opaque Python function
+
+
+# --- other readings of the train examples ----------------------------------------------------
+
+# On these train lists the head is also the minimum; on the probe it is not.
+HEAD_INS, PROBE = [[1, 5, 3], [2, 9, 4], [0, 7], [3, 8, 6]], [[5, 1, 2]]
+
+
+def test_probes_keep_apart_the_readings_the_train_examples_leave_open():
+    outs = [xs[0] for xs in HEAD_INS]
+    plain = engine(HEAD_INS, outs)
+    found = plain.run()
+    assert plain.stopped == "solved" and sexpr(found) in ("(head x)", "(min x)")
+    # Without the probe the bank holds one term per train behaviour: no second reading.
+    again = engine(HEAD_INS, outs)
+    fits, complete = again.readings(found.cost + 8)
+    assert complete and len(fits) == 1
+    probed = engine(HEAD_INS, outs, probes=[(xs,) for xs in PROBE])
+    assert sexpr(probed.run()) == sexpr(found)  # the probes change nothing of what fits train
+    probed = engine(HEAD_INS, outs, probes=[(xs,) for xs in PROBE])
+    fits, complete = probed.readings(found.cost + 8)
+    on_probe = {values for _, _, values in fits}
+    assert complete and (5,) in on_probe and (1,) in on_probe  # head and min are told apart
+    assert [level for level, _, _ in fits] == sorted(level for level, _, _ in fits)
+
+
+def test_readings_stop_at_the_deadline_and_say_so():
+    outs = [xs[0] for xs in HEAD_INS]
+    e = engine(HEAD_INS, outs, probes=[(xs,) for xs in PROBE], clock=counting_clock(), deadline=3)
+    fits, complete = e.readings(400, limit=10**6)
+    assert not complete
+
+
+def test_run_job_returns_the_chosen_reading_first_then_the_others():
+    from inductor.dsl.bottomup import run_job
+
+    job = {"dsl": "inductor_plugins.lists.dsl", "params": ["x"], "inputs": [[xs] for xs in HEAD_INS],
+           "outputs": [xs[0] for xs in HEAD_INS], "param_types": None, "seconds": 20.0, "memory_mb": 200,
+           "weights": {}, "probes": [[xs] for xs in PROBE], "ambiguity_bits": 1.0, "ambiguity_seconds": 10.0}
+    out = run_job(job)
+    readings = out["readings"]
+    assert out["readings_complete"] and readings[0]["sexpr"] == out["sexpr"] and len(readings) >= 2
+    assert readings[0]["outputs"] in ([5], [1]) and all(r["outputs"] != readings[0]["outputs"] for r in readings[1:])
+    assert {tuple(r["outputs"]) for r in readings} >= {(5,), (1,)}
+    assert all(r["cost"] <= out["cost"] + 1.0 for r in readings)
+    assert readings[1]["python"].startswith("def f(x):")
+    # Off: no readings looked for.
+    assert "readings" not in run_job(dict(job, ambiguity_bits=0))
+    # A train set that leaves one reading: nothing else within the bound.
+    rev = dict(job, inputs=[[[3, 1, 2]], [[5, 4, 9, 9]], [[7]]], outputs=[[2, 1, 3], [9, 9, 4, 5], [7]],
+               probes=[[[1, 2]]])
+    out = run_job(rev)
+    assert out["sexpr"] == "(reverse x)" and out["readings_complete"] and len(out["readings"]) == 1
+
+
+def test_the_value_searcher_reports_whether_a_fit_is_ambiguous(searcher):
+    head = lists_task([(xs, xs[0]) for xs in HEAD_INS], test=[(xs, xs[0]) for xs in PROBE])
+    job = searcher.job(head, 1.0, "d")
+    assert job["probes"] == [[xs] for xs in PROBE] and job["ambiguity_bits"] == searcher.ambiguity_bits > 0
+    res = searcher.search(head)
+    assert res.stopped == "solved" and res.ambiguous is True and len(res.readings) >= 2
+    assert res.readings[0]["sexpr"] == res.sexpr
+    # No test inputs: nothing to tell readings apart by, so it is not known.
+    assert searcher.search(lists_task([(xs, xs[0]) for xs in HEAD_INS])).ambiguous is None
+    rev = lists_task([([3, 1, 2], [2, 1, 3]), ([5, 4, 9, 9], [9, 9, 4, 5]), ([7], [7])], test=[([1, 2], [2, 1])])
+    res = searcher.search(rev)
+    assert res.sexpr == "(reverse x)" and res.ambiguous is False and len(res.readings) == 1

@@ -39,6 +39,12 @@ def _engine_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "fit": fit,
         "overfit": overfit,
         "overfit_share": round(overfit / fit, 3) if fit else None,
+        # Fits the searcher found another reading of the train examples for (other outputs on
+        # the test inputs), the overfits among them, and fits where that is unknown.
+        "ambiguous": sum(r["fit"] and r.get("ambiguous") is True for r in rows),
+        "ambiguous_overfit": sum(r["fit"] and not r["solved"] and r["test"] > 0 and r.get("ambiguous") is True
+                                 for r in rows),
+        "ambiguity_unknown": sum(r["fit"] and r.get("ambiguous") is None for r in rows),
         # Programs the searcher returned that the verifier did not pass on train.
         "rejected": sum(r["found"] and not r["fit"] for r in rows),
         "evaluated": evaluated,
@@ -157,12 +163,16 @@ def _search_row(searcher: Any, name: str, seconds: float, task: Task, components
             # The searcher's own measure of its time, else the wall time around the call.
             "seconds": round(float(found.seconds or 0.0) or wall, 4), "stopped": found.stopped,
             "program": found.program, "sexpr": getattr(found, "sexpr", None),
+            "ambiguous": getattr(found, "ambiguous", None),
+            "readings": [r.get("sexpr") for r in getattr(found, "readings", None) or []],
             # How each of the value engine's workers ended (solved, time, stopped...).
             "workers": [str(w.get("stopped") or w.get("status") or "") for w in getattr(found, "workers", [])]}
 
 
 def _row_word(row: dict[str, Any]) -> str:
     what = "solved" if row["solved"] else "overfit" if row["fit"] else "-"
+    if row.get("ambiguous"):
+        what += f", {len(row.get('readings') or []) - 1} other reading(s)"
     return f"{what} ({row['seconds']:.1f} s, {row['evaluated']:,} terms, {row['stopped'] or '-'})"
 
 
@@ -270,6 +280,11 @@ def print_search_bench(figures: dict[str, Any]) -> None:
             stops = ", ".join(f"{k} {v}" for k, v in sorted(f["stopped"].items(), key=lambda kv: -kv[1]))
             extra = f"; {f['rejected']} returned program(s) the verifier rejected" if f["rejected"] else ""
             console.print(f"{name} at {run['seconds']:g} s: stopped {stops}{extra}")
+            if f.get("ambiguous") or f.get("ambiguous_overfit"):
+                console.print(f"{name} at {run['seconds']:g} s: {f['ambiguous']} of {f['fit']} fits have another "
+                              f"reading of the train examples (other outputs on the test inputs), "
+                              f"{f['ambiguous_overfit']} of the {f['overfit']} overfits among them; "
+                              f"{f['ambiguity_unknown']} fit(s) not checked to the end (time)")
         common = run.get("common_fits")
         if common:
             said = ", ".join(f"{name} {len(ids)}" + (f" ({', '.join(ids)})" if ids else "")

@@ -22,7 +22,8 @@ def _value(sandbox, settings):
     return ValueSearcher(sandbox, seconds=settings.seconds, bank_mb=settings.value_bank_mb,
                          workers=min(2, getattr(sandbox, "workers", 2)),
                          memory_mb=settings.value_memory_mb, fallback=_enumerate(sandbox, settings),
-                         split_examples=settings.split_examples, split_chance=settings.split_chance)
+                         split_examples=settings.split_examples, split_chance=settings.split_chance,
+                         ambiguity_bits=settings.ambiguity_bits, ambiguity_seconds=settings.ambiguity_seconds)
 
 
 @hookimpl

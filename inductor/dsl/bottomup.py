@@ -534,13 +534,17 @@ class Engine:
                  first_order: bool = False, clock: Callable[[], float] = time.monotonic,
                  deadline: float = math.inf, bounds: Bounds | None = None, memory_mb: float = math.inf,
                  aliases: dict[Type, Type] | None = None, lambda_envs: int = 8, split_examples: int = 0,
-                 split_chance: float = SPLIT_CHANCE) -> None:
+                 split_chance: float = SPLIT_CHANCE, probes: Sequence[Sequence[Any]] = ()) -> None:
         self.prims = [p for p in prims if not (first_order and p.higher_order)]
         self.by_name = {p.name: p for p in prims}
         self.params = list(params)
         self.aliases = aliases or {}
-        self.inputs = [tuple(freeze(v) for v in a) for a in inputs]
         self.outputs = tuple(freeze(o) for o in outputs)
+        #: Inputs without outputs (a task's test inputs) evaluated after the train ones: terms
+        #: that agree on train but not on them are kept apart, so the readings of the train
+        #: examples that they tell apart all survive (see :meth:`readings`).
+        self.n_probes = len(probes)
+        self.inputs = [tuple(freeze(v) for v in a) for a in [*inputs, *probes]]
         self.out_type = column_type(self.outputs, self.aliases)
         # The full grammar's costs even when only its first-order part is enumerated, so that
         # costs compare across workers.
@@ -600,12 +604,13 @@ class Engine:
         if target_t is None:
             self.stopped = "untyped"
             return None
+        n = len(target)
         try:
             for level in range(1, MAX_COST + 1):
                 self.level = level
                 self.bank.level = level
                 for t, values, node in self.bank.step(level):
-                    if values == target and t == target_t:
+                    if t == target_t and (values[:n] if self.n_probes else values) == target:
                         self.found = self.term(node, level)
                         self.stopped = "solved"
                         return self.found
@@ -642,7 +647,7 @@ class Engine:
         coincidental splits match 40-50% of the partitions; SyGuS's pattern tests 1-4%."""
         n = len(self.outputs)
         k = self.split_examples
-        if not k or n < 2 * k or n > SPLIT_MAX_EXAMPLES or self.out_type is None:
+        if not k or n < 2 * k or n > SPLIT_MAX_EXAMPLES or self.out_type is None or self.n_probes:
             return
         k_if = self._if_cost()
         if k_if is None:
@@ -692,6 +697,27 @@ class Engine:
         self.found = self.term(node, cost)
         self.stopped = "split"
         return self.found
+
+    def readings(self, until: int, limit: int = 4) -> tuple[list[tuple[int, Any, tuple[Any, ...]]], bool]:
+        """The programs that fit the train examples, up to cost ``until``, each with its own
+        values on the probes (``probes``: one program per behaviour there, the cheapest),
+        cheapest first, at most ``limit``; and whether the levels up to ``until`` were all
+        enumerated (False when the deadline came first)."""
+        target_t, target, n = self.out_type, self.outputs, len(self.outputs)
+        found: list[tuple[int, Any, tuple[Any, ...]]] = []
+        if target_t is None:
+            return found, True
+        try:
+            for level in range(1, min(until, MAX_COST) + 1):
+                self.level = self.bank.level = level
+                for t, values, node in self.bank.step(level):
+                    if t == target_t and values[:n] == target:
+                        found.append((level, node, values[n:]))
+                        if len(found) >= limit:
+                            return found, True
+        except _Stop:
+            return found, False
+        return found, True
 
     def check(self, count: int) -> None:
         """Count ``count`` evaluations; stop at the deadline, fill the bank at the memory bound."""
@@ -853,9 +879,10 @@ def library_primitive(name: str, params: Sequence[str], returns: str, fn: Callab
     return Primitive(name, types[:-1], types[-1], call, phrase, f"{name}({args})", names)
 
 
-def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: float
-                ) -> tuple[Engine, list[Primitive]]:
-    """The engine a job describes (see :func:`run_job`), and its primitives."""
+def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: float,
+                probes: Sequence[Sequence[Any]] = ()) -> tuple[Engine, list[Primitive]]:
+    """The engine a job describes (see :func:`run_job`), and its primitives; ``probes``:
+    inputs without outputs whose values its bank keeps too (see :meth:`Engine.readings`)."""
     module = sys.modules[job["dsl"]]
     prims = list(module.PRIMITIVES)
     aliases = getattr(module, "ALIASES", None) or {}
@@ -881,7 +908,8 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
     engine = Engine(prims, job["params"], job["inputs"], job["outputs"], param_types=types,
                     weights=job.get("weights"), constants=consts, first_order=job.get("first_order", False),
                     deadline=start + job["seconds"], memory_mb=job.get("memory_mb", math.inf), aliases=aliases,
-                    split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", SPLIT_CHANCE)))
+                    split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", SPLIT_CHANCE)),
+                    probes=probes)
     return engine, prims
 
 
@@ -934,7 +962,47 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
         by_name = {p.name: p for p in prims}
         out.update(sexpr=sexpr(found), cost=found.cost / UNIT,
                    python=program(found, by_name, job.get("entry", "f"), job["params"]))
+        if engine.stopped == "solved" and job.get("probes") and float(job.get("ambiguity_bits") or 0) > 0:
+            del engine  # its bank: the readings' engine builds its own
+            out.update(_readings(job, namespace, start, found, by_name))
+            out["seconds"] = time.monotonic() - start
     return out
+
+
+def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: float, found: Term,
+              by_name: dict[str, Primitive]) -> dict[str, Any]:
+    """The other readings of the train examples: programs at most ``ambiguity_bits`` less
+    probable than ``found`` that fit them too but give other outputs on the job's ``probes``
+    (the task's test inputs), enumerated again with the probes in the values, for at most
+    ``ambiguity_seconds`` of what is left of the job's time. ``readings``: ``found`` first, then
+    each other one (sexpr, cost in bits, Python, outputs on the probes); ``readings_complete``:
+    whether every level up to that cost was enumerated (else more may exist)."""
+    now = time.monotonic()
+    seconds = min(start + job["seconds"] - now, float(job.get("ambiguity_seconds") or 0))
+    probes = [list(a) for a in job["probes"]]
+    params, entry = job["params"], job.get("entry", "f")
+    try:
+        mine = closure(found, by_name, params)
+        chosen = tuple(mine((tuple(freeze(v) for v in a),)) for a in probes)
+    except Exception:  # the program fails on a probe: no reading of its own there
+        chosen = None
+    first = {"sexpr": sexpr(found), "cost": found.cost / UNIT, "python": None,
+             "outputs": [thaw(v) for v in chosen] if chosen is not None else None}
+    if seconds <= 0:
+        return {"readings": [first], "readings_complete": False}
+    engine, _ = _job_engine(dict(job, seconds=seconds, split_examples=0), namespace, now, probes=probes)
+    limit = max(2, int(job.get("ambiguity_limit") or 4))
+    fits, complete = engine.readings(found.cost + max(0, round(float(job["ambiguity_bits"]) * UNIT)), limit + 1)
+    out = [first]
+    for level, node, values in fits:
+        if values == chosen:
+            continue
+        term = engine.term(node, level)
+        out.append({"sexpr": sexpr(term), "cost": level / UNIT, "python": program(term, by_name, entry, params),
+                    "outputs": [thaw(v) for v in values]})
+        if len(out) >= limit:
+            break
+    return {"readings": out, "readings_complete": complete}
 
 
 def node_names(node: Any) -> list[str]:
