@@ -194,7 +194,7 @@ def ambiguity_lines(result: TaskResult, limit: int = 2) -> list[str]:
         body = next((ln.strip()[len("return "):] for ln in (other.get("python") or "").splitlines()
                      if ln.strip().startswith("return ")), other["sexpr"])
         where = ""
-        for k, out in enumerate(other["outputs"]):
+        for k, out in enumerate(other.get("outputs") or []):
             mine = chosen["outputs"][k] if chosen.get("outputs") is not None else None
             if out != mine and k < len(inputs):
                 args = ", ".join(repr(a) for a in inputs[k])

@@ -352,7 +352,30 @@ def test_bench_search_counts_the_fits_left_ambiguous_and_the_overfits_among_them
 
     rows = [row(True, True, False), row(True, True, True), row(True, False, True), row(True, False, False),
             row(True, True, None), row(False, False, None)]
+    rows[2]["other_reading_right"] = True
     f = _engine_figures(rows)
     assert (f["fit"], f["overfit"], f["ambiguous"], f["ambiguous_overfit"], f["ambiguity_unknown"]) == (5, 2, 2, 1, 1)
+    assert f["overfit_other_reading_right"] == 1 and f["solved_two_attempts"] == f["solved"] + 1
     # Rows of a searcher that does not look for readings count as unknown.
     assert _engine_figures([{k: v for k, v in r.items() if k != "ambiguous"} for r in rows])["ambiguity_unknown"] == 5
+
+
+def test_bench_search_checks_the_other_readings_of_an_overfit_on_test(plugins, sandbox):
+    from inductor.bench import bench_search
+    from inductor.value_search import ValueResult
+    from inductor.verify import Verifier
+
+    class Reading(ScriptedSearcher):
+        def search(self, task, components, preludes=(), same=None, deadline=None):
+            first = {"sexpr": "(take 1 x)", "cost": 9.0, "python": None, "outputs": [[1]]}
+            other = {"sexpr": "(cons (max x) [])", "cost": 9.5, "python": "def f(x):\n    return [max(x)]\n",
+                     "outputs": [[8]]}
+            return ValueResult(program="def f(x):\n    return x[:1]\n", evaluated=1, seconds=0.1, stopped="solved",
+                               readings=[first, other], readings_complete=True)
+
+    figures = bench_search([FIRST_OR_MAX], lambda name, s: Reading({}, 1, 0.1), Verifier(sandbox, plugins), plugins,
+                           engines=["value"], budgets=[1.0])
+    f = figures["runs"][0]["engines"]["value"]
+    assert (f["overfit"], f["ambiguous"], f["ambiguous_overfit"], f["overfit_other_reading_right"]) == (1, 1, 1, 1)
+    assert f["solved"] == 0 and f["solved_two_attempts"] == 1
+    assert figures["rows"][0]["readings"] == ["(take 1 x)", "(cons (max x) [])"]

@@ -394,6 +394,7 @@ def test_run_job_returns_the_chosen_reading_first_then_the_others():
     out = run_job(job)
     readings = out["readings"]
     assert out["readings_complete"] and readings[0]["sexpr"] == out["sexpr"] and len(readings) >= 2
+    assert out["evaluated"] >= out["readings_evaluated"] > 0
     assert readings[0]["outputs"] in ([5], [1]) and all(r["outputs"] != readings[0]["outputs"] for r in readings[1:])
     assert {tuple(r["outputs"]) for r in readings} >= {(5,), (1,)}
     assert all(r["cost"] <= out["cost"] + 1.0 for r in readings)

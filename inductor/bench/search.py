@@ -45,6 +45,9 @@ def _engine_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "ambiguous_overfit": sum(r["fit"] and not r["solved"] and r["test"] > 0 and r.get("ambiguous") is True
                                  for r in rows),
         "ambiguity_unknown": sum(r["fit"] and r.get("ambiguous") is None for r in rows),
+        "overfit_other_reading_right": sum(bool(r.get("other_reading_right")) for r in rows),
+        # Solved on test by the program or, failing that, by the next reading (two attempts).
+        "solved_two_attempts": solved + sum(bool(r.get("other_reading_right")) for r in rows),
         # Programs the searcher returned that the verifier did not pass on train.
         "rejected": sum(r["found"] and not r["fit"] for r in rows),
         "evaluated": evaluated,
@@ -154,16 +157,23 @@ def _search_row(searcher: Any, name: str, seconds: float, task: Task, components
     found = _search_once(searcher, task, components, verifier, plugins, t0 + seconds)
     wall = clock() - t0
     fit = solved = False
+    other_right = None
     if found.program:
         final = verifier.check(task, [found.program], test=bool(task.test))[0]
         fit, solved = bool(final), bool(final) and bool(final.test_solved)
+        readings = getattr(found, "readings", None) or []
+        if fit and not solved and len(readings) > 1 and readings[1].get("python"):
+            # Was the next reading right: a second attempt (ARC's rule allows two) or a prior
+            # that broke the tie the other way would have solved the task.
+            second = verifier.check(task, [readings[1]["python"]], test=True)[0]
+            other_right = bool(second) and bool(second.test_solved)
     return {"engine": name, "budget": seconds, "task": task.id, "domain": task.domain or "generic",
             "test": len(task.test), "found": bool(found.program), "fit": fit, "solved": solved,
             "evaluated": int(found.evaluated or 0),
             # The searcher's own measure of its time, else the wall time around the call.
             "seconds": round(float(found.seconds or 0.0) or wall, 4), "stopped": found.stopped,
             "program": found.program, "sexpr": getattr(found, "sexpr", None),
-            "ambiguous": getattr(found, "ambiguous", None),
+            "ambiguous": getattr(found, "ambiguous", None), "other_reading_right": other_right,
             "readings": [r.get("sexpr") for r in getattr(found, "readings", None) or []],
             # How each of the value engine's workers ended (solved, time, stopped...).
             "workers": [str(w.get("stopped") or w.get("status") or "") for w in getattr(found, "workers", [])]}
@@ -283,7 +293,9 @@ def print_search_bench(figures: dict[str, Any]) -> None:
             if f.get("ambiguous") or f.get("ambiguous_overfit"):
                 console.print(f"{name} at {run['seconds']:g} s: {f['ambiguous']} of {f['fit']} fits have another "
                               f"reading of the train examples (other outputs on the test inputs), "
-                              f"{f['ambiguous_overfit']} of the {f['overfit']} overfits among them; "
+                              f"{f['ambiguous_overfit']} of the {f['overfit']} overfits among them "
+                              f"(the next reading right on test in {f['overfit_other_reading_right']}: "
+                              f"{f['solved_two_attempts']}/{f['tasks_with_test']} solved in two attempts); "
                               f"{f['ambiguity_unknown']} fit(s) not checked to the end (time)")
         common = run.get("common_fits")
         if common:

@@ -79,6 +79,8 @@ SPLIT_MAX_EXAMPLES = 10
 #: A split's condition counts when at most this share of the divisions of the examples is
 #: matched by a condition as cheap (``[search] split_chance`` sends the value a run uses).
 SPLIT_CHANCE = 0.1
+#: The other readings' outputs on the probes are returned up to this size (repr), else left out.
+READINGS_MAX_CHARS = 200_000
 
 
 def is_fn(t: Type) -> bool:
@@ -965,6 +967,8 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
         if engine.stopped == "solved" and job.get("probes") and float(job.get("ambiguity_bits") or 0) > 0:
             del engine  # its bank: the readings' engine builds its own
             out.update(_readings(job, namespace, start, found, by_name))
+            # The terms its second enumeration evaluated count too, as its seconds do.
+            out["evaluated"] += out.get("readings_evaluated", 0)
             out["seconds"] = time.monotonic() - start
     return out
 
@@ -976,7 +980,8 @@ def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: floa
     (the task's test inputs), enumerated again with the probes in the values, for at most
     ``ambiguity_seconds`` of what is left of the job's time. ``readings``: ``found`` first, then
     each other one (sexpr, cost in bits, Python, outputs on the probes); ``readings_complete``:
-    whether every level up to that cost was enumerated (else more may exist)."""
+    whether every level up to that cost was enumerated (else more may exist);
+    ``readings_evaluated``: the terms that took."""
     now = time.monotonic()
     seconds = min(start + job["seconds"] - now, float(job.get("ambiguity_seconds") or 0))
     probes = [list(a) for a in job["probes"]]
@@ -1002,7 +1007,10 @@ def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: floa
                     "outputs": [thaw(v) for v in values]})
         if len(out) >= limit:
             break
-    return {"readings": out, "readings_complete": complete}
+    if len(repr([r["outputs"] for r in out])) > READINGS_MAX_CHARS:
+        for r in out:  # large grids: the programs are what matters, and the result stays small
+            r["outputs"] = None
+    return {"readings": out, "readings_complete": complete, "readings_evaluated": engine.evaluated}
 
 
 def node_names(node: Any) -> list[str]:
