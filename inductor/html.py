@@ -241,6 +241,7 @@ def build_html(data: RunData, plugins: Plugins | None = None) -> str:
     finished = {}
     for e in data.finished():
         finished[e.get("id")] = e  # the last attempt of each task
+    readings = {e.get("task"): e.get("readings") or [] for e in data.events if e.get("event") == "ambiguous"}
     tasks = []
     for t in data.report["tasks"]:
         task = data.tasks.get(t["id"])
@@ -250,6 +251,8 @@ def build_html(data: RunData, plugins: Plugins | None = None) -> str:
                       "truncated": bool(task and task.get("truncated")), "found_by": event.get("found_by", ""),
                       "pass_no": event.get("pass_no", 1), "learned": event.get("learned") or [],
                       "stopped": event.get("stopped", ""),
+                      # Other programs that fit train but differ on the test inputs (the accepted one first).
+                      "readings": readings.get(t["id"], []) if t.get("train_solved") else [],
                       "used": [(n, data.functions.get(n)) for n in t.get("library_functions_used") or []]})
     usage = most_used(data)
     s = data.summary

@@ -110,3 +110,23 @@ def test_the_report_escapes_hostile_program_text_task_ids_and_values(tmp_path):
     assert "<script" not in page and "<img" not in page and "<b>x</b>" not in page
     assert "&lt;/pre&gt;&lt;script&gt;alert(3)" in page  # the program is shown, escaped
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_report_shows_the_other_readings_of_a_solved_task(tmp_path):
+    """The value search's other readings (here head and min, which agree on every train list)
+    are listed under the accepted program, with their outputs on the test inputs."""
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    ins = [[1, 5, 3], [2, 9, 4], [0, 7], [3, 8, 6]]
+    task = Task("head-or-min", [Example((xs,), xs[0]) for xs in ins], test=[Example(([5, 1, 2],), 5)], domain="lists")
+    (folder / "head-or-min.json").write_text(json.dumps(task.to_json()))
+    res = CliRunner().invoke(cli, ["run", str(folder), "--model", "none", "--no-library", "--time-per-task", "10",
+                                   "--runs-dir", str(tmp_path / "runs")])
+    assert res.exit_code == 0, res.output
+    assert "another program fits the train examples" in res.output and "on f([5, 1, 2]) it gives" in res.output
+    run = next((tmp_path / "runs").iterdir())
+    assert json.loads((run / "report.json").read_text())["summary"]["ambiguous"] == 1
+    res = CliRunner().invoke(cli, ["report", str(run)])
+    assert res.exit_code == 0, res.output
+    page = (run / "report.html").read_text()
+    assert "Other readings of the train examples" in page and ("return x[0]" in page or "return min(x)" in page)
