@@ -184,7 +184,7 @@ class App:
         return LibraryUse(lib, self.library_index(lib), k=s.k, behaviour_limit=s.behaviour_limit, learn=learn,
                           run=run, model=model.name if model is not None else "search", namer=namer,
                           sleep=s.sleep, compress_iterations=s.compress_iterations, max_arity=s.max_arity,
-                          min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount,
+                          min_tasks=s.min_tasks, pseudocount=s.weight_pseudocount, reread=s.reread,
                           search_functions=s.search_functions, search_limit=s.search_limit, recognition=r.enabled,
                           recognition_mix=r.mix, recognition_floor=r.floor)
 

@@ -123,6 +123,8 @@ class LibrarySettings:
                                 "and fit the grammar's weights")
     weight_pseudocount: float = setting(1.0, "grammar weights: added to each name's count in the corpus "
                                               "(larger: closer to uniform)")
+    reread: bool = setting(True, "after the sleep: a solution with other readings of its train examples takes the "
+                                 "one the fitted weights (from the other tasks' solutions) make the most probable")
 
 
 @dataclass(frozen=True)

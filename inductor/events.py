@@ -35,6 +35,8 @@ EVENTS: dict[str, str] = {
     "searched": "the search proposer finished on a task: terms evaluated, sizes done, stop reason",
     "ambiguous": "the search's program has other readings of the train examples (they differ on the test "
                  "inputs): task, readings (sexpr, cost, python, outputs; the accepted one first)",
+    "reread": "after the sleep, a solution with other readings took the one the fitted weights make the most "
+              "probable: task, before, after, scores (bits), test_solved",
     "model_called": "one model call: task, round, template, samples, seconds",
     "candidates_checked": "a round's distinct candidates verified: task, round, distinct, passing",
     "learned": "what a solved task added to the library: task, added, merged",

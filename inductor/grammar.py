@@ -11,9 +11,10 @@ share). Learned abstractions become cheap to enumerate, unused primitives sink.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,27 @@ class Fitted:
 
     def top(self, n: int = 10) -> list[tuple[str, float]]:
         return sorted(self.weights.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def rescore(readings: Sequence[Mapping[str, Any]], fitted: Fitted, counted_under: Mapping[str, float],
+            pseudocount: float = 1.0) -> list[float]:
+    """Each reading's cost in bits (``readings[k]["cost"]``, counted under the weights
+    ``counted_under``, 1 for a name not there) again under ``fitted``, whose counts include the
+    first reading's program: that program's own uses are taken out, so a task does not vote for
+    its own reading. A name's cost changes by log2 of its old weight over its new one."""
+    own = usage_counts([str(readings[0]["sexpr"])], fitted.weights) if readings else Counter()
+
+    def weight(name: str) -> float:
+        count = fitted.uses.get(name, 0)
+        w = fitted.weights.get(name, 1.0)
+        return w * max(count - own.get(name, 0) + pseudocount, 1e-9) / (count + pseudocount)
+
+    out = []
+    for r in readings:
+        uses = usage_counts([str(r["sexpr"])], fitted.weights)
+        out.append(float(r["cost"]) + sum(c * (math.log2(counted_under.get(n, 1.0)) - math.log2(weight(n)))
+                                          for n, c in uses.items() if c))
+    return out
 
 
 def learn_weights(library: Any, domain: str, dsl: Any, pseudocount: float = 1.0) -> Fitted:

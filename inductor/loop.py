@@ -66,6 +66,8 @@ class LibraryUse:
     max_arity: int = 3
     min_tasks: int = 2
     pseudocount: float = 1.0
+    #: After the sleep, re-read each solution that has other readings under the fitted weights.
+    reread: bool = True
     #: Which library functions the search may call: "shared" (:meth:`Library.shared_functions`) or "all".
     search_functions: str = "shared"
     #: At most this many of them per domain, the most used first.
@@ -346,6 +348,11 @@ class Induction:
         result.readings = list(getattr(found, "readings", None) or [])
         result.ambiguous = getattr(found, "ambiguous", None)
         if result.ambiguous:
+            # The weights the readings' costs were counted under, for a re-reading after the sleep.
+            from inductor.grammar import usage_counts
+
+            names = {n for n, c in usage_counts([r["sexpr"] for r in result.readings], weights or {}).items() if c}
+            result.reading_weights = {n: float(weights[n]) for n in names}
             self.events.emit("ambiguous", task=task.id, readings=result.readings)
         return True
 
@@ -507,6 +514,49 @@ class Induction:
             out.append(slept)
         return out
 
+    def reread(self, results: Iterable[TaskResult], slept: Sequence[Any]) -> list[TaskResult]:
+        """Each solved task with other readings of its train examples, scored again under the
+        weights the sleep fitted to the other tasks' solutions (its own left out): the reading
+        they make the most probable becomes the solution when it is another one (verified like
+        any program; a ``reread`` event says what changed). DreamCoder rescores a task's frontier
+        under the new grammar the same way. The changed results are returned."""
+        lib = self.library
+        if lib is None or not lib.reread:
+            return []
+        from inductor.grammar import rescore
+
+        fitted = {z.domain: z.fitted for z in slept if getattr(z, "fitted", None) is not None and z.fitted.weights}
+        changed = []
+        for res in results:
+            fit = fitted.get(res.task.domain or "generic")
+            if fit is None or not res.train_solved or len(res.readings) < 2:
+                continue
+            scores = rescore(res.readings, fit, res.reading_weights, lib.pseudocount)
+            best = min(range(len(scores)), key=lambda k: (scores[k], k))
+            if best == 0 or scores[best] >= scores[0] or not res.readings[best].get("python"):
+                continue
+            task, reading = res.task, res.readings[best]
+            final = self.verifier.check(task, [reading["python"]], test=bool(task.test),
+                                        extra_preludes=self._library_prelude(task))[0]
+            if not final:
+                continue
+            before = res.readings[0]["sexpr"]
+            res.readings[0] = {**res.readings[0], "python": res.readings[0].get("python") or res.program}
+            res.program, res.sexpr, res.test_solved = final.source, reading["sexpr"], final.test_solved
+            res.reread_from = before
+            order = [best, *(k for k in range(len(scores)) if k != best)]
+            res.readings = [{**res.readings[k], "cost": round(scores[k], 3)} for k in order]
+            if lib.learn:
+                from inductor.store import Solution
+
+                lib.library.record_solution(Solution(task.domain or "generic", task.id, tuple(task.params),
+                                                     res.sexpr, res.program, lib.run,
+                                                     tuple((list(e.args), e.output) for e in task.train)))
+            self.events.emit("reread", task=task.id, before=before, after=res.sexpr,
+                             scores=[round(s, 3) for s in scores], test_solved=res.test_solved)
+            changed.append(res)
+        return changed
+
     def run(self, tasks: Iterable[Task], on_result: Callable[[TaskResult], None] | None = None, *,
             passes: int = 1, on_pass: Callable[[int, int], None] | None = None,
             done: Sequence[TaskResult] = ()) -> RunResult:
@@ -557,6 +607,7 @@ class Induction:
                     if on_result is not None:
                         on_result(res)
                 slept = self.sleep({order[i].domain or "generic" for i in todo if latest[i].train_solved})
+                self.reread([latest[i] for i in todo if latest[i].ambiguous], slept)
                 if slept:
                     stats["sleep"] = [{"domain": z.domain, "abstractions": [fn.name for fn, _ in z.learned.added]
                                        if z.learned else [], "weights_fitted_to": z.fitted.programs,

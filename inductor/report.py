@@ -153,6 +153,13 @@ class RunConsole:
                                f"({len(learned)} learned this run{': ' + ', '.join(learned[:10]) if learned else ''}"
                                f"{', ...' if len(learned) > 10 else ''}); {used} solution(s) called library functions"
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
+        reread = [r for r in run.results if r.reread_from]
+        if reread:
+            said = ", ".join(f"{r.task.id} (test: {'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})"
+                             for r in reread[:8])
+            self.console.print(f"After the sleep, {len(reread)} solution(s) took another reading of their train "
+                               f"examples, the one the weights fitted to the other tasks make more probable: "
+                               f"{_safe(said, 400)}{', ...' if len(reread) > 8 else ''}.", soft_wrap=True)
         ambiguous = [r.task.id for r in run.results if r.train_solved and r.ambiguous]
         if ambiguous:
             self.console.print(f"{len(ambiguous)} solved task(s) have another reading of their train examples "

@@ -49,6 +49,10 @@ class TaskResult:
     readings: list[dict[str, Any]] = field(default_factory=list)
     #: Whether another reading exists (True), none within the bound (False), or unknown (None).
     ambiguous: bool | None = None
+    #: The grammar weights the readings' costs were counted under (the names they use).
+    reading_weights: dict[str, float] = field(default_factory=dict)
+    #: The s-expression of the reading this solution replaced after the sleep (see ``Induction.reread``).
+    reread_from: str | None = None
 
     @classmethod
     def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:

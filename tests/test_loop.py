@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 
 import pytest
@@ -451,3 +452,57 @@ def test_a_solution_with_another_reading_is_flagged_and_explained(plugins, sandb
     # A reading alone, or no reading looked for: nothing to say.
     res.readings, res.ambiguous = res.readings[:1], False
     assert ambiguity_lines(res) == []
+
+
+def test_after_the_sleep_a_solution_takes_the_reading_the_other_tasks_make_more_probable(plugins, sandbox, tmp_path):
+    from types import SimpleNamespace
+
+    from inductor.grammar import Fitted
+    from inductor.index import HashEmbedder, LibraryIndex
+    from inductor.loop import LibraryUse
+    from inductor.store import Library
+
+    lib = Library(tmp_path / "lib")
+    events = EventLog(tmp_path / "events.jsonl")
+    loop = Induction(None, Verifier(sandbox, plugins), plugins, prompts=Prompts(), budget=Budget(samples=1, seconds=10.0),
+                     model_settings=ModelSettings(), events=events, search=ReadingSearcher(),
+                     library=LibraryUse(lib, LibraryIndex(lib, HashEmbedder())))
+    task = Task("first", FIRST.train, test=[Example(([6, 9],), [6])], domain="lists")
+    # The search read "the largest" first this time (its readings: max, then take), ...
+    res = loop.solve(task)
+    res.readings = [{"sexpr": "(cons (max x) [])", "cost": 10.0, "python": "def f(x):\n    return [max(x)]\n",
+                     "outputs": [[9]]},
+                    {"sexpr": "(take 1 x)", "cost": 10.5, "python": "def f(x):\n    return x[:1]\n", "outputs": [[6]]}]
+    res.program, res.sexpr, res.test_solved = res.readings[0]["python"], res.readings[0]["sexpr"], False
+    # ... and the other tasks' solutions use take often, max once (this task's own use of it).
+    fitted = Fitted("lists", {"take": 4.0, "max": 0.5, "cons": 1.0}, {"take": 7, "max": 1, "cons": 1}, 9)
+    slept = [SimpleNamespace(domain="lists", fitted=fitted)]
+    assert loop.reread([res], slept) == [res]
+    assert res.sexpr == "(take 1 x)" and res.program.strip().endswith("return x[:1]") and res.test_solved is True
+    assert res.reread_from == "(cons (max x) [])" and [r["sexpr"] for r in res.readings] == ["(take 1 x)",
+                                                                                            "(cons (max x) [])"]
+    assert res.readings[0]["cost"] < res.readings[1]["cost"]
+    assert [s.sexpr for s in lib.solutions("lists")] == ["(take 1 x)"]  # the stored solution follows
+    from inductor.events import read_events
+
+    [event] = [e for e in read_events(tmp_path / "events.jsonl") if e["event"] == "reread"]
+    assert event["before"] == "(cons (max x) [])" and event["after"] == "(take 1 x)" and event["test_solved"]
+    # Weights that favour the reading already chosen change nothing; nor does reread = false.
+    assert loop.reread([res], slept) == []
+    loop.library.reread = False
+    res.readings.reverse()
+    assert loop.reread([res], slept) == []
+
+
+def test_rescore_leaves_out_the_task_s_own_uses():
+    from inductor.grammar import Fitted, rescore
+
+    readings = [{"sexpr": "(min x)", "cost": 5.0}, {"sexpr": "(head x)", "cost": 5.0}]
+    # min's only use is this task's own: without it, min is as rare as an unused name.
+    fitted = Fitted("lists", {"min": 1.0, "head": 1.0}, {"min": 1, "head": 1}, 2)
+    mine, other = rescore(readings, fitted, {})
+    assert mine > other
+    # Counted under weights already: only the change counts.
+    # Counted under weight 2 each; fitted 2 each, but min's 3 uses include this task's: 2 * 3/4.
+    fitted = Fitted("lists", {"min": 2.0, "head": 2.0}, {"min": 3, "head": 3}, 6)
+    assert rescore(readings, fitted, {"min": 2.0, "head": 2.0}) == pytest.approx([5.0 + 1 - math.log2(1.5), 5.0])
