@@ -347,6 +347,7 @@ class Induction:
         result.found_by = "search"
         result.readings = list(getattr(found, "readings", None) or [])
         result.ambiguous = getattr(found, "ambiguous", None)
+        result.readings_seconds = float(getattr(found, "readings_seconds", 0.0) or 0.0)
         if result.ambiguous:
             # The weights the readings' costs were counted under, for a re-reading after the sleep.
             from inductor.grammar import usage_counts

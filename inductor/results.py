@@ -53,6 +53,13 @@ class TaskResult:
     reading_weights: dict[str, float] = field(default_factory=dict)
     #: The s-expression of the reading this solution replaced after the sleep (see ``Induction.reread``).
     reread_from: str | None = None
+    #: Of ``seconds``, those spent after the solution was found, looking for other readings.
+    readings_seconds: float = 0.0
+
+    @property
+    def seconds_to_solve(self) -> float:
+        """Seconds until the accepted program was found (``seconds`` less the readings' search)."""
+        return max(0.0, self.seconds - self.readings_seconds)
 
     @classmethod
     def from_event(cls, task: Task, event: dict[str, Any]) -> TaskResult:

@@ -47,6 +47,8 @@ class ValueResult(SearchResult):
     readings: list[dict[str, Any]] = field(default_factory=list)
     #: Whether every program up to the readings' cost bound was enumerated.
     readings_complete: bool = False
+    #: Of ``seconds``, those spent looking for the other readings after the program was found.
+    readings_seconds: float = 0.0
 
     @property
     def ambiguous(self) -> bool | None:
@@ -225,6 +227,7 @@ class ValueSearcher:
             result.program, result.sexpr, result.cost = best["python"], best["sexpr"], best["cost"]
             result.readings = list(best.get("readings") or [])
             result.readings_complete = bool(best.get("readings_complete"))
+            result.readings_seconds = float(best.get("readings_seconds") or 0.0)
             result.stopped = "solved"
         else:
             # A worker's verdict (timeout, memory...) when one ended that way, else why they stopped.

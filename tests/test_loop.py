@@ -428,7 +428,7 @@ class ReadingSearcher:
                            readings=[{"sexpr": "(take 1 x)", "cost": 10.0, "python": None, "outputs": [[6]]},
                                      {"sexpr": "(cons (max x) [])", "cost": 10.5,
                                       "python": "def f(x):\n    return [max(x)]\n", "outputs": [[9]]}],
-                           readings_complete=True)
+                           readings_complete=True, readings_seconds=0.25, seconds=0.5)
 
 
 def test_a_solution_with_another_reading_is_flagged_and_explained(plugins, sandbox, tmp_path):
@@ -442,6 +442,8 @@ def test_a_solution_with_another_reading_is_flagged_and_explained(plugins, sandb
                      search=ReadingSearcher())
     res = loop.solve(task)
     assert res.train_solved and res.found_by == "search" and res.ambiguous is True and len(res.readings) == 2
+    # The time to solve leaves out the look for other readings after the program was found.
+    assert res.readings_seconds == 0.25 and res.seconds_to_solve == pytest.approx(max(0.0, res.seconds - 0.25))
     flagged = [e for e in read_events(tmp_path / "events.jsonl") if e["event"] == "ambiguous"]
     assert len(flagged) == 1 and flagged[0]["task"] == "first" and flagged[0]["readings"][1]["outputs"] == [[9]]
     lines = ambiguity_lines(res)

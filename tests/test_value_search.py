@@ -394,7 +394,7 @@ def test_run_job_returns_the_chosen_reading_first_then_the_others():
     out = run_job(job)
     readings = out["readings"]
     assert out["readings_complete"] and readings[0]["sexpr"] == out["sexpr"] and len(readings) >= 2
-    assert out["evaluated"] >= out["readings_evaluated"] > 0
+    assert out["evaluated"] >= out["readings_evaluated"] > 0 and 0 < out["readings_seconds"] < out["seconds"]
     assert readings[0]["outputs"] in ([5], [1]) and all(r["outputs"] != readings[0]["outputs"] for r in readings[1:])
     assert {tuple(r["outputs"]) for r in readings} >= {(5,), (1,)}
     assert all(r["cost"] <= out["cost"] + 1.0 for r in readings)
@@ -414,7 +414,7 @@ def test_the_value_searcher_reports_whether_a_fit_is_ambiguous(searcher):
     assert job["probes"] == [[xs] for xs in PROBE] and job["ambiguity_bits"] == searcher.ambiguity_bits > 0
     res = searcher.search(head)
     assert res.stopped == "solved" and res.ambiguous is True and len(res.readings) >= 2
-    assert res.readings[0]["sexpr"] == res.sexpr
+    assert res.readings[0]["sexpr"] == res.sexpr and 0 < res.readings_seconds < res.seconds
     # No test inputs: nothing to tell readings apart by, so it is not known.
     assert searcher.search(lists_task([(xs, xs[0]) for xs in HEAD_INS])).ambiguous is None
     rev = lists_task([([3, 1, 2], [2, 1, 3]), ([5, 4, 9, 9], [9, 9, 4, 5]), ([7], [7])], test=[([1, 2], [2, 1])])

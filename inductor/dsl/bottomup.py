@@ -969,6 +969,7 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
             out.update(_readings(job, namespace, start, found, by_name))
             # The terms its second enumeration evaluated count too, as its seconds do.
             out["evaluated"] += out.get("readings_evaluated", 0)
+            out["readings_seconds"] = time.monotonic() - start - out["seconds"]
             out["seconds"] = time.monotonic() - start
     return out
 
