@@ -112,7 +112,7 @@ class RunConsole:
             self.console.rule(f"solved {len(solved)}")
             for r in solved:
                 self.console.print(f"[bold]{_safe(r.task.id)}[/bold] (test: "
-                                   f"{'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})",
+                                   f"{_test_word(r)})",
                                    markup=True)
                 self.console.print(_indent(_source(strip_docstrings(r.program or ""))), markup=False)
                 for line in ambiguity_lines(r):
@@ -155,8 +155,7 @@ class RunConsole:
                                + (" (frozen)" if s.get("frozen_library") else "") + ".", soft_wrap=True)
         reread = [r for r in run.results if r.reread_from]
         if reread:
-            said = ", ".join(f"{r.task.id} (test: {'-' if r.test_solved is None else 'pass' if r.test_solved else 'fail'})"
-                             for r in reread[:8])
+            said = ", ".join(f"{r.task.id} (test: {_test_word(r)})" for r in reread[:8])
             self.console.print(f"After the sleep, {len(reread)} solution(s) took another reading of their train "
                                f"examples, the one the weights fitted to the other tasks make more probable: "
                                f"{_safe(said, 400)}{', ...' if len(reread) > 8 else ''}.", soft_wrap=True)
@@ -183,6 +182,10 @@ class RunConsole:
             self.console.print("[yellow]Interrupted: the report holds the tasks finished before Ctrl-C.[/yellow]",
                                markup=True)
         self.console.print(f"Report: {path}   Events: {Path(s.get('run_dir', '.')) / 'events.jsonl'}")
+
+
+def _test_word(result: TaskResult) -> str:
+    return "-" if result.test_solved is None else "pass" if result.test_solved else "fail"
 
 
 def ambiguity_lines(result: TaskResult, limit: int = 2) -> list[str]:

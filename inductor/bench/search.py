@@ -30,6 +30,7 @@ def _engine_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     fit = sum(r["fit"] for r in rows)
     solved = sum(r["solved"] for r in rows)
     overfit = sum(r["fit"] and not r["solved"] and r["test"] > 0 for r in rows)
+    second_right = sum(bool(r.get("other_reading_right")) for r in rows)
     evaluated = sum(r["evaluated"] for r in rows)
     seconds = sum(r["seconds"] for r in rows)
     return {
@@ -45,9 +46,9 @@ def _engine_figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "ambiguous_overfit": sum(r["fit"] and not r["solved"] and r["test"] > 0 and r.get("ambiguous") is True
                                  for r in rows),
         "ambiguity_unknown": sum(r["fit"] and r.get("ambiguous") is None for r in rows),
-        "overfit_other_reading_right": sum(bool(r.get("other_reading_right")) for r in rows),
+        "overfit_other_reading_right": second_right,
         # Solved on test by the program or, failing that, by the next reading (two attempts).
-        "solved_two_attempts": solved + sum(bool(r.get("other_reading_right")) for r in rows),
+        "solved_two_attempts": solved + second_right,
         # Programs the searcher returned that the verifier did not pass on train.
         "rejected": sum(r["found"] and not r["fit"] for r in rows),
         "evaluated": evaluated,
@@ -158,10 +159,10 @@ def _search_row(searcher: Any, name: str, seconds: float, task: Task, components
     wall = clock() - t0
     fit = solved = False
     other_right = None
+    readings = getattr(found, "readings", None) or []
     if found.program:
         final = verifier.check(task, [found.program], test=bool(task.test))[0]
         fit, solved = bool(final), bool(final) and bool(final.test_solved)
-        readings = getattr(found, "readings", None) or []
         if fit and not solved and len(readings) > 1 and readings[1].get("python"):
             # Was the next reading right: a second attempt (ARC's rule allows two) or a prior
             # that broke the tie the other way would have solved the task.
@@ -174,7 +175,7 @@ def _search_row(searcher: Any, name: str, seconds: float, task: Task, components
             "seconds": round(float(found.seconds or 0.0) or wall, 4), "stopped": found.stopped,
             "program": found.program, "sexpr": getattr(found, "sexpr", None),
             "ambiguous": getattr(found, "ambiguous", None), "other_reading_right": other_right,
-            "readings": [r.get("sexpr") for r in getattr(found, "readings", None) or []],
+            "readings": [r.get("sexpr") for r in readings],
             # How each of the value engine's workers ended (solved, time, stopped...).
             "workers": [str(w.get("stopped") or w.get("status") or "") for w in getattr(found, "workers", [])]}
 
