@@ -254,12 +254,13 @@ class App:
         return factories[name](self)
 
     def induction(self, sandbox: Sandbox, model: Model | None, library: LibraryUse | None, events: Any = None,
-                  seed: int | None = None) -> Induction:
-        """The loop with this app's settings, plugins and prompts."""
+                  seed: int | None = None, time_per_task: float | None = None) -> Induction:
+        """The loop with this app's settings, plugins and prompts; ``time_per_task``: that many
+        seconds per task in place of ``[run] time_per_task`` (the search's limit with them)."""
         from inductor.loop import Budget, Induction
         from inductor.verify import Verifier
 
-        r = self.settings.run
+        r = self.settings.run if time_per_task is None else replace(self.settings.run, time_per_task=time_per_task)
         # A fine-tuned model is prompted the way it was trained (its adapter records how).
         fmt = getattr(model, "prompt_format", None) or PromptFormat(r.shots, r.max_helpers)
         return Induction(model, Verifier(sandbox, self.plugins), self.plugins,
@@ -267,7 +268,8 @@ class App:
                          budget=Budget.from_settings(r, self.settings.search),
                          model_settings=self.settings.model, shots=fmt.shots, max_helpers=fmt.max_helpers,
                          seed=r.seed if seed is None else seed, events=events, library=library,
-                         search=self.searcher(sandbox))
+                         search=self.searcher(sandbox, seconds=None if time_per_task is None
+                                              else self.settings.search.seconds or time_per_task))
 
     # --- a whole run ------------------------------------------------------------------------
 

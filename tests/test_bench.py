@@ -85,11 +85,13 @@ def test_bench_induction_measures_transfer_at_equal_budgets(tmp_path):
     (tmp_path / "inductor.toml").write_text('[library]\nembedder = "hash"\n[search]\nmax_programs = 5000\n')
     res = CliRunner().invoke(cli, ["--config", str(tmp_path / "inductor.toml"), "bench", "induction",
                                    str(tmp_path / "measure"), "--learn-from", str(tmp_path / "learn"), "--model",
-                                   "none", "--seeds", "2", "--time-per-task", "20", "--json"])
+                                   "none", "--seeds", "2", "--time-per-task", "20", "--learn-seconds", "30", "--json"])
     assert res.exit_code == 0, res.output
     figures = json.loads(res.output)
     assert figures["split"] == "given" and len(figures["seeds"]) == 2
     for row in figures["seeds"]:
+        # The wake learns at its own seconds; both measured arms keep the matched budget.
+        assert row["learn_seconds_per_task"] == 30.0
         assert row["library"]["budget"] == row["empty"]["budget"] == {"samples": 16, "rounds": -1, "seconds": 20.0}
         assert row["library_size"] >= 1 and row["learn_solved"] == 2
         assert row["library"]["test_solved"] == 1 and row["empty"]["test_solved"] == 0  # transfer, not memory
@@ -301,6 +303,16 @@ def test_seconds_take_repeats_and_comma_lists():
     from inductor.cli.bench import _seconds_list
 
     assert _seconds_list(("10,60", "10", "2.5"), "--seconds") == [10.0, 60.0, 2.5]
+
+
+@pytest.mark.parametrize("args, hint", [(["--learn-seconds", "0"], "--learn-seconds"), (["--seeds", "0"], "--seeds")])
+def test_cli_bench_induction_user_errors_name_the_option(tmp_path, args, hint):
+    from samples import ODD_PLUS
+
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "t.json").write_text(json.dumps(ODD_PLUS.to_json()))
+    res = CliRunner().invoke(cli, ["bench", "induction", str(tmp_path / "tasks"), "--model", "none", *args])
+    assert res.exit_code == 2 and hint in res.output and "Traceback" not in res.output, res.output
 
 
 def test_bench_induction_refuses_a_workdir_holding_an_earlier_benchs_library(tmp_path):

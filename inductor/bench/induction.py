@@ -50,17 +50,20 @@ def _speedup(fast: dict[str, Any], slow: dict[str, Any]) -> dict[str, Any]:
             "ratio": round(b / a, 2) if a > 0 else None}
 
 
-def bench_induction(make_loop: Callable[[Any, int], Any], open_library: Callable[[Path], Any],
+def bench_induction(make_loop: Callable[..., Any], open_library: Callable[[Path], Any],
                     tasks: Sequence[Task], *, workdir: Path, seeds: Sequence[int] = (0, 1, 2),
-                    learn_tasks: Sequence[Task] | None = None, passes: int = 1,
+                    learn_tasks: Sequence[Task] | None = None, passes: int = 1, learn_seconds: float | None = None,
                     progress: Callable[[str], None] | None = None,
                     recognition: Callable[[Any, Sequence[Task], int], Any] | None = None) -> dict[str, Any]:
     """Solve rate on test with a learned library against an empty one, at the same budget, per seed.
 
     For each seed a fresh library learns from one set of tasks (``learn_tasks``, or half of
     ``tasks`` chosen by the seed) and both arms then solve the other set with their library
-    frozen: the gain is transfer, not memory. ``make_loop(library_use, seed)`` builds the
-    loop (the same budget for every arm); ``open_library(folder)`` returns a LibraryUse.
+    frozen: the gain is transfer, not memory. ``make_loop(library_use, seed, seconds)`` builds
+    the loop (the same budget for every measured arm; ``seconds`` per task in place of the
+    budget's, or None); ``open_library(folder)`` returns a LibraryUse. ``learn_seconds``: the
+    seconds per task while learning (the wake's compute, as DreamCoder's, apart from the
+    matched budget of the measured arms; default: the same budget).
     ``recognition(library_use, learn_tasks, seed)``, when given, trains the learned library's
     recognition model after learning, and a third arm, "guided", solves with it (the
     "library" arm then searches with the library's global weights only).
@@ -74,7 +77,8 @@ def bench_induction(make_loop: Callable[[Any, int], Any], open_library: Callable
         learned_use = open_library(workdir / f"seed-{seed}" / "learned")
         say(f"seed {seed}: learning on {len(learn)} tasks")
         learned_use.recognition = False
-        learning = make_loop(learned_use, seed).run(learn, passes=passes)
+        learner = make_loop(learned_use, seed, learn_seconds)
+        learning = learner.run(learn, passes=passes)
         learned_use.learn = False
         trained_s = None
         if recognition is not None:
@@ -92,10 +96,11 @@ def bench_induction(make_loop: Callable[[Any, int], Any], open_library: Callable
         for name, use, guided in order if seed % 2 == 0 else order[::-1]:
             use.recognition = guided
             say(f"seed {seed}: measuring on {len(measure)} tasks with the {name} library ({len(use.library)} functions)")
-            loop = make_loop(use, seed)
+            loop = make_loop(use, seed, None)
             arms[name] = _arm(loop.run(measure), loop.budget)
         row = {"seed": seed, "learn_tasks": len(learn), "measure_tasks": len(measure),
                "learn_solved": learning.summary()["train_solved"], "learn_seconds": round(learning.seconds, 1),
+               "learn_seconds_per_task": learner.budget.seconds,
                "library_size": len(learned_use.library), "library": arms["library"], "empty": arms["empty"],
                "difference": arms["library"]["test_solved"] - arms["empty"]["test_solved"]}
         if recognition is not None:
@@ -148,6 +153,9 @@ def print_induction_figures(figures: dict[str, Any]) -> None:
                       f"(sd {figures['guided_difference_sd']:.2f}).")
     b = figures["seeds"][0]["library"]["budget"]
     rounds = "rounds while time lasts" if b["rounds"] < 0 else f"{b['rounds'] + 1} round(s)"
+    learn = figures["seeds"][0]["learn_seconds_per_task"]
     console.print(f"difference {figures['difference_mean']:+.2f} tasks (sd {figures['difference_sd']:.2f} over "
                   f"{len(figures['seeds'])} seed(s)); budget per task: {b['samples']} samples x {rounds}, "
-                  f"{b['seconds']:.0f} s; learning passes {figures['passes']}; split: {figures['split']}.")
+                  f"{b['seconds']:.0f} s; learning passes {figures['passes']}"
+                  + (f" at {learn:g} s per task" if learn != b["seconds"] else "")
+                  + f"; split: {figures['split']}.")

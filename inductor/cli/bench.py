@@ -116,6 +116,8 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
 @click.option("--rounds", type=int, help="Budget: repair rounds; -1: while the task's time lasts [-1].")
 @click.option("--time-per-task", type=float, help="Budget: seconds per task [60].")
 @click.option("--passes", default=1, show_default=True, help="Passes while learning.")
+@click.option("--learn-seconds", type=float,
+              help="Seconds per task while learning [the budget's]; the measured arms keep --time-per-task.")
 @click.option("--only", multiple=True, help="Only tasks whose id matches this glob (repeatable).")
 @click.option("--exclude", multiple=True, help="Skip tasks whose id matches this glob (repeatable).")
 @click.option("--sample", type=int, help="A fixed sample of this many tasks.")
@@ -128,8 +130,8 @@ def bench_model(app: App, samples: int, single: int, max_new_tokens: int, seed: 
 @pass_app
 def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path, ...], seeds: int,
                     model_spec: str | None, samples: int | None, rounds: int | None, time_per_task: float | None,
-                    passes: int, only: tuple[str, ...], exclude: tuple[str, ...], sample: int | None,
-                    workdir: Path | None, recognition: bool, as_json: bool) -> None:
+                    passes: int, learn_seconds: float | None, only: tuple[str, ...], exclude: tuple[str, ...],
+                    sample: int | None, workdir: Path | None, recognition: bool, as_json: bool) -> None:
     """Solved on test with a learned library vs an empty one, at one budget (the library ablation).
 
     \b
@@ -140,6 +142,8 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
     for name, value in (("--seeds", seeds), ("--samples", samples), ("--passes", passes), ("--sample", sample)):
         if value is not None and value < 1:
             raise click.BadParameter("must be at least 1", param_hint=name)
+    if learn_seconds is not None and learn_seconds <= 0:
+        raise click.BadParameter(f"{learn_seconds:g}: must be positive", param_hint="--learn-seconds")
     app.configure("run", samples=samples, rounds=rounds, time_per_task=time_per_task).configure("model", name=model_spec)
 
     def chosen(paths: tuple[Path, ...]) -> list[Any]:
@@ -166,10 +170,11 @@ def bench_induction(app: App, folders: tuple[Path, ...], learn_from: tuple[Path,
     model = app.load_model()
     quiet = as_json
     with app.sandbox() as sandbox, tempfile.TemporaryDirectory(prefix="inductor-bench-") as tmp:
-        figures = benchmarks.bench_induction(lambda use, seed: app.induction(sandbox, model, use, seed=seed),
+        figures = benchmarks.bench_induction(lambda use, seed, seconds: app.induction(sandbox, model, use, seed=seed,
+                                                                                   time_per_task=seconds),
                             lambda folder: app.library_use(folder, learn=True, run="bench", model=model, quiet=True),
                             tasks, workdir=workdir or Path(tmp), seeds=range(seeds), learn_tasks=learn_tasks,
-                            passes=passes, progress=None if quiet else lambda m: click.echo(m, err=True),
+                            passes=passes, learn_seconds=learn_seconds, progress=None if quiet else lambda m: click.echo(m, err=True),
                             recognition=_bench_recognition(app, quiet) if recognition else None)
     figures["model"] = app.settings.model.name
     show_figures(figures, as_json, benchmarks.print_induction_figures)
