@@ -385,6 +385,46 @@ def test_readings_stop_at_the_deadline_and_say_so():
     assert not complete
 
 
+def test_a_split_s_other_readings_are_its_conditions_and_branches_with_the_same_train_fit():
+    from inductor.dsl.bottomup import UNIT, _split_fits
+    from inductor.dsl.core import evaluate
+
+    e = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=2)
+    found = e.run()
+    assert e.stopped == "split" and sexpr(found) == "(if (is_even (head x)) (reverse x) (sort x))"
+    assert found.cost == e._if_cost() + sum(e.split_parts)
+    # On every train list the second element is odd exactly when the head is even; not on [3, 1, 2].
+    probes = [[3, 1, 2], [4, 4, 4, 1]]
+    probed = engine(SPLIT_INS, SPLIT_OUTS, probes=[(xs,) for xs in probes])
+    fits, complete = _split_fits(probed, found, e.split_parts, 6 * UNIT, PRIMS, ["x"])
+    assert complete and [c for c, _, _ in fits] == sorted(c for c, _, _ in fits)
+    texts = {}
+    for cost, node, values in fits:
+        term = probed.term(node, cost)
+        assert found.cost <= cost <= found.cost + 6 * UNIT
+        assert [evaluate(term, PRIMS, ["x"], [xs]) for xs in SPLIT_INS] == SPLIT_OUTS  # each fits train
+        assert list(values) == [tuple(evaluate(term, PRIMS, ["x"], [xs])) for xs in probes]
+        texts[sexpr(term)] = values
+    assert texts[sexpr(found)] == ((1, 2, 3), (1, 4, 4, 4))
+    assert texts["(if (is_odd (head (tail x))) (reverse x) (sort x))"] == ((2, 1, 3), (1, 4, 4, 4))
+    assert texts["(if (is_even (head x)) (reverse (unique x)) (sort x))"][1] == (1, 4)  # a branch's reading
+    # Within 1 bit, the split is the only one.
+    assert len(_split_fits(engine(SPLIT_INS, SPLIT_OUTS, probes=[(xs,) for xs in probes]), found, e.split_parts,
+                           UNIT, PRIMS, ["x"])[0]) == 1
+
+
+def test_run_job_looks_for_a_split_s_readings_in_the_time_left():
+    from inductor.dsl.bottomup import run_job
+
+    job = {"dsl": "inductor_plugins.lists.dsl", "params": ["x"], "inputs": [[xs] for xs in SPLIT_INS],
+           "outputs": SPLIT_OUTS, "param_types": None, "seconds": 1.0, "memory_mb": 200, "weights": {},
+           "split_examples": 2, "probes": [[[3, 1, 2]]], "ambiguity_bits": 1.0, "ambiguity_seconds": 10.0}
+    out = run_job(job)
+    # Taken at the deadline: no time is left to look, so whether it is ambiguous is not known.
+    assert out["stopped"] == "split" and out["sexpr"].startswith("(if ")
+    assert out["readings"][0]["sexpr"] == out["sexpr"] and not out["readings_complete"]
+
+
 def test_run_job_returns_the_chosen_reading_first_then_the_others():
     from inductor.dsl.bottomup import run_job
 

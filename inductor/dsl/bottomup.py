@@ -583,6 +583,8 @@ class Engine:
         #: this share of the partitions is matched by a condition as cheap (see update_split).
         self.split_chance = split_chance
         self.split: tuple[int, Any] | None = None  # the cheapest split so far: (cost, node)
+        #: The costs of its condition and of its two branches.
+        self.split_parts: tuple[int, int, int] = (0, 0, 0)
         self._covers: dict[int, tuple[int, Any]] = {}  # examples fitted (a bit mask): cheapest term
         self._conditions: dict[int, tuple[int, Any]] = {}  # examples where true: cheapest bool term
 
@@ -692,6 +694,7 @@ class Engine:
             cost = k_if + c_cost + yes[0] + no[0]
             if self.split is None or cost < self.split[0]:
                 self.split = (cost, ("p", "if", (c_node, yes[1], no[1]), self.out_type))
+                self.split_parts = (c_cost, yes[0], no[0])
 
     def _take_split(self) -> Term:
         assert self.split is not None
@@ -705,18 +708,33 @@ class Engine:
         values on the probes (``probes``: one program per behaviour there, the cheapest),
         cheapest first, at most ``limit``; and whether the levels up to ``until`` were all
         enumerated (False when the deadline came first)."""
-        target_t, target, n = self.out_type, self.outputs, len(self.outputs)
-        found: list[tuple[int, Any, tuple[Any, ...]]] = []
-        if target_t is None:
-            return found, True
+        if self.out_type is None:
+            return [], True
+        n = len(self.outputs)
+        (found,), complete = self.matching(until, [(self.out_type, tuple(range(n)), tuple(self.outputs))], limit)
+        return found, complete
+
+    def matching(self, until: int, wants: Sequence[tuple[Type, Sequence[int], Sequence[Any]]],
+                 limit: int = 4) -> tuple[list[list[tuple[int, Any, tuple[Any, ...]]]], bool]:
+        """Per want ``(type, train example indices, the values wanted there)``, the terms up to
+        cost ``until`` with those values on those examples, cheapest first, at most ``limit``
+        each: ``(cost, node, values on the probes)``; and whether the levels up to ``until``
+        were all enumerated (also True when every want has its ``limit``)."""
+        n = len(self.outputs)
+        found: list[list[tuple[int, Any, tuple[Any, ...]]]] = [[] for _ in wants]
+        types = {t for t, _, _ in wants}
         try:
             for level in range(1, min(until, MAX_COST) + 1):
                 self.level = self.bank.level = level
                 for t, values, node in self.bank.step(level):
-                    if t == target_t and values[:n] == target:
-                        found.append((level, node, values[n:]))
-                        if len(found) >= limit:
-                            return found, True
+                    if t not in types:
+                        continue
+                    for k, (want_t, where, wanted) in enumerate(wants):
+                        if (t == want_t and len(found[k]) < limit
+                                and all(values[i] == v for i, v in zip(where, wanted))):
+                            found[k].append((level, node, values[n:]))
+                            if all(len(f) >= limit for f in found):
+                                return found, True
         except _Stop:
             return found, False
         return found, True
@@ -964,9 +982,10 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
         by_name = {p.name: p for p in prims}
         out.update(sexpr=sexpr(found), cost=found.cost / UNIT,
                    python=program(found, by_name, job.get("entry", "f"), job["params"]))
-        if engine.stopped == "solved" and job.get("probes") and float(job.get("ambiguity_bits") or 0) > 0:
+        if engine.stopped in ("solved", "split") and job.get("probes") and float(job.get("ambiguity_bits") or 0) > 0:
+            parts = engine.split_parts if engine.stopped == "split" else None
             del engine  # its bank: the readings' engine builds its own
-            out.update(_readings(job, namespace, start, found, by_name))
+            out.update(_readings(job, namespace, start, found, by_name, parts))
             # The terms its second enumeration evaluated count too, as its seconds do.
             out["evaluated"] += out.get("readings_evaluated", 0)
             out["readings_seconds"] = time.monotonic() - start - out["seconds"]
@@ -975,14 +994,15 @@ def run_job(job: dict[str, Any], namespace: dict[str, Any] | None = None) -> dic
 
 
 def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: float, found: Term,
-              by_name: dict[str, Primitive]) -> dict[str, Any]:
+              by_name: dict[str, Primitive], parts: tuple[int, int, int] | None = None) -> dict[str, Any]:
     """The other readings of the train examples: programs at most ``ambiguity_bits`` less
     probable than ``found`` that fit them too but give other outputs on the job's ``probes``
     (the task's test inputs), enumerated again with the probes in the values, for at most
-    ``ambiguity_seconds`` of what is left of the job's time. ``readings``: ``found`` first, then
-    each other one (sexpr, cost in bits, Python, outputs on the probes); ``readings_complete``:
-    whether every level up to that cost was enumerated (else more may exist);
-    ``readings_evaluated``: the terms that took."""
+    ``ambiguity_seconds`` of what is left of the job's time. ``parts``: the costs of the
+    condition and branches when ``found`` is a split (see :func:`_split_fits`). ``readings``:
+    ``found`` first, then each other one (sexpr, cost in bits, Python, outputs on the probes);
+    ``readings_complete``: whether every level up to that cost was enumerated (else more may
+    exist); ``readings_evaluated``: the terms that took."""
     now = time.monotonic()
     seconds = min(start + job["seconds"] - now, float(job.get("ambiguity_seconds") or 0))
     probes = [list(a) for a in job["probes"]]
@@ -998,11 +1018,17 @@ def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: floa
         return {"readings": [first], "readings_complete": False}
     engine, _ = _job_engine(dict(job, seconds=seconds, split_examples=0), namespace, now, probes=probes)
     limit = max(2, int(job.get("ambiguity_limit") or 4))
-    fits, complete = engine.readings(found.cost + max(0, round(float(job["ambiguity_bits"]) * UNIT)), limit + 1)
+    bits = max(0, round(float(job["ambiguity_bits"]) * UNIT))
+    if parts is None:
+        fits, complete = engine.readings(found.cost + bits, limit + 1)
+    else:
+        fits, complete = _split_fits(engine, found, parts, bits, by_name, params)
     out = [first]
+    outputs = {chosen}
     for level, node, values in fits:
-        if values == chosen:
+        if values in outputs:
             continue
+        outputs.add(values)
         term = engine.term(node, level)
         out.append({"sexpr": sexpr(term), "cost": level / UNIT, "python": program(term, by_name, entry, params),
                     "outputs": [thaw(v) for v in values]})
@@ -1012,6 +1038,40 @@ def _readings(job: dict[str, Any], namespace: dict[str, Any] | None, start: floa
         for r in out:  # large grids: the programs are what matters, and the result stays small
             r["outputs"] = None
     return {"readings": out, "readings_complete": complete, "readings_evaluated": engine.evaluated}
+
+
+#: A split's other readings combine at most this many conditions, and as many terms per branch.
+SPLIT_READINGS = 16
+
+
+def _split_fits(engine: Engine, found: Term, parts: tuple[int, int, int], bits: int,
+                by_name: dict[str, Primitive], params: Sequence[str]) -> tuple[list[tuple[int, Any, tuple[Any, ...]]], bool]:
+    """The splits that fit the train examples as ``found`` = ``(if c a b)`` does, at most ``bits``
+    dearer: conditions true on the same train examples as ``c``, and terms that fit ``a``'s
+    examples and ``b``'s, each enumerated by ``engine`` (with the probes in its values) to its
+    part's cost (``parts``) plus ``bits``. Cheapest first, as ``(cost, node, outputs on the
+    probes)``; and whether all of them were enumerated."""
+    cond, yes, no = found.args
+    n = len(engine.outputs)
+    try:
+        test = closure(cond, by_name, params)
+        mask = tuple(test((a,)) is True for a in engine.inputs[:n])
+    except Exception:
+        return [], False
+    target = tuple(engine.outputs)
+    sides = [tuple(i for i in range(n) if mask[i] == side) for side in (True, False)]
+    wants = [(BOOL, tuple(range(n)), mask)] + [(engine.out_type, where, tuple(target[i] for i in where))
+                                              for where in sides]
+    matches, complete = engine.matching(max(parts) + bits, wants, SPLIT_READINGS)
+    complete = complete and all(len(m) < SPLIT_READINGS for m in matches)
+    fits = []
+    for (lc, nc, vc), (la, na, va), (lb, nb, vb) in itertools.product(*matches):
+        extra = (lc - parts[0]) + (la - parts[1]) + (lb - parts[2])
+        if extra <= bits:
+            values = tuple(x if c else y for c, x, y in zip(vc, va, vb))
+            fits.append((found.cost + extra, ("p", "if", (nc, na, nb), engine.out_type), values))
+    fits.sort(key=lambda f: f[0])
+    return fits, complete
 
 
 def node_names(node: Any) -> list[str]:
