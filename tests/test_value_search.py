@@ -413,16 +413,33 @@ def test_a_split_s_other_readings_are_its_conditions_and_branches_with_the_same_
                            UNIT, PRIMS, ["x"])[0]) == 1
 
 
-def test_run_job_looks_for_a_split_s_readings_in_the_time_left():
-    from inductor.dsl.bottomup import run_job
+def test_a_held_split_ends_the_enumeration_early_by_its_reserve():
+    plain = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=2)
+    reserved = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_examples=2, split_reserve=8)
+    assert sexpr(plain.run()) == sexpr(reserved.run()) and plain.stopped == reserved.stopped == "split"
+    assert reserved.deadline == 12 and reserved.evaluated < plain.evaluated
+    # Without a split the whole budget is the enumeration's.
+    e = engine(SPLIT_INS, SPLIT_OUTS, clock=counting_clock(), deadline=20, split_reserve=8)
+    assert e.run() is None and e.deadline == 20
+
+
+def test_run_job_looks_for_a_split_s_readings_in_the_time_it_kept_back():
+    from inductor.dsl.bottomup import SPLIT_RESERVE_SHARE, run_job
 
     job = {"dsl": "inductor_plugins.lists.dsl", "params": ["x"], "inputs": [[xs] for xs in SPLIT_INS],
-           "outputs": SPLIT_OUTS, "param_types": None, "seconds": 1.0, "memory_mb": 200, "weights": {},
-           "split_examples": 2, "probes": [[[3, 1, 2]]], "ambiguity_bits": 1.0, "ambiguity_seconds": 10.0}
+           "outputs": SPLIT_OUTS, "param_types": None, "seconds": 2.0, "memory_mb": 200, "weights": {},
+           "split_examples": 2, "probes": [[[3, 1, 2]], [[4, 4, 4, 1]]], "ambiguity_bits": 6.0,
+           "ambiguity_seconds": 10.0}
     out = run_job(job)
-    # Taken at the deadline: no time is left to look, so whether it is ambiguous is not known.
-    assert out["stopped"] == "split" and out["sexpr"].startswith("(if ")
-    assert out["readings"][0]["sexpr"] == out["sexpr"] and not out["readings_complete"]
+    assert out["stopped"] == "split" and out["sexpr"] == "(if (is_even (head x)) (reverse x) (sort x))"
+    assert 0 < out["readings_seconds"] <= SPLIT_RESERVE_SHARE * 2.0 + 0.1 and out["seconds"] <= 2.1
+    readings = out["readings"]
+    assert readings[0]["sexpr"] == out["sexpr"] and out["readings_complete"]
+    assert {"(if (is_odd (head (tail x))) (reverse x) (sort x))": [[2, 1, 3], [1, 4, 4, 4]]}.items() <= \
+        {r["sexpr"]: r["outputs"] for r in readings}.items()
+    # Not looked for: the whole budget is the enumeration's, and nothing is known.
+    out = run_job(dict(job, ambiguity_bits=0))
+    assert out["stopped"] == "split" and "readings" not in out and out["seconds"] > 1.9
 
 
 def test_run_job_returns_the_chosen_reading_first_then_the_others():

@@ -79,6 +79,9 @@ SPLIT_MAX_EXAMPLES = 10
 #: A split's condition counts when at most this share of the divisions of the examples is
 #: matched by a condition as cheap (``[search] split_chance`` sends the value a run uses).
 SPLIT_CHANCE = 0.1
+#: Once a split is held, at most this share of a job's seconds (and at most its
+#: ``ambiguity_seconds``) is kept back from the enumeration to look for the split's other readings.
+SPLIT_RESERVE_SHARE = 0.2
 #: The other readings' outputs on the probes are returned up to this size (repr), else left out.
 READINGS_MAX_CHARS = 200_000
 
@@ -536,7 +539,8 @@ class Engine:
                  first_order: bool = False, clock: Callable[[], float] = time.monotonic,
                  deadline: float = math.inf, bounds: Bounds | None = None, memory_mb: float = math.inf,
                  aliases: dict[Type, Type] | None = None, lambda_envs: int = 8, split_examples: int = 0,
-                 split_chance: float = SPLIT_CHANCE, probes: Sequence[Sequence[Any]] = ()) -> None:
+                 split_chance: float = SPLIT_CHANCE, probes: Sequence[Sequence[Any]] = (),
+                 split_reserve: float = 0.0) -> None:
         self.prims = [p for p in prims if not (first_order and p.higher_order)]
         self.by_name = {p.name: p for p in prims}
         self.params = list(params)
@@ -585,6 +589,9 @@ class Engine:
         self.split: tuple[int, Any] | None = None  # the cheapest split so far: (cost, node)
         #: The costs of its condition and of its two branches.
         self.split_parts: tuple[int, int, int] = (0, 0, 0)
+        #: Once a split is held, the enumeration ends this long before the deadline: the time
+        #: to look for the split's other readings (a split is the likeliest coincidence).
+        self.split_reserve = split_reserve
         self._covers: dict[int, tuple[int, Any]] = {}  # examples fitted (a bit mask): cheapest term
         self._conditions: dict[int, tuple[int, Any]] = {}  # examples where true: cheapest bool term
 
@@ -693,6 +700,8 @@ class Engine:
                 continue
             cost = k_if + c_cost + yes[0] + no[0]
             if self.split is None or cost < self.split[0]:
+                if self.split is None:
+                    self.deadline -= self.split_reserve
                 self.split = (cost, ("p", "if", (c_node, yes[1], no[1]), self.out_type))
                 self.split_parts = (c_cost, yes[0], no[0])
 
@@ -929,8 +938,15 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
                     weights=job.get("weights"), constants=consts, first_order=job.get("first_order", False),
                     deadline=start + job["seconds"], memory_mb=job.get("memory_mb", math.inf), aliases=aliases,
                     split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", SPLIT_CHANCE)),
-                    probes=probes)
+                    probes=probes, split_reserve=_split_reserve(job) if not probes else 0.0)
     return engine, prims
+
+
+def _split_reserve(job: dict[str, Any]) -> float:
+    """Seconds a split's enumeration leaves for its other readings (0 when none are looked for)."""
+    if not job.get("probes") or float(job.get("ambiguity_bits") or 0) <= 0:
+        return 0.0
+    return min(float(job.get("ambiguity_seconds") or 0), SPLIT_RESERVE_SHARE * float(job["seconds"]))
 
 
 def abstraction_primitive(name: str, params: Sequence[str], returns: str, body: str, prims: Sequence[Primitive],
