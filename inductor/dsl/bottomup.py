@@ -1084,7 +1084,7 @@ def _split_fits(engine: Engine, found: Term, parts: tuple[int, int, int], bits: 
     examples and ``b``'s, each enumerated by ``engine`` (with the probes in its values) to its
     part's cost (``parts``) plus ``bits``. Cheapest first, as ``(cost, node, outputs on the
     probes)``; and whether all of them were enumerated."""
-    cond, yes, no = found.args
+    cond = found.args[0]
     n = len(engine.outputs)
     try:
         test = closure(cond, by_name, params)
