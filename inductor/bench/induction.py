@@ -50,7 +50,7 @@ def _speedup(fast: dict[str, Any], slow: dict[str, Any]) -> dict[str, Any]:
             "ratio": round(b / a, 2) if a > 0 else None}
 
 
-def bench_induction(make_loop: Callable[..., Any], open_library: Callable[[Path], Any],
+def bench_induction(make_loop: Callable[[Any, int, float | None], Any], open_library: Callable[[Path], Any],
                     tasks: Sequence[Task], *, workdir: Path, seeds: Sequence[int] = (0, 1, 2),
                     learn_tasks: Sequence[Task] | None = None, passes: int = 1, learn_seconds: float | None = None,
                     progress: Callable[[str], None] | None = None,
