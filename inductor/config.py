@@ -99,7 +99,9 @@ class SearchSettings:
     ambiguity_bits: float = setting(1.0, "value searcher: once a program fits, look for other readings of the train "
                                          "examples (programs that fit too but differ on the test inputs) at most this "
                                          "many bits less probable (0: off)")
-    ambiguity_seconds: float = setting(2.0, "value searcher: most seconds spent looking for those other readings")
+    ambiguity_seconds: float = setting(2.0, "value searcher: most seconds spent looking for those other readings "
+                                            "(a conditional found ends its enumeration that much early, at most 20% "
+                                            "of it, to look for its own)")
 
 
 @dataclass(frozen=True)
