@@ -476,10 +476,7 @@ class Induction:
             ids = [f.id for f in (lib.library.get(n) for n in used) if f is not None and f.id is not None]
             lib.library.record_uses(ids, task.id, lib.run)
         if result.sexpr:
-            from inductor.store import Solution
-
-            lib.library.record_solution(Solution(domain, task.id, tuple(task.params), result.sexpr, result.program,
-                                                 lib.run, tuple((list(e.args), e.output) for e in task.train)))
+            self._record_solution(task, result)
             # A λ-DSL solution joins the corpus the sleep compresses into abstractions; a
             # whole-task snippet refactored from it would only rename what the DSL reaches.
             self.events.emit("learned", task=task.id, added=[], merged=[],
@@ -515,6 +512,17 @@ class Induction:
             out.append(slept)
         return out
 
+    def _record_solution(self, task: Task, result: TaskResult) -> None:
+        """Store ``result``'s s-expression solution (with its Python and the task's train
+        examples) for the sleep's compression."""
+        from inductor.store import Solution
+
+        lib = self.library
+        assert lib is not None and result.sexpr and result.program is not None
+        lib.library.record_solution(Solution(task.domain or "generic", task.id, tuple(task.params), result.sexpr,
+                                             result.program, lib.run,
+                                             tuple((list(e.args), e.output) for e in task.train)))
+
     def reread(self, results: Iterable[TaskResult], slept: Sequence[Any]) -> list[TaskResult]:
         """Each solved task with other readings of its train examples, scored again under the
         weights the sleep fitted to the other tasks' solutions (its own left out): the reading
@@ -548,11 +556,7 @@ class Induction:
             order = [best, *(k for k in range(len(scores)) if k != best)]
             res.readings = [{**res.readings[k], "cost": round(scores[k], 3)} for k in order]
             if lib.learn:
-                from inductor.store import Solution
-
-                lib.library.record_solution(Solution(task.domain or "generic", task.id, tuple(task.params),
-                                                     res.sexpr, res.program, lib.run,
-                                                     tuple((list(e.args), e.output) for e in task.train)))
+                self._record_solution(task, res)
             self.events.emit("reread", task=task.id, before=before, after=res.sexpr,
                              scores=[round(s, 3) for s in scores], test_solved=res.test_solved)
             changed.append(res)

@@ -955,7 +955,7 @@ def _job_engine(job: dict[str, Any], namespace: dict[str, Any] | None, start: fl
                     weights=job.get("weights"), constants=consts, first_order=job.get("first_order", False),
                     deadline=start + job["seconds"], memory_mb=job.get("memory_mb", math.inf), aliases=aliases,
                     split_examples=int(job.get("split_examples", 0)), split_chance=float(job.get("split_chance", SPLIT_CHANCE)),
-                    probes=probes, split_reserve=_split_reserve(job) if not probes else 0.0)
+                    probes=probes, split_reserve=_split_reserve(job))
     return engine, prims
 
 
